@@ -1,0 +1,47 @@
+# METADATA
+# title: Application helpers
+# description: |
+#   Reads an Argo CD Application from the review input: whether the object is one,
+#   how to name it in a message, and every source with the field path it sits at.
+package tenantguard.lib.application
+
+# is_application holds when the object under review is an Argo CD Application.
+is_application if {
+	startswith(input.object.apiVersion, "argoproj.io/")
+	input.object.kind == "Application"
+}
+
+# display_name names the Application the way kubectl does: namespace/name.
+display_name := sprintf("Application %s/%s", [_namespace, _name])
+
+_namespace := object.get(input.object, ["metadata", "namespace"], "")
+
+_name := object.get(input.object, ["metadata", "name"], "")
+
+# sources holds every source of the Application, each with the field path it is
+# written at, so that a rule checks spec.source, every spec.sources entry and the
+# hydrator's dry source alike.
+sources contains {"path": "spec.source", "source": s} if {
+	is_application
+	s := input.object.spec.source
+	is_object(s)
+}
+
+sources contains {"path": sprintf("spec.sources[%d]", [i]), "source": s} if {
+	is_application
+	some i, s in input.object.spec.sources
+	is_object(s)
+}
+
+sources contains {"path": "spec.sourceHydrator.drySource", "source": s} if {
+	is_application
+	s := input.object.spec.sourceHydrator.drySource
+	is_object(s)
+}
+
+# git_sources are the sources that read a git repository; a source with a chart
+# reads a Helm repository, whose targetRevision is a chart version.
+git_sources contains src if {
+	some src in sources
+	not src.source.chart
+}

@@ -1,0 +1,34 @@
+# METADATA
+# title: Rule set entry point
+# description: |
+#   Collects the findings of every rule under data.tenantguard.rules and settles
+#   each one's enforcement: the cluster config's override for the rule id when it
+#   sets one (data.tenantguard.config.enforcement), else the rule's own default.
+#   The webhook queries data.tenantguard.main.violations with the review input.
+package tenantguard.main
+
+# violations is every finding of every rule, with its settled enforcement.
+violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some name
+	some v in data.tenantguard.rules[name].violation
+}
+
+# deny, warn and dryrun split the findings by enforcement.
+deny contains v if {
+	some v in violations
+	v.enforcement == "deny"
+}
+
+warn contains v if {
+	some v in violations
+	v.enforcement == "warn"
+}
+
+dryrun contains v if {
+	some v in violations
+	v.enforcement == "dryrun"
+}
+
+_enforcement(v) := e if {
+	e := data.tenantguard.config.enforcement[v.rule]
+} else := v.enforcement

@@ -1,0 +1,34 @@
+# METADATA
+# title: Applications track a branch, never a pinned commit
+# description: |
+#   A commit SHA (7 to 40 hex characters, any case, also as the last part of a
+#   refs/... name) as the revision of a git source freezes the Application: chart
+#   and values changes then reach production without passing staging. Every
+#   Application tracks HEAD of the one branch and moves by promotion in git.
+# custom:
+#   id: app-pinned-revision
+#   enforcement: deny
+#   reads:
+#     - spec.source.targetRevision
+#     - spec.sources[*].targetRevision
+#     - spec.sourceHydrator.drySource.targetRevision
+package tenantguard.rules.app_pinned_revision
+
+import data.tenantguard.lib
+import data.tenantguard.lib.application as app
+
+violation contains v if {
+	some src in app.git_sources
+	revision := src.source.targetRevision
+	is_commit(revision)
+	field := sprintf("%s.targetRevision", [src.path])
+	msg := sprintf(
+		"%s: %s is pinned to commit %q; track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
+		[app.display_name, field, revision],
+	)
+	v := lib.violation(rego.metadata.chain(), field, revision, msg)
+}
+
+# is_commit holds for a revision that is a commit SHA, alone or at the end of a
+# refs/... name such as refs/heads/3f1c9a0.
+is_commit(revision) if regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)

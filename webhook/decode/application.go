@@ -1,0 +1,133 @@
+package decode
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Source is one source of an Application, with the field path it sits at.
+type Source struct {
+	// Path is where the source is written, such as spec.sources[1].
+	Path *field.Path
+	// Fields is the source object itself; changes to it change the Application.
+	Fields map[string]any
+}
+
+// Sources lists every source of an Application: spec.source, each entry of
+// spec.sources and spec.sourceHydrator.drySource, in that order. Entries that are
+// absent or not objects are left out; Request refuses those before they get here.
+func Sources(app map[string]any) []Source {
+	spec, _ := app["spec"].(map[string]any)
+	if spec == nil {
+		return nil
+	}
+	specPath := field.NewPath("spec")
+	var sources []Source
+	if src, ok := spec["source"].(map[string]any); ok {
+		sources = append(sources, Source{Path: specPath.Child("source"), Fields: src})
+	}
+	list, _ := spec["sources"].([]any)
+	for i, entry := range list {
+		if src, ok := entry.(map[string]any); ok {
+			sources = append(sources, Source{Path: specPath.Child("sources").Index(i), Fields: src})
+		}
+	}
+	hydrator, _ := spec["sourceHydrator"].(map[string]any)
+	if src, ok := hydrator["drySource"].(map[string]any); ok {
+		sources = append(sources, Source{Path: specPath.Child("sourceHydrator", "drySource"), Fields: src})
+	}
+	return sources
+}
+
+// sourceStringFields are the source fields the pipeline reads as strings.
+var sourceStringFields = []string{"repoURL", "path", "chart", "targetRevision", "ref"}
+
+// checkApplication refuses an Application whose fields the pipeline reads are of
+// the wrong type, so that neither defaults nor rules guess at their meaning.
+func checkApplication(app map[string]any) field.ErrorList {
+	if app == nil {
+		return nil
+	}
+	specPath := field.NewPath("spec")
+	raw, present := app["spec"]
+	if !present || raw == nil {
+		return field.ErrorList{field.Required(specPath, "an Application needs a spec")}
+	}
+	spec, ok := raw.(map[string]any)
+	if !ok {
+		return field.ErrorList{mustBe(specPath, raw, "an object")}
+	}
+	errs := checkObject(spec, specPath, "source")
+	errs = append(errs, checkSourceList(spec["sources"], specPath.Child("sources"))...)
+	errs = append(errs, checkObject(spec, specPath, "sourceHydrator")...)
+	if hydrator, ok := spec["sourceHydrator"].(map[string]any); ok {
+		errs = append(errs, checkObject(hydrator, specPath.Child("sourceHydrator"), "drySource")...)
+	}
+	for _, src := range Sources(app) {
+		errs = append(errs, checkStrings(src.Fields, src.Path, sourceStringFields)...)
+	}
+	return errs
+}
+
+// checkObject refuses parent[name] when it is set to anything but an object.
+func checkObject(parent map[string]any, parentPath *field.Path, name string) field.ErrorList {
+	value, present := parent[name]
+	if !present || value == nil {
+		return nil
+	}
+	if _, ok := value.(map[string]any); !ok {
+		return field.ErrorList{mustBe(parentPath.Child(name), value, "an object")}
+	}
+	return nil
+}
+
+func checkSourceList(value any, path *field.Path) field.ErrorList {
+	if value == nil {
+		return nil
+	}
+	list, ok := value.([]any)
+	if !ok {
+		return field.ErrorList{mustBe(path, value, "a list of sources")}
+	}
+	var errs field.ErrorList
+	for i, entry := range list {
+		if _, ok := entry.(map[string]any); !ok {
+			errs = append(errs, mustBe(path.Index(i), entry, "an object"))
+		}
+	}
+	return errs
+}
+
+func checkStrings(obj map[string]any, path *field.Path, names []string) field.ErrorList {
+	var errs field.ErrorList
+	for _, name := range names {
+		value, present := obj[name]
+		if _, ok := value.(string); present && value != nil && !ok {
+			errs = append(errs, mustBe(path.Child(name), value, "a string"))
+		}
+	}
+	return errs
+}
+
+func mustBe(path *field.Path, value any, want string) *field.Error {
+	return field.Invalid(path, value, fmt.Sprintf("must be %s, not %s", want, jsonType(value)))
+}
+
+// jsonType names the JSON type of a decoded value, for error messages.
+func jsonType(value any) string {
+	switch value.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	default:
+		return "a number"
+	}
+}

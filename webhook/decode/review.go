@@ -1,0 +1,105 @@
+package decode
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+)
+
+// Kind is a kind of object tenantguard admits.
+type Kind string
+
+const (
+	// KindApplication is Argo CD's Application, group argoproj.io.
+	KindApplication Kind = "Application"
+	// KindTenant is tenantguard's own Tenant, group tenantguard.io.
+	KindTenant Kind = "Tenant"
+)
+
+// handledKinds maps the group and kind of a request to the Kind it is admitted as.
+var handledKinds = map[metav1.GroupKind]Kind{
+	{Group: "argoproj.io", Kind: "Application"}: KindApplication,
+	{Group: "tenantguard.io", Kind: "Tenant"}:   KindTenant,
+}
+
+// Review is an admission request in the form the pipeline reads.
+type Review struct {
+	// UID identifies the request in logs.
+	UID string
+	// Operation is CREATE, UPDATE, DELETE or CONNECT.
+	Operation admissionv1.Operation
+	// Kind is the kind of the object under review.
+	Kind Kind
+	// Namespace and Name identify the object.
+	Namespace, Name string
+	// Object is the object as it would be stored; nil on DELETE.
+	Object map[string]any
+	// OldObject is the stored object on UPDATE and DELETE; nil on CREATE.
+	OldObject map[string]any
+	// UserInfo is who sent the request.
+	UserInfo authenticationv1.UserInfo
+}
+
+// Request decodes an admission request into a Review. The error names the field
+// that could not be read.
+func Request(req admission.Request) (*Review, error) {
+	gk := metav1.GroupKind{Group: req.Kind.Group, Kind: req.Kind.Kind}
+	kind, ok := handledKinds[gk]
+	if !ok {
+		return nil, fmt.Errorf("kind: %q in group %q is not admitted by tenantguard", gk.Kind, gk.Group)
+	}
+	review := &Review{
+		UID: string(req.UID), Operation: req.Operation, Kind: kind,
+		Namespace: req.Namespace, Name: req.Name, UserInfo: req.UserInfo,
+	}
+	var err error
+	if review.Object, err = Object(req.Object.Raw, field.NewPath("object")); err != nil {
+		return nil, err
+	}
+	if review.OldObject, err = Object(req.OldObject.Raw, field.NewPath("oldObject")); err != nil {
+		return nil, err
+	}
+	if review.Object == nil && req.Operation != admissionv1.Delete {
+		return nil, field.Required(field.NewPath("object"), "the request carries no object to admit")
+	}
+	if kind == KindApplication {
+		if err := checkApplication(review.Object).ToAggregate(); err != nil {
+			return nil, err
+		}
+	}
+	return review, nil
+}
+
+// Object decodes a raw JSON object, keeping numbers exactly as written so that
+// re-encoding it changes nothing. Empty input and JSON null decode to nil.
+func Object(raw []byte, path *field.Path) (map[string]any, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		return nil, field.Invalid(path, shorten(raw), fmt.Sprintf("must be a JSON object: %v", err))
+	}
+	if dec.More() {
+		return nil, field.Invalid(path, shorten(raw), "must be a single JSON object")
+	}
+	return obj, nil
+}
+
+// shorten keeps error messages readable when the offending body is large.
+func shorten(raw []byte) string {
+	const limit = 64
+	if len(raw) <= limit {
+		return string(raw)
+	}
+	return string(raw[:limit]) + "..."
+}

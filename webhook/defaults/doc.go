@@ -1,0 +1,4 @@
+// Package defaults fills in what an object left empty. It only ever adds: a
+// field the user wrote, even one the rules will refuse, is never overwritten,
+// removed or reordered, so applying the defaults twice changes nothing.
+package defaults

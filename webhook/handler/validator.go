@@ -1,0 +1,53 @@
+package handler
+
+import (
+	"context"
+
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/respond"
+)
+
+// Validator is the validating webhook: it evaluates the rule set on the request
+// and denies, warns or allows.
+type Validator struct {
+	// Engine evaluates the rule set.
+	Engine *policy.Engine
+}
+
+var _ admission.Handler = &Validator{}
+
+// Handle decodes the request, evaluates the rule set on it and answers with the verdict.
+func (v *Validator) Handle(ctx context.Context, req admission.Request) admission.Response {
+	review, err := decode.Request(req)
+	if err != nil {
+		return respond.Malformed(err)
+	}
+	findings, err := v.Engine.Review(ctx, policy.Input{
+		Operation: string(review.Operation),
+		Object:    review.Object,
+		OldObject: review.OldObject,
+		UserInfo:  review.UserInfo,
+	})
+	if err != nil {
+		return respond.Failed("evaluating policies", err)
+	}
+	if len(findings) > 0 {
+		log.FromContext(ctx).Info("decision", "uid", review.UID, "kind", review.Kind,
+			"object", review.Namespace+"/"+review.Name, "user", review.UserInfo.Username,
+			"deny", ruleIDs(findings.With(policy.Deny)), "warn", ruleIDs(findings.With(policy.Warn)),
+			"dryrun", ruleIDs(findings.With(policy.DryRun)))
+	}
+	return respond.Verdict(findings)
+}
+
+func ruleIDs(findings policy.Findings) []string {
+	ids := make([]string, len(findings))
+	for i, f := range findings {
+		ids[i] = f.Rule
+	}
+	return ids
+}

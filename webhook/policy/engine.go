@@ -1,0 +1,122 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+const (
+	// reviewQuery is what the webhook asks: every finding on an admission review.
+	reviewQuery = "data.tenantguard.main.violations"
+	// manifestQuery is what eval asks: the same findings on a rendered manifest,
+	// whose review input the policies build themselves, as they do for conftest.
+	manifestQuery = "review := data.tenantguard.main.manifest_review(input); " +
+		"findings := data.tenantguard.main.violations with input as review"
+)
+
+// Engine evaluates the rule set. It is safe for concurrent use.
+type Engine struct {
+	review   rego.PreparedEvalQuery
+	manifest rego.PreparedEvalQuery
+}
+
+// New compiles the Rego files of fsys (test files left out) with data as the
+// base document, and prepares the engine's queries. Compile errors name the
+// file and line.
+func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) {
+	modules, err := parseModules(fsys)
+	if err != nil {
+		return nil, err
+	}
+	options := []func(*rego.Rego){rego.Store(inmem.NewFromObject(data))}
+	for _, m := range modules {
+		options = append(options, rego.ParsedModule(m))
+	}
+	review, err := prepare(ctx, reviewQuery, options)
+	if err != nil {
+		return nil, err
+	}
+	manifest, err := prepare(ctx, manifestQuery, options)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{review: review, manifest: manifest}, nil
+}
+
+func prepare(ctx context.Context, query string, options []func(*rego.Rego)) (rego.PreparedEvalQuery, error) {
+	r := rego.New(append([]func(*rego.Rego){rego.Query(query)}, options...)...)
+	pq, err := r.PrepareForEval(ctx)
+	if err != nil {
+		return rego.PreparedEvalQuery{}, fmt.Errorf("compiling policies: %w", err)
+	}
+	return pq, nil
+}
+
+// parseModules parses every .rego file of fsys except tests, keeping METADATA
+// annotations, which the rules read for their id and default enforcement.
+func parseModules(fsys fs.FS) ([]*ast.Module, error) {
+	var modules []*ast.Module
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(name) != ".rego" || strings.HasSuffix(name, "_test.rego") {
+			return err
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{ProcessAnnotation: true})
+		if err != nil {
+			return err
+		}
+		modules = append(modules, m)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading policies: %w", err)
+	}
+	if len(modules) == 0 {
+		return nil, fmt.Errorf("loading policies: no .rego files found")
+	}
+	return modules, nil
+}
+
+// Review evaluates the rule set on an admission review.
+func (e *Engine) Review(ctx context.Context, in Input) (Findings, error) {
+	value, err := in.astValue()
+	if err != nil {
+		return nil, err
+	}
+	return evalFindings(ctx, e.review, value, "")
+}
+
+// Manifest evaluates the rule set on one rendered manifest, as conftest does.
+func (e *Engine) Manifest(ctx context.Context, manifest map[string]any) (Findings, error) {
+	value, err := ast.InterfaceToValue(manifest)
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	return evalFindings(ctx, e.manifest, value, "findings")
+}
+
+// evalFindings runs a prepared query and reads its findings: the first
+// expression's value, or the binding named by variable.
+func evalFindings(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, variable string) (Findings, error) {
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluating policies: %w", err)
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("evaluating policies: %d results, want 1", len(rs))
+	}
+	if variable != "" {
+		return findingsFromResult(rs[0].Bindings[variable])
+	}
+	return findingsFromResult(rs[0].Expressions[0].Value)
+}

@@ -1,0 +1,102 @@
+package policy
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Enforcement says what a finding does to the request.
+type Enforcement string
+
+const (
+	// Deny refuses the request.
+	Deny Enforcement = "deny"
+	// Warn admits the request with an admission warning.
+	Warn Enforcement = "warn"
+	// DryRun admits the request silently; the finding is only logged and counted.
+	DryRun Enforcement = "dryrun"
+)
+
+// Finding is one rule's verdict on one object.
+type Finding struct {
+	// Rule is the rule id, such as app-pinned-revision.
+	Rule string `json:"rule"`
+	// Enforcement is the rule's enforcement after the cluster config's override.
+	Enforcement Enforcement `json:"enforcement"`
+	// Field is the path of the offending field, such as spec.source.targetRevision.
+	Field string `json:"field,omitempty"`
+	// Value is the offending value, when there is one.
+	Value any `json:"value,omitempty"`
+	// Message names the object, the field, the value and the fix.
+	Message string `json:"message"`
+}
+
+// String renders a finding the way kubectl shows it: [rule-id] message.
+func (f Finding) String() string {
+	return fmt.Sprintf("[%s] %s", f.Rule, f.Message)
+}
+
+// Findings is the outcome of evaluating the rule set on one object.
+type Findings []Finding
+
+// With returns the findings of the given enforcement.
+func (fs Findings) With(e Enforcement) Findings {
+	var out Findings
+	for _, f := range fs {
+		if f.Enforcement == e {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Strings renders each finding as [rule-id] message.
+func (fs Findings) Strings() []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.String()
+	}
+	return out
+}
+
+// findingsFromResult reads the set of violation objects the rule set returned.
+// A malformed entry is an error: a rule that cannot say what it found must not
+// let the request through silently.
+func findingsFromResult(value any) (Findings, error) {
+	list, ok := value.([]any)
+	if !ok {
+		return nil, fmt.Errorf("rule set returned %T, want a set of violations", value)
+	}
+	out := make(Findings, 0, len(list))
+	for _, entry := range list {
+		f, err := findingFromObject(entry)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Rule != out[j].Rule {
+			return out[i].Rule < out[j].Rule
+		}
+		return out[i].Field < out[j].Field
+	})
+	return out, nil
+}
+
+func findingFromObject(entry any) (Finding, error) {
+	obj, _ := entry.(map[string]any)
+	rule, _ := obj["rule"].(string)
+	msg, _ := obj["msg"].(string)
+	enforcement, _ := obj["enforcement"].(string)
+	if rule == "" || msg == "" {
+		return Finding{}, fmt.Errorf("rule set returned a violation without rule id or msg: %v", entry)
+	}
+	switch e := Enforcement(enforcement); e {
+	case Deny, Warn, DryRun:
+		field, _ := obj["field"].(string)
+		return Finding{Rule: rule, Enforcement: e, Field: field, Value: obj["value"], Message: msg}, nil
+	default:
+		return Finding{}, fmt.Errorf("rule %s: enforcement %q is not one of deny, warn, dryrun", rule, enforcement)
+	}
+}
