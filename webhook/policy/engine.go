@@ -35,6 +35,9 @@ func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) 
 	if err != nil {
 		return nil, err
 	}
+	if data == nil {
+		data = map[string]any{}
+	}
 	options := []func(*rego.Rego){rego.Store(inmem.NewFromObject(data))}
 	for _, m := range modules {
 		options = append(options, rego.ParsedModule(m))

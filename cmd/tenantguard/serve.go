@@ -1,0 +1,68 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/tenantguard/tenantguard/webhook/server"
+)
+
+func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
+	var opts server.Options
+	var kubeconfig, policyDir string
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.StringVar(&opts.Host, "host", "", "address the webhook listens on (default all interfaces)")
+	flags.IntVar(&opts.Port, "port", 9443, "HTTPS port of the webhook")
+	flags.StringVar(&opts.CertDir, "cert-dir", "", "directory holding tls.crt and tls.key (default controller-runtime's temp dir)")
+	flags.StringVar(&opts.MetricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint; 0 turns it off")
+	flags.StringVar(&opts.ProbeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	flags.BoolVar(&opts.EnableHTTP2, "enable-http2", false, "serve HTTP/2 as well as HTTP/1.1")
+	flags.StringVar(&policyDir, "policy-dir", "", "directory of Rego policies to run instead of the embedded ones")
+	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
+	logOpts := zap.Options{}
+	logOpts.BindFlags(flags)
+	if err := flags.Parse(args); err != nil {
+		return exitUsage
+	}
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
+	setupLog := ctrl.Log.WithName("setup")
+	if policyDir != "" {
+		opts.Policies = os.DirFS(policyDir)
+	}
+	cfg, err := restConfig(kubeconfig)
+	if err != nil {
+		setupLog.Error(err, "unable to load kubeconfig")
+		return exitUsage
+	}
+	ctx := ctrl.SetupSignalHandler()
+	mgr, err := server.New(ctx, cfg, opts)
+	if err != nil {
+		setupLog.Error(err, "unable to set up the webhook server")
+		return exitUsage
+	}
+	setupLog.Info("serving", "version", version, "port", opts.Port)
+	if err := mgr.Start(ctx); err != nil {
+		setupLog.Error(err, "webhook server stopped")
+		return exitViolation
+	}
+	return exitOK
+}
+
+func restConfig(kubeconfig string) (*rest.Config, error) {
+	if kubeconfig != "" {
+		cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+		if err != nil {
+			return nil, fmt.Errorf("--kubeconfig: %w", err)
+		}
+		return cfg, nil
+	}
+	return ctrl.GetConfig()
+}

@@ -1,0 +1,132 @@
+package offline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/tenantguard/tenantguard/webhook/decode"
+)
+
+// Stdin is the path that names standard input.
+const Stdin = "-"
+
+// Document is one manifest read from a file or stdin.
+type Document struct {
+	// Source is the file the document came from, or "-" for stdin.
+	Source string `json:"file"`
+	// Index is the document's position in its source, counting from 1.
+	Index int `json:"document"`
+	// Object is the manifest, numbers kept as written.
+	Object map[string]any `json:"-"`
+}
+
+// ParseError is a document that could not be read; it names the file and the document.
+type ParseError struct {
+	Source string
+	Index  int
+	Err    error
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s: document %d: %v", e.Source, e.Index, e.Err)
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Read reads every document of the given paths, in order: files, directories
+// (their .yaml, .yml and .json files, sorted, recursively) and "-" for stdin.
+func Read(paths []string, stdin io.Reader) ([]Document, error) {
+	var docs []Document
+	for _, path := range paths {
+		files, err := expand(path)
+		if err != nil {
+			return nil, err
+		}
+		for _, file := range files {
+			more, err := readSource(file, stdin)
+			if err != nil {
+				return nil, err
+			}
+			docs = append(docs, more...)
+		}
+	}
+	return docs, nil
+}
+
+// expand lists the files a path names.
+func expand(path string) ([]string, error) {
+	if path == Stdin {
+		return []string{Stdin}, nil
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && isManifestFile(p) {
+			files = append(files, p)
+		}
+		return err
+	})
+	sort.Strings(files)
+	return files, err
+}
+
+func isManifestFile(path string) bool {
+	switch filepath.Ext(path) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+func readSource(source string, stdin io.Reader) ([]Document, error) {
+	r := stdin
+	if source != Stdin {
+		f, err := os.Open(source)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return decodeStream(source, r)
+}
+
+// decodeStream splits a YAML or JSON stream into documents. Empty documents
+// (a lone ---, comments only) are skipped but still counted, so that indexes
+// match what a reader counts in the file.
+func decodeStream(source string, r io.Reader) ([]Document, error) {
+	dec := utilyaml.NewYAMLOrJSONDecoder(r, 4096)
+	var docs []Document
+	for index := 1; ; index++ {
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, &ParseError{Source: source, Index: index, Err: err}
+		}
+		obj, err := decode.Object(raw, field.NewPath("document"))
+		if err != nil {
+			return nil, &ParseError{Source: source, Index: index, Err: err}
+		}
+		if obj != nil {
+			docs = append(docs, Document{Source: source, Index: index, Object: obj})
+		}
+	}
+}

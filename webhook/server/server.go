@@ -1,0 +1,109 @@
+// Package server wires the admission handlers into a controller-runtime manager:
+// the HTTPS webhook server, health and readiness probes and the metrics endpoint.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io/fs"
+
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/policies"
+	"github.com/tenantguard/tenantguard/webhook/handler"
+	"github.com/tenantguard/tenantguard/webhook/policy"
+)
+
+const (
+	// MutatePath is where the mutating webhook is served; config/webhook points at it.
+	MutatePath = "/mutate"
+	// ValidatePath is where the validating webhook is served; config/webhook points at it.
+	ValidatePath = "/validate"
+)
+
+// Options configure the webhook server. The zero value of each field takes the
+// default written in its comment.
+type Options struct {
+	// Host is the address the webhook listens on. Defaults to all interfaces.
+	Host string
+	// Port is the webhook's HTTPS port. Defaults to 9443.
+	Port int
+	// CertDir holds tls.crt and tls.key. Defaults to controller-runtime's
+	// <temp dir>/k8s-webhook-server/serving-certs.
+	CertDir string
+	// MetricsAddr is the metrics endpoint's address; "0" turns it off. Defaults to ":8080".
+	MetricsAddr string
+	// ProbeAddr is the address of /healthz and /readyz. Defaults to ":8081".
+	ProbeAddr string
+	// EnableHTTP2 serves HTTP/2 as well as HTTP/1.1. Off by default, which
+	// keeps the server out of reach of HTTP/2 stream-reset floods.
+	EnableHTTP2 bool
+	// Policies is the Rego bundle to run. Defaults to the embedded policies.
+	Policies fs.FS
+	// PolicyData is the base document the rules read under data. Defaults to empty.
+	PolicyData map[string]any
+}
+
+func (o *Options) setDefaults() {
+	if o.Port == 0 {
+		o.Port = 9443
+	}
+	if o.MetricsAddr == "" {
+		o.MetricsAddr = ":8080"
+	}
+	if o.ProbeAddr == "" {
+		o.ProbeAddr = ":8081"
+	}
+	if o.Policies == nil {
+		o.Policies = policies.FS
+	}
+}
+
+// New builds a manager that serves tenantguard's webhooks against the cluster
+// of cfg. The rule set is compiled here, once; a bundle that does not compile
+// is an error and nothing is served.
+func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, error) {
+	opts.setDefaults()
+	engine, err := policy.New(ctx, opts.Policies, opts.PolicyData)
+	if err != nil {
+		return nil, err
+	}
+	hooks := webhook.NewServer(webhook.Options{
+		Host: opts.Host, Port: opts.Port, CertDir: opts.CertDir,
+		TLSOpts: tlsOptions(opts.EnableHTTP2),
+	})
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		WebhookServer:          hooks,
+		Metrics:                metricsserver.Options{BindAddress: opts.MetricsAddr},
+		HealthProbeBindAddress: opts.ProbeAddr,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating manager: %w", err)
+	}
+	hooks.Register(MutatePath, &admission.Webhook{Handler: &handler.Mutator{}})
+	hooks.Register(ValidatePath, &admission.Webhook{Handler: &handler.Validator{Engine: engine}})
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return nil, err
+	}
+	if err := mgr.AddReadyzCheck("webhook", hooks.StartedChecker()); err != nil {
+		return nil, err
+	}
+	return mgr, nil
+}
+
+// tlsOptions require TLS 1.2 or newer and, unless enabled, leave HTTP/2 out of ALPN.
+func tlsOptions(enableHTTP2 bool) []func(*tls.Config) {
+	return []func(*tls.Config){func(c *tls.Config) {
+		c.MinVersion = tls.VersionTLS12
+		if !enableHTTP2 {
+			c.NextProtos = []string{"http/1.1"}
+		}
+	}}
+}
