@@ -87,6 +87,8 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	if err != nil {
 		return nil, fmt.Errorf("creating manager: %w", err)
 	}
+	// The manager starts its webhook server only once GetWebhookServer was called.
+	hooks = mgr.GetWebhookServer()
 	hooks.Register(MutatePath, &admission.Webhook{Handler: &handler.Mutator{}})
 	hooks.Register(ValidatePath, &admission.Webhook{Handler: &handler.Validator{Engine: engine}})
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {

@@ -1,0 +1,128 @@
+// Package cluster starts a real control plane for tenantguard: kube-apiserver
+// and etcd from envtest, the real Argo CD CRDs, the webhook configurations of
+// config/webhook, and tenantguard's webhook server, which kube-apiserver calls
+// over TLS. The end-to-end tests and `make run` both start it.
+//
+// KUBEBUILDER_ASSETS must name a directory holding kube-apiserver and etcd;
+// `make test` and `make run` build them and set it.
+package cluster
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"time"
+
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/tenantguard/tenantguard/webhook/server"
+)
+
+// Cluster is a running control plane with tenantguard's webhooks registered and served.
+type Cluster struct {
+	// Config reaches the API server as an administrator.
+	Config *rest.Config
+	// Client is a controller-runtime client on Config.
+	Client client.Client
+	// Root is the repository's root directory.
+	Root string
+
+	env    *envtest.Environment
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// ErrNoAssets means KUBEBUILDER_ASSETS is not set, so no control plane can start.
+var ErrNoAssets = errors.New("KUBEBUILDER_ASSETS is not set; run the tests with `make test`, which builds kube-apiserver and etcd")
+
+// Start starts the control plane, installs the CRDs and webhook configurations,
+// and serves tenantguard's webhooks until Stop. It returns once a TLS
+// connection to the webhook server succeeds.
+func Start(ctx context.Context) (*Cluster, error) {
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		return nil, ErrNoAssets
+	}
+	root := repoRoot()
+	crds, err := ArgoCDCRDs()
+	if err != nil {
+		return nil, err
+	}
+	env := &envtest.Environment{
+		CRDInstallOptions:     envtest.CRDInstallOptions{Paths: crds, ErrorIfPathMissing: true},
+		WebhookInstallOptions: envtest.WebhookInstallOptions{Paths: []string{filepath.Join(root, "config", "webhook")}},
+	}
+	cfg, err := env.Start()
+	if err != nil {
+		return nil, fmt.Errorf("starting control plane: %w", err)
+	}
+	c := &Cluster{Config: cfg, Root: root, env: env, done: make(chan error, 1)}
+	if err := c.serve(ctx); err != nil {
+		_ = env.Stop()
+		return nil, err
+	}
+	return c, nil
+}
+
+// serve starts tenantguard's webhook server on the address envtest registered.
+func (c *Cluster) serve(ctx context.Context) error {
+	wio := c.env.WebhookInstallOptions
+	ctx, c.cancel = context.WithCancel(ctx)
+	mgr, err := server.New(ctx, c.Config, server.Options{
+		Host: wio.LocalServingHost, Port: wio.LocalServingPort, CertDir: wio.LocalServingCertDir,
+		MetricsAddr: "0", ProbeAddr: "0",
+	})
+	if err != nil {
+		return err
+	}
+	c.Client = mgr.GetClient()
+	go func() { c.done <- mgr.Start(ctx) }()
+	return waitForTLS(net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(wio.LocalServingPort)), c.done)
+}
+
+// waitForTLS dials addr until a TLS handshake succeeds, the server fails, or 30 s pass.
+func waitForTLS(addr string, failed <-chan error) error {
+	dialer := &net.Dialer{Timeout: time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		conn, err := tls.DialWithDialer(dialer, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // only checks the server is up
+		if err == nil {
+			return conn.Close()
+		}
+		select {
+		case err := <-failed:
+			return fmt.Errorf("webhook server stopped: %w", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("webhook server at %s did not answer TLS within 30s", addr)
+}
+
+// KubeConfig returns a kubeconfig for an administrator of the cluster, for kubectl.
+func (c *Cluster) KubeConfig() ([]byte, error) {
+	user, err := c.env.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return user.KubeConfig()
+}
+
+// Stop stops the webhook server and the control plane.
+func (c *Cluster) Stop() error {
+	c.cancel()
+	serveErr := <-c.done
+	return errors.Join(serveErr, c.env.Stop())
+}
+
+// repoRoot is the repository root, two directories above this file.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}

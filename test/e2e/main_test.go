@@ -1,0 +1,39 @@
+// Package e2e tests tenantguard through a real kube-apiserver: every object is
+// sent by a client to the API server, which calls the webhooks over TLS and
+// stores what they admit.
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/tenantguard/tenantguard/test/cluster"
+)
+
+// env is the cluster every test in this package talks to.
+var env *cluster.Cluster
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	var err error
+	env, err = cluster.Start(context.Background())
+	if errors.Is(err, cluster.ErrNoAssets) {
+		fmt.Println("skipping end-to-end tests:", err)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starting the test cluster:", err)
+		return 1
+	}
+	code := m.Run()
+	if err := env.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping the test cluster:", err)
+	}
+	return code
+}
