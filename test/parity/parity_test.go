@@ -1,0 +1,92 @@
+// Package parity checks that the three runners of the policies agree: conftest
+// and tenantguard eval give the same verdicts on the same rendered manifests.
+package parity
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tenantguard/tenantguard/policies"
+	"github.com/tenantguard/tenantguard/webhook/offline"
+	"github.com/tenantguard/tenantguard/webhook/policy"
+)
+
+const root = "../.."
+
+// verdict is one finding as both runners print it.
+type verdict struct {
+	File, Level, Message string
+}
+
+func TestConftestAndEvalAgree(t *testing.T) {
+	conftest := os.Getenv("TENANTGUARD_CONFTEST")
+	if conftest == "" {
+		t.Skip("TENANTGUARD_CONFTEST names the conftest binary; `make test` sets it")
+	}
+	files, err := filepath.Glob(filepath.Join(root, "test", "manifests", "*", "*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(filepath.Base(filepath.Dir(file))+"/"+filepath.Base(file), func(t *testing.T) {
+			want := conftestVerdicts(t, conftest, file)
+			got := evalVerdicts(t, file)
+			assert.Equal(t, want, got)
+			if filepath.Base(filepath.Dir(file)) == "violations" {
+				assert.NotEmpty(t, got, "the manifests under violations/ must break a rule")
+			}
+		})
+	}
+}
+
+func conftestVerdicts(t *testing.T, conftest, file string) []verdict {
+	cmd := exec.Command(conftest, "test", "--no-fail", "-o", "json", "--policy", "policies", filepath.Join("test", "manifests", filepath.Base(filepath.Dir(file)), filepath.Base(file)))
+	cmd.Dir = root
+	out, err := cmd.Output()
+	require.NoError(t, err, "conftest: %s", out)
+	var results []struct {
+		Failures, Warnings []struct{ Msg string }
+	}
+	require.NoError(t, json.Unmarshal(out, &results))
+	var verdicts []verdict
+	for _, r := range results {
+		for _, f := range r.Failures {
+			verdicts = append(verdicts, verdict{filepath.Base(file), "deny", f.Msg})
+		}
+		for _, w := range r.Warnings {
+			verdicts = append(verdicts, verdict{filepath.Base(file), "warn", w.Msg})
+		}
+	}
+	return sorted(verdicts)
+}
+
+func evalVerdicts(t *testing.T, file string) []verdict {
+	ctx := context.Background()
+	docs, err := offline.Read([]string{file}, nil)
+	require.NoError(t, err)
+	engine, err := policy.New(ctx, policies.FS, nil)
+	require.NoError(t, err)
+	results, err := offline.Evaluate(ctx, engine, docs)
+	require.NoError(t, err)
+	var verdicts []verdict
+	for _, r := range results {
+		for _, f := range r.Findings {
+			if f.Enforcement != policy.DryRun {
+				verdicts = append(verdicts, verdict{filepath.Base(file), string(f.Enforcement), f.String()})
+			}
+		}
+	}
+	return sorted(verdicts)
+}
+
+func sorted(v []verdict) []verdict {
+	sort.Slice(v, func(i, j int) bool { return v[i].Message < v[j].Message })
+	return v
+}
