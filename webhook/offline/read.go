@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/tenantguard/tenantguard/webhook/decode"
 )
