@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const pinnedApp = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: shop, namespace: argocd}
+spec:
+  source: {repoURL: https://git.example.com/p.git, path: staging/shop, targetRevision: 3f1c9a0}
+`
+
+const cleanApp = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: ok, namespace: argocd}
+spec:
+  source: {repoURL: https://git.example.com/p.git, path: staging/ok, targetRevision: HEAD}
+`
+
+// tenantguard runs the command line in process and returns its exit code and output.
+func tenantguard(stdin string, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = dispatch(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	return path
+}
+
+func TestEvalExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	clean := writeFile(t, dir, "clean.yaml", cleanApp)
+	pinned := writeFile(t, dir, "pinned.yaml", cleanApp+"---\n"+pinnedApp)
+	broken := writeFile(t, dir, "broken.yaml", cleanApp+"---\nkind: [\n")
+	cases := map[string]struct {
+		args     []string
+		wantCode int
+		wantOut  string
+		wantErr  string
+	}{
+		"clean manifests exit 0":             {args: []string{"eval", clean}, wantCode: 0, wantOut: "1 documents, 0 violations"},
+		"a pinned Application exits 1":       {args: []string{"eval", pinned}, wantCode: 1, wantOut: "FAIL\t" + pinned + "#2\t[app-pinned-revision] Application argocd/shop"},
+		"a directory is read recursively":    {args: []string{"eval", dir + "/"}, wantCode: 2, wantErr: "broken.yaml: document 2:"},
+		"a parse error names file and doc":   {args: []string{"eval", broken}, wantCode: 2, wantErr: broken + ": document 2:"},
+		"a missing file is a usage error":    {args: []string{"eval", filepath.Join(dir, "nope.yaml")}, wantCode: 2, wantErr: "nope.yaml"},
+		"no path is a usage error":           {args: []string{"eval"}, wantCode: 2, wantErr: "Usage: tenantguard eval"},
+		"an unknown format is a usage error": {args: []string{"eval", "-o", "xml", clean}, wantCode: 2, wantErr: `unknown format "xml"`},
+		"an unknown command is refused":      {args: []string{"evaluate"}, wantCode: 2, wantErr: `unknown command "evaluate"`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := tenantguard("", tc.args...)
+			assert.Equal(t, tc.wantCode, code, "stdout: %s\nstderr: %s", out, errOut)
+			assert.Contains(t, out, tc.wantOut)
+			assert.Contains(t, errOut, tc.wantErr)
+		})
+	}
+}
+
+func TestEvalReadsStdinAndPrintsJSONWithRuleIDs(t *testing.T) {
+	code, out, errOut := tenantguard(cleanApp+"---\n"+pinnedApp, "eval", "-o", "json", "-")
+	require.Equal(t, 1, code, errOut)
+	var report struct {
+		Results []struct {
+			File     string
+			Document int
+			Name     string
+			Findings []map[string]any
+		}
+		Summary struct{ Documents, Violations int }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &report))
+	assert.Equal(t, 2, report.Summary.Documents)
+	assert.Equal(t, 1, report.Summary.Violations)
+	require.Len(t, report.Results, 2)
+	assert.Empty(t, report.Results[0].Findings)
+	shop := report.Results[1]
+	assert.Equal(t, "-", shop.File)
+	assert.Equal(t, 2, shop.Document)
+	require.Len(t, shop.Findings, 1)
+	assert.Equal(t, "app-pinned-revision", shop.Findings[0]["rule"])
+	assert.Equal(t, "spec.source.targetRevision", shop.Findings[0]["field"])
+}
+
+func TestVersionPrintsTheVersion(t *testing.T) {
+	code, out, _ := tenantguard("", "version")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "tenantguard dev\n", out)
+}
