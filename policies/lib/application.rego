@@ -5,6 +5,8 @@
 #   how to name it in a message, and every source with the field path it sits at.
 package tenantguard.lib.application
 
+import data.tenantguard.lib.config.config
+
 # is_application holds when the object under review is an Argo CD Application.
 is_application if {
 	startswith(input.object.apiVersion, "argoproj.io/")
@@ -45,3 +47,24 @@ git_sources contains src if {
 	some src in sources
 	not src.source.chart
 }
+
+# labels are the Application's labels.
+labels := object.get(input.object, ["metadata", "labels"], {})
+
+# tenant_name names the tenant the Application belongs to: its tenantguard.io/tenant
+# label, else the Tenant found for it (input.tenant). Undefined when neither is known.
+tenant_name := labels["tenantguard.io/tenant"]
+
+tenant_name := input.tenant.metadata.name if not labels["tenantguard.io/tenant"]
+
+# environment is the Application's environment: its tenantguard.io/environment
+# label, else its Tenant's. Undefined when neither is known.
+environment := labels["tenantguard.io/environment"]
+
+environment := input.tenant.spec.environment if not labels["tenantguard.io/environment"]
+
+# environment_directory is the repository directory of the Application's environment.
+environment_directory := config.environments[environment]
+
+# destination_namespace is where the Application deploys to.
+destination_namespace := object.get(input.object, ["spec", "destination", "namespace"], "")

@@ -1,0 +1,45 @@
+# METADATA
+# title: Cluster config
+# description: |
+#   The cluster config the rules read, data.tenantguard.config, over the
+#   defaults below. tenantguard serve and eval put the validated config file
+#   there; conftest reads it from a --data file of the form
+#   {"tenantguard": {"config": {...}}}. The defaults match the Go type in
+#   webhook/config, which a test checks.
+package tenantguard.lib.config
+
+# defaults is the cluster config when none is given.
+defaults := {
+	"defaults": {
+		"arch": "amd64",
+		"registryMirror": "",
+		"destination": "https://kubernetes.default.svc",
+	},
+	"valuePaths": {
+		"nodeSelector": "global.nodeSelector",
+		"tolerations": "global.tolerations",
+		"imageRegistry": "global.imageRegistry",
+	},
+	"arches": ["amd64", "arm64"],
+	"taintedArchPools": [],
+	"environments": {"staging": "staging", "production": "production"},
+	"allowedRepos": [],
+	"trackingRefs": ["HEAD"],
+	"imageTagKeys": ["imageTag", "image.tag"],
+	"tenantNaming": {
+		"namespacePrefix": "tenant-",
+		"projectPrefix": "tenant-",
+		"maxNameLength": 40,
+	},
+	"trustedIdentities": [
+		"system:serviceaccount:tenantguard-system:tenantguard-supervisor",
+		"system:serviceaccount:argocd:argocd-applicationset-controller",
+	],
+	"enforcement": {},
+	"excludedNamespaces": ["kube-system"],
+}
+
+# config is the effective cluster config: the given one, key by key over the defaults.
+config := object.union(defaults, data.tenantguard.config) if {
+	is_object(data.tenantguard.config)
+} else := defaults

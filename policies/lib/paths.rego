@@ -1,0 +1,24 @@
+# METADATA
+# title: Path helpers
+# description: |
+#   Normalizes source paths the way git reads them, so that a rule compares
+#   what is really read: staging/../production is production.
+package tenantguard.lib.paths
+
+# normalize drops empty and "." segments, leading and trailing slashes, and
+# resolves ".." segments. A path that climbs above the repository root keeps its
+# leading "..", which lies under no directory.
+normalize(path) := trim(_collapse(_collapse(_collapse(_collapse(_collapse(_segments(path)))))), "/")
+
+# under holds when the normalized path is dir or lies inside it; "stagingfoo" is not under "staging".
+under(path, dir) if normalize(path) == dir
+
+under(path, dir) if startswith(normalize(path), concat("", [dir, "/"]))
+
+_segments(path) := concat("/", [s | some s in split(path, "/"); s != ""; s != "."])
+
+# _collapse removes up to two levels of "segment/.." pairs per call; five calls
+# resolve paths with up to ten nested "..".
+_collapse(p) := regex.replace(regex.replace(p, _parent_pair, "$1"), _parent_pair, "$1")
+
+_parent_pair := `(^|/)(?:[^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+)/\.\.(?:/|$)`

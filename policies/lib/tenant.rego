@@ -1,0 +1,39 @@
+# METADATA
+# title: Tenant helpers
+# description: |
+#   Who a Tenant is and what it owns: its namespace, project and destination,
+#   with the defaults the mutating webhook fills in, so that rules read the same
+#   values whether or not a Tenant was defaulted yet.
+package tenantguard.lib.tenant
+
+import data.tenantguard.lib.config.config
+
+# is_tenant holds when obj is a tenantguard Tenant.
+is_tenant(obj) if {
+	startswith(obj.apiVersion, "tenantguard.io/")
+	obj.kind == "Tenant"
+}
+
+# namespace is the namespace a Tenant owns: spec.namespace, or the prefix and its name.
+namespace(t) := t.spec.namespace if {
+	t.spec.namespace != ""
+} else := namespace_for(t.metadata.name)
+
+# namespace_for is the default namespace of the tenant named name.
+namespace_for(name) := concat("", [config.tenantNaming.namespacePrefix, name])
+
+# project is the Argo CD project a tenant's Applications belong to.
+project_for(name) := concat("", [config.tenantNaming.projectPrefix, name])
+
+# destination is the Argo CD cluster a Tenant deploys to.
+destination(t) := t.spec.destination if {
+	t.spec.destination != ""
+} else := config.defaults.destination
+
+# arch is the CPU architecture a Tenant runs on.
+arch(t) := t.spec.arch if {
+	t.spec.arch != ""
+} else := config.defaults.arch
+
+# environment is a Tenant's environment, staging or production.
+environment(t) := t.spec.environment
