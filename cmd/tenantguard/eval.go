@@ -6,61 +6,118 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/tenantguard/tenantguard/policies"
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/offline"
 	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
+// evalOptions are the parsed flags of `tenantguard eval`.
+type evalOptions struct {
+	paths      []string
+	tenants    stringList
+	configFile string
+	format     offline.Format
+	failOnWarn bool
+}
+
+// stringList is a flag that may be given several times.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
 func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	opts, ok := parseEvalFlags(args, stderr)
+	if !ok {
+		return exitUsage
+	}
+	code, err := evaluate(context.Background(), opts, stdin, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "tenantguard eval: %v\n", err)
+	}
+	return code
+}
+
+func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
+	var opts evalOptions
 	flags := flag.NewFlagSet("eval", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	output := flags.String("o", string(offline.Text), "output format: text or json")
+	output := flags.String("o", string(offline.Text), "output format: text, json or junit")
+	flags.Var(&opts.tenants, "tenants", "file or directory of Tenants giving context to the Applications (repeatable)")
+	flags.StringVar(&opts.configFile, "config", "", "cluster config file (default: the built-in defaults)")
+	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: tenantguard eval [-o text|json] PATH...\n\n"+
+		fmt.Fprintln(stderr, "Usage: tenantguard eval [flags] PATH...\n\n"+
 			"Evaluates manifests (files, directories, - for stdin; multi-document YAML or JSON)\n"+
-			"against tenantguard's policies. Exit code 0 when clean, 1 on a violation,\n"+
-			"2 on a usage or parse error.\n\nFlags:")
+			"against tenantguard's policies. Tenants among the documents give context to the\n"+
+			"Applications. Exit code 0 when clean, 1 on a violation, 2 on a usage or parse error.\n\nFlags:")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
-		return exitUsage
+		return opts, false
 	}
-	format := offline.Format(*output)
-	if !slices.Contains(offline.Formats, format) {
-		fmt.Fprintf(stderr, "tenantguard eval: -o: unknown format %q (want text or json)\n", *output)
-		return exitUsage
+	opts.format = offline.Format(*output)
+	if !slices.Contains(offline.Formats, opts.format) {
+		fmt.Fprintf(stderr, "tenantguard eval: -o: unknown format %q (want text, json or junit)\n", *output)
+		return opts, false
 	}
-	if flags.NArg() == 0 {
+	if opts.paths = flags.Args(); len(opts.paths) == 0 {
 		flags.Usage()
-		return exitUsage
+		return opts, false
 	}
-	return evaluate(flags.Args(), format, stdin, stdout, stderr)
+	return opts, true
 }
 
-func evaluate(paths []string, format offline.Format, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx := context.Background()
-	docs, err := offline.Read(paths, stdin)
+// evaluate runs the policies on the manifests and returns the exit code.
+func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.Writer) (int, error) {
+	docs, err := offline.Read(opts.paths, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "tenantguard eval: %v\n", err)
-		return exitUsage
+		return exitUsage, err
 	}
-	engine, err := policy.New(ctx, policies.FS, nil)
+	tenantDocs, err := offline.Read(opts.tenants, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "tenantguard eval: %v\n", err)
-		return exitUsage
+		return exitUsage, fmt.Errorf("--tenants: %w", err)
+	}
+	engine, err := loadEngine(ctx, opts.configFile, offline.Tenants(append(docs, tenantDocs...)))
+	if err != nil {
+		return exitUsage, err
 	}
 	results, err := offline.Evaluate(ctx, engine, docs)
 	if err != nil {
-		fmt.Fprintf(stderr, "tenantguard eval: %v\n", err)
-		return exitUsage
+		return exitUsage, err
 	}
-	if err := offline.Write(stdout, format, results); err != nil {
-		fmt.Fprintf(stderr, "tenantguard eval: %v\n", err)
-		return exitUsage
+	if err := offline.Write(stdout, opts.format, results); err != nil {
+		return exitUsage, err
 	}
-	if offline.Summarize(results).Violations > 0 {
-		return exitViolation
+	summary := offline.Summarize(results)
+	if summary.Violations > 0 || opts.failOnWarn && summary.Warnings > 0 {
+		return exitViolation, nil
 	}
-	return exitOK
+	return exitOK, nil
+}
+
+// loadEngine compiles the embedded policies with the cluster config and Tenants as data.
+func loadEngine(ctx context.Context, configFile string, tenants []map[string]any) (*policy.Engine, error) {
+	cfg := config.Default()
+	if configFile != "" {
+		var err error
+		if cfg, err = config.Load(configFile); err != nil {
+			return nil, err
+		}
+	}
+	data, err := cfg.PolicyData(tenants)
+	if err != nil {
+		return nil, err
+	}
+	engine, err := policy.New(ctx, policies.FS, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.ValidateRuleIDs(engine.RuleIDs()).ToAggregate(); err != nil {
+		return nil, fmt.Errorf("cluster config %s: %w", configFile, err)
+	}
+	return engine, nil
 }

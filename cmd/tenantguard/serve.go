@@ -11,12 +11,13 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
 func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	var opts server.Options
-	var kubeconfig, policyDir string
+	var kubeconfig, policyDir, configFile string
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.StringVar(&opts.Host, "host", "", "address the webhook listens on (default all interfaces)")
@@ -26,6 +27,7 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.StringVar(&opts.ProbeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	flags.BoolVar(&opts.EnableHTTP2, "enable-http2", false, "serve HTTP/2 as well as HTTP/1.1")
 	flags.StringVar(&policyDir, "policy-dir", "", "directory of Rego policies to run instead of the embedded ones")
+	flags.StringVar(&configFile, "config", "", "cluster config file (default: the built-in defaults)")
 	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(flags)
@@ -34,16 +36,21 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
 	setupLog := ctrl.Log.WithName("setup")
+	var err error
 	if policyDir != "" {
 		opts.Policies = os.DirFS(policyDir)
 	}
-	cfg, err := restConfig(kubeconfig)
+	if opts.PolicyData, err = policyData(configFile); err != nil {
+		setupLog.Error(err, "unable to load the cluster config", "file", configFile)
+		return exitUsage
+	}
+	restCfg, err := restConfig(kubeconfig)
 	if err != nil {
 		setupLog.Error(err, "unable to load kubeconfig")
 		return exitUsage
 	}
 	ctx := ctrl.SetupSignalHandler()
-	mgr, err := server.New(ctx, cfg, opts)
+	mgr, err := server.New(ctx, restCfg, opts)
 	if err != nil {
 		setupLog.Error(err, "unable to set up the webhook server")
 		return exitUsage
@@ -54,6 +61,18 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 		return exitViolation
 	}
 	return exitOK
+}
+
+// policyData reads the cluster config file, or takes the defaults, as the policies' base document.
+func policyData(configFile string) (map[string]any, error) {
+	cfg := config.Default()
+	if configFile != "" {
+		var err error
+		if cfg, err = config.Load(configFile); err != nil {
+			return nil, err
+		}
+	}
+	return cfg.PolicyData(nil)
 }
 
 func restConfig(kubeconfig string) (*rest.Config, error) {

@@ -1,19 +1,50 @@
 # METADATA
 # title: conftest entry point
 # description: |
-#   Runs tenantguard's rules on rendered manifests with conftest, which hands
-#   each document to package main as input. Each finding's msg starts with its
-#   rule id in brackets, as the webhook prints it.
+#   Runs tenantguard's rules on rendered manifests with conftest. conftest hands
+#   package main each document as input, or, with --combine, a list of
+#   {path, contents} for all files at once; then the Tenants among them give
+#   context to the Applications, as they do for tenantguard eval. More Tenants
+#   may come from --data files under tenantguard.tenants. Each finding's msg
+#   starts with its rule id in brackets, as the webhook prints it.
 package main
 
+import data.tenantguard.lib.tenant
 import data.tenantguard.main as tenantguard
 
-violation contains _finding(v) if {
-	some v in tenantguard.deny with input as tenantguard.manifest_review(input)
+violation contains _message(v) if {
+	some v in _findings
+	v.enforcement == "deny"
 }
 
-warn contains _finding(v) if {
-	some v in tenantguard.warn with input as tenantguard.manifest_review(input)
+warn contains _message(v) if {
+	some v in _findings
+	v.enforcement == "warn"
 }
 
-_finding(v) := object.union(v, {"msg": sprintf("[%s] %s", [v.rule, v.msg])})
+_findings contains v if {
+	some doc in _documents
+	review := tenantguard.manifest_review(doc) with data.tenantguard.tenants as _tenants
+	some v in tenantguard.violations with input as review with data.tenantguard.tenants as _tenants
+}
+
+_message(v) := object.union(v, {"msg": sprintf("[%s] %s", [v.rule, v.msg])})
+
+# _documents are the documents under review: the input, or every document of
+# every file when conftest runs with --combine.
+_documents := [input] if {
+	not is_array(input)
+} else := [doc |
+	some file in input
+	some doc in _file_documents(file.contents)
+]
+
+_file_documents(contents) := contents if is_array(contents)
+
+_file_documents(contents) := [contents] if is_object(contents)
+
+_tenants := array.concat(_data_tenants, [doc | some doc in _documents; tenant.is_tenant(doc)])
+
+_data_tenants := data.tenantguard.tenants if {
+	is_array(data.tenantguard.tenants)
+} else := []

@@ -16,7 +16,23 @@ test_pinned_manifest_is_a_violation_with_rule_id_in_msg if {
 }
 
 test_warn_enforcement_becomes_conftest_warn if {
-	cfg := {"app-pinned-revision": "warn"}
-	count(main.violation) == 0 with input as _pinned with data.tenantguard.config.enforcement as cfg
-	count(main.warn) == 1 with input as _pinned with data.tenantguard.config.enforcement as cfg
+	cfg := {"enforcement": {"app-pinned-revision": "warn"}}
+	count(main.violation) == 0 with input as _pinned with data.tenantguard.config as cfg
+	count(main.warn) == 1 with input as _pinned with data.tenantguard.config as cfg
+}
+
+test_combined_input_reviews_every_document if {
+	combined := [
+		{"path": "a.yaml", "contents": _pinned},
+		{"path": "b.yaml", "contents": [_pinned, object.union(_pinned, {"metadata": {"name": "other"}})]},
+	]
+	names := {v.msg | some v in main.violation with input as combined}
+	count(names) == 2
+}
+
+test_combined_tenants_give_context if {
+	tenant := {"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant", "metadata": {"name": "shop"}, "spec": {"environment": "production"}}
+	app := object.union(_pinned, {"metadata": {"labels": {"tenantguard.io/tenant": "shop"}}})
+	combined := [{"path": "all.yaml", "contents": [tenant, app]}]
+	main._tenants == [tenant] with input as combined
 }

@@ -7,8 +7,12 @@
 #   The webhook queries data.tenantguard.main.violations with the review input.
 package tenantguard.main
 
+import data.tenantguard.lib.config.config
+
 # violations is every finding of every rule, with its settled enforcement.
+# Objects in the config's excluded namespaces are left alone.
 violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	not _excluded
 	some name
 	some v in data.tenantguard.rules[name].violation
 }
@@ -30,5 +34,9 @@ dryrun contains v if {
 }
 
 _enforcement(v) := e if {
-	e := data.tenantguard.config.enforcement[v.rule]
+	e := config.enforcement[v.rule]
 } else := v.enforcement
+
+_excluded if object.get(input, ["object", "metadata", "namespace"], "") in config.excludedNamespaces
+
+_excluded if object.get(input, ["oldObject", "metadata", "namespace"], "") in config.excludedNamespaces

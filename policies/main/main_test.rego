@@ -33,3 +33,39 @@ test_manifest_review_is_a_create if {
 	r.operation == "CREATE"
 	r.object == _pinned
 }
+
+test_excluded_namespaces_are_left_alone if {
+	excluded := object.union(_pinned, {"metadata": {"name": "shop", "namespace": "kube-system"}})
+	count(main.violations) == 0 with input as main.manifest_review(excluded)
+	count(main.violations) == 1 with input as main.manifest_review(excluded)
+		with data.tenantguard.config.excludedNamespaces as []
+}
+
+test_manifest_review_finds_tenant_by_label if {
+	labelled := object.union(_pinned, {"metadata": {"labels": {"tenantguard.io/tenant": "shop"}}})
+	r := main.manifest_review(labelled) with data.tenantguard.tenants as [_tenant("billing"), _tenant("shop")]
+	r.tenant.metadata.name == "shop"
+}
+
+test_manifest_review_finds_tenant_by_destination_namespace if {
+	app := object.union(_pinned, {"spec": {"destination": {"namespace": "tenant-billing"}}})
+	r := main.manifest_review(app) with data.tenantguard.tenants as [_tenant("billing"), _tenant("shop")]
+	r.tenant.metadata.name == "billing"
+}
+
+test_manifest_review_without_tenant_has_no_tenant if {
+	r := main.manifest_review(_pinned) with data.tenantguard.tenants as [_tenant("billing")]
+	not r.tenant
+}
+
+test_tenant_manifest_gets_no_tenant_context if {
+	r := main.manifest_review(_tenant("shop")) with data.tenantguard.tenants as [_tenant("shop")]
+	not r.tenant
+}
+
+_tenant(name) := {
+	"apiVersion": "tenantguard.io/v1alpha1",
+	"kind": "Tenant",
+	"metadata": {"name": name},
+	"spec": {"environment": "staging"},
+}

@@ -24,13 +24,11 @@ _tenant_context(manifest) := {"tenant": tenants[0]} if {
 _tenants_of(manifest) := [t |
 	some t in _known_tenants
 	t.metadata.name == manifest.metadata.labels["tenantguard.io/tenant"]
-]
-
-_tenants_of(manifest) := [t |
+] if {
+	manifest.metadata.labels["tenantguard.io/tenant"]
+} else := [t |
 	some t in _known_tenants
 	tenant.namespace(t) == manifest.spec.destination.namespace
-] if {
-	not manifest.metadata.labels["tenantguard.io/tenant"]
-}
+]
 
 _known_tenants := [t | some t in data.tenantguard.tenants; tenant.is_tenant(t)]

@@ -16,10 +16,12 @@ const (
 	Text Format = "text"
 	// JSON prints every document's findings as one JSON object, for programs.
 	JSON Format = "json"
+	// JUnit prints a JUnit XML report, one test case per document, for CI systems.
+	JUnit Format = "junit"
 )
 
 // Formats lists the formats Write accepts.
-var Formats = []Format{Text, JSON}
+var Formats = []Format{Text, JSON, JUnit}
 
 // labels name each enforcement in text reports.
 var labels = map[policy.Enforcement]string{policy.Deny: "FAIL", policy.Warn: "WARN", policy.DryRun: "DRYRUN"}
@@ -31,6 +33,8 @@ func Write(w io.Writer, format Format, results []Result) error {
 		return writeText(w, results)
 	case JSON:
 		return writeJSON(w, results)
+	case JUnit:
+		return writeJUnit(w, results)
 	default:
 		return fmt.Errorf("unknown output format %q", format)
 	}

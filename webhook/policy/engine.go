@@ -25,6 +25,7 @@ const (
 type Engine struct {
 	review   rego.PreparedEvalQuery
 	manifest rego.PreparedEvalQuery
+	rules    []Rule
 }
 
 // New compiles the Rego files of fsys (test files left out) with data as the
@@ -32,6 +33,10 @@ type Engine struct {
 // file and line.
 func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) {
 	modules, err := parseModules(fsys)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := rulesOf(modules)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +55,19 @@ func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{review: review, manifest: manifest}, nil
+	return &Engine{review: review, manifest: manifest, rules: rules}, nil
+}
+
+// Rules lists the rules the engine runs, sorted by id.
+func (e *Engine) Rules() []Rule { return e.rules }
+
+// RuleIDs lists the ids of the rules the engine runs.
+func (e *Engine) RuleIDs() []string {
+	ids := make([]string, len(e.rules))
+	for i, r := range e.rules {
+		ids[i] = r.ID
+	}
+	return ids
 }
 
 func prepare(ctx context.Context, query string, options []func(*rego.Rego)) (rego.PreparedEvalQuery, error) {

@@ -92,11 +92,9 @@ func findingFromObject(entry any) (Finding, error) {
 	if rule == "" || msg == "" {
 		return Finding{}, fmt.Errorf("rule set returned a violation without rule id or msg: %v", entry)
 	}
-	switch e := Enforcement(enforcement); e {
-	case Deny, Warn, DryRun:
-		field, _ := obj["field"].(string)
-		return Finding{Rule: rule, Enforcement: e, Field: field, Value: obj["value"], Message: msg}, nil
-	default:
+	if !validEnforcement(Enforcement(enforcement)) {
 		return Finding{}, fmt.Errorf("rule %s: enforcement %q is not one of deny, warn, dryrun", rule, enforcement)
 	}
+	field, _ := obj["field"].(string)
+	return Finding{Rule: rule, Enforcement: Enforcement(enforcement), Field: field, Value: obj["value"], Message: msg}, nil
 }

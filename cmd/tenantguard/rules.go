@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("rules", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	output := flags.String("o", "text", "output format: text or json")
+	configFile := flags.String("config", "", "cluster config file whose enforcement overrides to show")
+	if err := flags.Parse(args); err != nil {
+		return exitUsage
+	}
+	engine, err := loadEngine(context.Background(), *configFile, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "tenantguard rules: %v\n", err)
+		return exitUsage
+	}
+	rules := engine.Rules()
+	switch *output {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(rules)
+	case "text":
+		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tENFORCEMENT\tTITLE")
+		for _, r := range rules {
+			fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, r.Enforcement, r.Title)
+		}
+		err = w.Flush()
+	default:
+		fmt.Fprintf(stderr, "tenantguard rules: -o: unknown format %q (want text or json)\n", *output)
+		return exitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tenantguard rules: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}

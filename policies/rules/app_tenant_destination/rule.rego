@@ -1,0 +1,124 @@
+# METADATA
+# title: Applications deploy only to their tenant's namespace and cluster
+# description: |
+#   An Application of a tenant (by its tenantguard.io/tenant label, else by the
+#   Tenant found for it) deploys into that tenant's namespace (the Tenant's
+#   spec.namespace, else the namespace prefix and the tenant name) on that
+#   tenant's cluster (the Tenant's spec.destination, else the cluster config's
+#   defaults.destination); destination name in-cluster is the same cluster as
+#   https://kubernetes.default.svc. A tenant label that names another tenant than
+#   the Tenant found for the Application is refused, so that an Application
+#   cannot borrow another tenant's identity.
+# custom:
+#   id: app-tenant-destination
+#   enforcement: deny
+#   reads:
+#     - metadata.labels["tenantguard.io/tenant"]
+#     - spec.destination.namespace
+#     - spec.destination.server
+#     - spec.destination.name
+package tenantguard.rules.app_tenant_destination
+
+import data.tenantguard.lib
+import data.tenantguard.lib.application as app
+import data.tenantguard.lib.config.config
+import data.tenantguard.lib.tenant
+
+_in_cluster := "https://kubernetes.default.svc"
+
+_label := `metadata.labels["tenantguard.io/tenant"]`
+
+# A tenant label that names another tenant than the Tenant under review.
+violation contains v if {
+	app.is_application
+	owner := _given_tenant_name
+	label := app.labels["tenantguard.io/tenant"]
+	label != ""
+	label != owner
+	msg := sprintf(
+		"%s: %s is %q, but the Application belongs to tenant %q (found by its destination); set %s to %q or deploy to tenant %q's own namespace",
+		[app.display_name, _label, label, owner, _label, owner, label],
+	)
+	v := lib.violation(rego.metadata.chain(), _label, label, msg)
+}
+
+# The destination namespace is not the tenant's.
+violation contains v if {
+	app.is_application
+	expected := _namespace
+	namespace := app.destination_namespace
+	namespace != expected
+	msg := sprintf(
+		"%s: spec.destination.namespace is %q, not the namespace of tenant %q; set spec.destination.namespace to %q",
+		[app.display_name, namespace, _owner, expected],
+	)
+	v := lib.violation(rego.metadata.chain(), "spec.destination.namespace", namespace, msg)
+}
+
+# A destination server or name that is not the tenant's cluster.
+violation contains v if {
+	app.is_application
+	expected := _destination
+	some key in ["server", "name"]
+	cluster := object.get(input.object, ["spec", "destination", key], "")
+	cluster != ""
+	_canonical(cluster) != _canonical(expected)
+	field := sprintf("spec.destination.%s", [key])
+	msg := sprintf(
+		"%s: %s is %q, not the cluster of tenant %q; %s",
+		[app.display_name, field, cluster, _owner, _fix_cluster(expected)],
+	)
+	v := lib.violation(rego.metadata.chain(), field, cluster, msg)
+}
+
+# No destination cluster at all.
+violation contains v if {
+	app.is_application
+	expected := _destination
+	object.get(input.object, ["spec", "destination", "server"], "") == ""
+	object.get(input.object, ["spec", "destination", "name"], "") == ""
+	msg := sprintf(
+		"%s: spec.destination.server is %q and spec.destination.name is not set either; %s",
+		[app.display_name, "", _fix_cluster(expected)],
+	)
+	v := lib.violation(rego.metadata.chain(), "spec.destination.server", "", msg)
+}
+
+# _given_tenant_name is the name of the Tenant found for the Application (input.tenant).
+_given_tenant_name := name if {
+	name := input.tenant.metadata.name
+	is_string(name)
+}
+
+# _tenant_name is the Application's tenant: its non-empty tenant label, else the
+# Tenant found for it. An empty label does not hide the Tenant.
+_tenant_name := name if {
+	name := app.tenant_name
+	is_string(name)
+	name != ""
+} else := _given_tenant_name
+
+# _owner is the tenant whose namespace and cluster the Application must use.
+_owner := _given_tenant_name if is_object(input.tenant) else := _tenant_name
+
+# _namespace is the tenant's namespace: the Tenant's when it is known, else the
+# default namespace of the labelled tenant.
+_namespace := ns if {
+	is_object(input.tenant)
+	ns := tenant.namespace(input.tenant)
+} else := tenant.namespace_for(_tenant_name)
+
+# _destination is the tenant's cluster; defined only for an Application of a tenant.
+_destination := dest if {
+	_tenant_name
+	is_object(input.tenant)
+	dest := tenant.destination(input.tenant)
+} else := config.defaults.destination if {
+	_tenant_name
+}
+
+_canonical(cluster) := _in_cluster if cluster == "in-cluster" else := cluster
+
+_fix_cluster(expected) := sprintf("set spec.destination.server to %q and remove spec.destination.name", [expected]) if {
+	contains(expected, "://")
+} else := sprintf("set spec.destination.name to %q and remove spec.destination.server", [expected])

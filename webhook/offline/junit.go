@@ -1,0 +1,68 @@
+package offline
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tenantguard/tenantguard/webhook/policy"
+)
+
+// junitSuites is the JUnit XML report CI systems render: one test case per
+// document, one failure per denying finding, warnings in the case's output.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string         `xml:"name,attr"`
+	ClassName string         `xml:"classname,attr"`
+	Failures  []junitFailure `xml:"failure"`
+	SystemOut string         `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Type    string `xml:"type,attr"`
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func writeJUnit(w io.Writer, results []Result) error {
+	suite := junitSuite{Name: "tenantguard"}
+	for _, r := range results {
+		c := junitCase{
+			Name:      fmt.Sprintf("%s %s/%s", r.Kind, r.Namespace, r.Name),
+			ClassName: fmt.Sprintf("%s#%d", r.Source, r.Index),
+		}
+		for _, f := range r.Findings.With(policy.Deny) {
+			c.Failures = append(c.Failures, junitFailure{Type: f.Rule, Message: f.String(), Text: f.Field})
+		}
+		c.SystemOut = strings.Join(r.Findings.With(policy.Warn).Strings(), "\n")
+		suite.Cases = append(suite.Cases, c)
+		suite.Tests++
+		suite.Failures += len(c.Failures)
+	}
+	report := junitSuites{Name: "tenantguard eval", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(report); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
