@@ -99,25 +99,19 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.
 	return exitOK, nil
 }
 
+// loadConfig reads the cluster config file, or takes the defaults when none is named.
+func loadConfig(configFile string) (*config.ClusterConfig, error) {
+	if configFile == "" {
+		return config.Default(), nil
+	}
+	return config.Load(configFile)
+}
+
 // loadEngine compiles the embedded policies with the cluster config and Tenants as data.
 func loadEngine(ctx context.Context, configFile string, tenants []map[string]any) (*policy.Engine, error) {
-	cfg := config.Default()
-	if configFile != "" {
-		var err error
-		if cfg, err = config.Load(configFile); err != nil {
-			return nil, err
-		}
-	}
-	data, err := cfg.PolicyData(tenants)
+	cfg, err := loadConfig(configFile)
 	if err != nil {
 		return nil, err
 	}
-	engine, err := policy.New(ctx, policies.FS, data)
-	if err != nil {
-		return nil, err
-	}
-	if err := cfg.ValidateRuleIDs(engine.RuleIDs()).ToAggregate(); err != nil {
-		return nil, fmt.Errorf("cluster config %s: %w", configFile, err)
-	}
-	return engine, nil
+	return policy.NewWithConfig(ctx, policies.FS, cfg, tenants)
 }

@@ -11,7 +11,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
@@ -40,7 +39,7 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	if policyDir != "" {
 		opts.Policies = os.DirFS(policyDir)
 	}
-	if opts.PolicyData, err = policyData(configFile); err != nil {
+	if opts.Config, err = loadConfig(configFile); err != nil {
 		setupLog.Error(err, "unable to load the cluster config", "file", configFile)
 		return exitUsage
 	}
@@ -61,18 +60,6 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 		return exitViolation
 	}
 	return exitOK
-}
-
-// policyData reads the cluster config file, or takes the defaults, as the policies' base document.
-func policyData(configFile string) (map[string]any, error) {
-	cfg := config.Default()
-	if configFile != "" {
-		var err error
-		if cfg, err = config.Load(configFile); err != nil {
-			return nil, err
-		}
-	}
-	return cfg.PolicyData(nil)
 }
 
 func restConfig(kubeconfig string) (*rest.Config, error) {

@@ -10,6 +10,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
 )
 
 const (
@@ -105,6 +107,23 @@ func parseModules(fsys fs.FS) ([]*ast.Module, error) {
 		return nil, fmt.Errorf("loading policies: no .rego files found")
 	}
 	return modules, nil
+}
+
+// NewWithConfig compiles the Rego files of fsys with the cluster config and
+// Tenants as data, and refuses enforcement overrides for rules fsys lacks.
+func NewWithConfig(ctx context.Context, fsys fs.FS, cfg *config.ClusterConfig, tenants []map[string]any) (*Engine, error) {
+	data, err := cfg.PolicyData(tenants)
+	if err != nil {
+		return nil, err
+	}
+	engine, err := New(ctx, fsys, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.ValidateRuleIDs(engine.RuleIDs()).ToAggregate(); err != nil {
+		return nil, fmt.Errorf("cluster config: %w", err)
+	}
+	return engine, nil
 }
 
 // Review evaluates the rule set on an admission review.

@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/policies"
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/policy"
 )
@@ -47,8 +48,8 @@ type Options struct {
 	EnableHTTP2 bool
 	// Policies is the Rego bundle to run. Defaults to the embedded policies.
 	Policies fs.FS
-	// PolicyData is the base document the rules read under data. Defaults to empty.
-	PolicyData map[string]any
+	// Config is the cluster config. Defaults to config.Default().
+	Config *config.ClusterConfig
 }
 
 func (o *Options) setDefaults() {
@@ -64,6 +65,9 @@ func (o *Options) setDefaults() {
 	if o.Policies == nil {
 		o.Policies = policies.FS
 	}
+	if o.Config == nil {
+		o.Config = config.Default()
+	}
 }
 
 // New builds a manager that serves tenantguard's webhooks against the cluster
@@ -71,7 +75,7 @@ func (o *Options) setDefaults() {
 // is an error and nothing is served.
 func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, error) {
 	opts.setDefaults()
-	engine, err := policy.New(ctx, opts.Policies, opts.PolicyData)
+	engine, err := policy.NewWithConfig(ctx, opts.Policies, opts.Config, nil)
 	if err != nil {
 		return nil, err
 	}

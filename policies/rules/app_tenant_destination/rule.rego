@@ -36,7 +36,7 @@ violation contains v if {
 	label != ""
 	label != owner
 	msg := sprintf(
-		"%s: %s is %q, but the Application belongs to tenant %q (found by its destination); set %s to %q or deploy to tenant %q's own namespace",
+		"%s: %s is %q, but the Application belongs to tenant %q; an Application cannot name another tenant: set %s to %q, or deploy to tenant %q's own namespace instead",
 		[app.display_name, _label, label, owner, _label, owner, label],
 	)
 	v := lib.violation(rego.metadata.chain(), _label, label, msg)
@@ -99,7 +99,9 @@ _tenant_name := name if {
 } else := _given_tenant_name
 
 # _owner is the tenant whose namespace and cluster the Application must use.
-_owner := _given_tenant_name if is_object(input.tenant) else := _tenant_name
+_owner := name if {
+	name := _given_tenant_name
+} else := _tenant_name
 
 # _namespace is the tenant's namespace: the Tenant's when it is known, else the
 # default namespace of the labelled tenant.
@@ -117,7 +119,9 @@ _destination := dest if {
 	_tenant_name
 }
 
-_canonical(cluster) := _in_cluster if cluster == "in-cluster" else := cluster
+_canonical(cluster) := _in_cluster if cluster == "in-cluster"
+
+else := cluster
 
 _fix_cluster(expected) := sprintf("set spec.destination.server to %q and remove spec.destination.name", [expected]) if {
 	contains(expected, "://")

@@ -24,14 +24,18 @@ violation contains v if {
 	arch != ""
 	not arch in _arches
 	msg := sprintf(
-		"Tenant %s: spec.arch %q is not an architecture this cluster supports; set spec.arch to one of %s, or leave it empty for the cluster default",
-		[input.object.metadata.name, arch, _supported],
+		"%s: spec.arch %q is not an architecture this cluster supports; set spec.arch to one of %s, or leave it empty for the cluster default",
+		[_display, arch, _supported],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.arch", arch, msg)
 }
 
+# _display names the Tenant as kubectl does; a Tenant without a name still gets its finding.
+_display := sprintf("Tenant %v", [object.get(input.object, ["metadata", "name"], "<unnamed>")])
+
 _arches := [a | some a in config.arches; is_string(a)]
 
-_supported := concat(", ", _arches) if count(_arches) > 0
-
-else := "(none: the cluster config lists no arches)"
+_supported := s if {
+	count(_arches) > 0
+	s := concat(", ", _arches)
+} else := "(none: the cluster config lists no arches)"

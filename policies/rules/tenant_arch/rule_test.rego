@@ -82,3 +82,10 @@ test_message_says_when_config_lists_no_arches if {
 	some v in rule.violation with input as _review({"arch": "amd64"}) with data.tenantguard.config as {"arches": []}
 	contains(v.msg, "lists no arches")
 }
+
+test_unnamed_tenant_is_refused if {
+	obj := json.remove(_tenant({"arch": "s390x"}), ["metadata/name"])
+	some v in rule.violation with input as {"operation": "CREATE", "object": obj}
+	v.field == "spec.arch"
+	startswith(v.msg, "Tenant <unnamed>: ")
+}

@@ -1,0 +1,107 @@
+# METADATA
+# title: Git sources track an allowed ref; chart sources pin an exact chart version
+# description: |
+#   Every Application tracks HEAD of the one branch (or another ref listed in the
+#   cluster config's trackingRefs) and moves between environments by promotion
+#   from staging/ to production/ in git. A per-environment branch such as
+#   staging or production drifts and conflicts, so a git source whose
+#   targetRevision names any other ref is refused. An empty targetRevision is
+#   allowed: the mutating webhook fills in HEAD. Commit SHAs are left to
+#   app-pinned-revision. A chart source (one with a chart) reads a Helm
+#   repository, where targetRevision is the chart version: it must be an exact
+#   version (1.2.3, v1.2.3, 1.2.3-rc.1, 1.2.3+build.5); a missing version, a
+#   wildcard (*, x), a range (^, ~, >, <, ||, spaces), a partial version such as
+#   1.2 (which Helm reads as 1.2.x) or "latest" lets the chart change without a
+#   pull request.
+# custom:
+#   id: app-tracking-revision
+#   enforcement: deny
+#   reads:
+#     - spec.source.targetRevision
+#     - spec.sources[*].targetRevision
+#     - spec.sourceHydrator.drySource.targetRevision
+#     - spec.source.chart
+#     - spec.sources[*].chart
+package tenantguard.rules.app_tracking_revision
+
+import data.tenantguard.lib
+import data.tenantguard.lib.application as app
+import data.tenantguard.lib.config.config
+
+# A git source whose revision names a ref that is not an allowed tracking ref.
+violation contains v if {
+	some src in app.sources
+	not _is_chart(src.source)
+	revision := src.source.targetRevision
+	is_string(revision)
+	revision != ""
+	not _is_commit(revision)
+	not _is_tracking_ref(revision)
+	field := sprintf("%s.targetRevision", [src.path])
+	msg := sprintf(
+		"%s: %s is %q, which is not an allowed tracking ref (allowed: %s); per-environment branches drift and conflict, so set targetRevision to %s and promote changes from staging/ to production/ through a pull request on that one branch",
+		[app.display_name, field, revision, _allowed_refs_text, _suggested_ref],
+	)
+	v := lib.violation(rego.metadata.chain(), field, revision, msg)
+}
+
+# A chart source whose version is missing, a range, a wildcard or not exact.
+violation contains v if {
+	some src in app.sources
+	_is_chart(src.source)
+	revision := object.get(src.source, "targetRevision", "")
+	is_string(revision)
+	not _is_exact_version(revision)
+	field := sprintf("%s.targetRevision", [src.path])
+	msg := sprintf(
+		"%s: %s of chart %q is %q: %s; set targetRevision to an exact chart version such as 1.2.3 and raise it through a pull request",
+		[app.display_name, field, src.source.chart, revision, _chart_problem(revision)],
+	)
+	v := lib.violation(rego.metadata.chain(), field, revision, msg)
+}
+
+# _is_chart holds for a source that reads a Helm repository. Argo CD treats a
+# source as a chart only when chart is a non-empty string, so chart: "" is a git source.
+_is_chart(source) if {
+	is_string(source.chart)
+	source.chart != ""
+}
+
+# _is_commit holds for a commit SHA, alone or at the end of a refs/... name;
+# app-pinned-revision reports those.
+_is_commit(revision) if regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)
+
+_is_tracking_ref(revision) if {
+	some ref in _tracking_refs
+	revision == ref
+}
+
+_tracking_refs := [ref | some ref in config.trackingRefs; is_string(ref)]
+
+_allowed_refs_text := concat(", ", _tracking_refs) if count(_tracking_refs) > 0
+
+_allowed_refs_text := "none configured" if count(_tracking_refs) == 0
+
+# _suggested_ref is the fix the message proposes: HEAD when it is allowed.
+_suggested_ref := "HEAD (or remove it; HEAD is filled in)" if {
+	"HEAD" in _tracking_refs
+} else := sprintf("one of %s", [_allowed_refs_text]) if {
+	count(_tracking_refs) > 0
+} else := "a ref listed in the cluster config's trackingRefs"
+
+# _is_exact_version holds for a full semantic version, MAJOR.MINOR.PATCH with an
+# optional leading v, pre-release and build metadata. Partial versions (1.2),
+# wildcards, ranges and names such as latest do not match.
+_is_exact_version(revision) if regex.match(
+	`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`,
+	revision,
+)
+
+# _chart_problem says in words why a chart version is not exact.
+_chart_problem(revision) := "no chart version is set" if {
+	revision == ""
+} else := "latest floats to the newest release" if {
+	lower(revision) == "latest"
+} else := "a version range or wildcard floats to new releases" if {
+	regex.match(`[*^~<>|\s]|(^|[.=v])[xX](\.|$)`, revision)
+} else := "not an exact MAJOR.MINOR.PATCH version"
