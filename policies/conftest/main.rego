@@ -5,7 +5,7 @@
 #   package main each document as input, or, with --combine, a list of
 #   {path, contents} for all files at once; then the Tenants among them give
 #   context to the Applications, as they do for tenantguard eval. More Tenants
-#   may come from --data files under tenantguard.tenants. Each finding's msg
+#   may come from --data files under tenantguard.tenants, keyed by name. Each finding's msg
 #   starts with its rule id in brackets, as the webhook prints it.
 package main
 
@@ -43,8 +43,9 @@ _file_documents(contents) := contents if is_array(contents)
 
 _file_documents(contents) := [contents] if is_object(contents)
 
-_tenants := array.concat(_data_tenants, [doc | some doc in _documents; tenant.is_tenant(doc)])
+# _tenants are the Tenants of --data files and, with --combine, those among the documents.
+_tenants := object.union(_data_tenants, {doc.metadata.name: doc | some doc in _documents; tenant.is_tenant(doc)})
 
 _data_tenants := data.tenantguard.tenants if {
-	is_array(data.tenantguard.tenants)
-} else := []
+	is_object(data.tenantguard.tenants)
+} else := {}

@@ -34,5 +34,5 @@ test_combined_tenants_give_context if {
 	tenant := {"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant", "metadata": {"name": "shop"}, "spec": {"environment": "production"}}
 	app := object.union(_pinned, {"metadata": {"labels": {"tenantguard.io/tenant": "shop"}}})
 	combined := [{"path": "all.yaml", "contents": [tenant, app]}]
-	main._tenants == [tenant] with input as combined
+	main._tenants == {"shop": tenant} with input as combined
 }

@@ -16,7 +16,7 @@ is_tenant(obj) if {
 
 # namespace is the namespace a Tenant owns: spec.namespace, or the prefix and its name.
 namespace(t) := t.spec.namespace if {
-	t.spec.namespace != ""
+	_set(t.spec.namespace)
 } else := namespace_for(t.metadata.name)
 
 # namespace_for is the default namespace of the tenant named name.
@@ -27,13 +27,22 @@ project_for(name) := concat("", [config.tenantNaming.projectPrefix, name])
 
 # destination is the Argo CD cluster a Tenant deploys to.
 destination(t) := t.spec.destination if {
-	t.spec.destination != ""
+	_set(t.spec.destination)
 } else := config.defaults.destination
 
 # arch is the CPU architecture a Tenant runs on.
 arch(t) := t.spec.arch if {
-	t.spec.arch != ""
+	_set(t.spec.arch)
 } else := config.defaults.arch
 
 # environment is a Tenant's environment, staging or production.
 environment(t) := t.spec.environment
+
+# display_name names a Tenant in messages.
+display_name(t) := sprintf("Tenant %v", [object.get(t, ["metadata", "name"], "<unnamed>")])
+
+# _set holds for a non-empty string; null and other types count as unset.
+_set(value) if {
+	is_string(value)
+	value != ""
+}

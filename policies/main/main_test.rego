@@ -43,23 +43,23 @@ test_excluded_namespaces_are_left_alone if {
 
 test_manifest_review_finds_tenant_by_label if {
 	labelled := object.union(_pinned, {"metadata": {"labels": {"tenantguard.io/tenant": "shop"}}})
-	r := main.manifest_review(labelled) with data.tenantguard.tenants as [_tenant("billing"), _tenant("shop")]
+	r := main.manifest_review(labelled) with data.tenantguard.tenants as {"billing": _tenant("billing"), "shop": _tenant("shop")}
 	r.tenant.metadata.name == "shop"
 }
 
 test_manifest_review_finds_tenant_by_destination_namespace if {
 	app := object.union(_pinned, {"spec": {"destination": {"namespace": "tenant-billing"}}})
-	r := main.manifest_review(app) with data.tenantguard.tenants as [_tenant("billing"), _tenant("shop")]
+	r := main.manifest_review(app) with data.tenantguard.tenants as {"billing": _tenant("billing"), "shop": _tenant("shop")}
 	r.tenant.metadata.name == "billing"
 }
 
 test_manifest_review_without_tenant_has_no_tenant if {
-	r := main.manifest_review(_pinned) with data.tenantguard.tenants as [_tenant("billing")]
+	r := main.manifest_review(_pinned) with data.tenantguard.tenants as {"billing": _tenant("billing")}
 	not r.tenant
 }
 
 test_tenant_manifest_gets_no_tenant_context if {
-	r := main.manifest_review(_tenant("shop")) with data.tenantguard.tenants as [_tenant("shop")]
+	r := main.manifest_review(_tenant("shop")) with data.tenantguard.tenants as {"shop": _tenant("shop")}
 	not r.tenant
 }
 
@@ -68,4 +68,18 @@ _tenant(name) := {
 	"kind": "Tenant",
 	"metadata": {"name": name},
 	"spec": {"environment": "staging"},
+}
+
+test_manifest_review_finds_tenant_with_explicit_namespace if {
+	custom := object.union(_tenant("billing"), {"spec": {"namespace": "payments"}})
+	app := object.union(_pinned, {"spec": {"destination": {"namespace": "payments"}}})
+	r := main.manifest_review(app) with data.tenantguard.tenants as {"billing": custom, "shop": _tenant("shop")}
+	r.tenant.metadata.name == "billing"
+}
+
+test_manifest_review_ignores_tenant_whose_namespace_was_renamed if {
+	custom := object.union(_tenant("billing"), {"spec": {"namespace": "payments"}})
+	app := object.union(_pinned, {"spec": {"destination": {"namespace": "tenant-billing"}}})
+	r := main.manifest_review(app) with data.tenantguard.tenants as {"billing": custom}
+	not r.tenant
 }

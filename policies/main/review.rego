@@ -1,5 +1,6 @@
 package tenantguard.main
 
+import data.tenantguard.lib.config.config
 import data.tenantguard.lib.tenant
 
 # METADATA
@@ -7,28 +8,33 @@ import data.tenantguard.lib.tenant
 # description: |
 #   Builds the review input that the rules read from one rendered manifest, the
 #   way an admission request would carry it when the manifest is first applied,
-#   with the Tenant it belongs to among data.tenantguard.tenants. conftest and
-#   tenantguard eval both go through this one function.
+#   with the Tenant it belongs to from data.tenantguard.tenants (an object keyed
+#   by Tenant name). conftest and tenantguard eval both go through this one function.
 manifest_review(manifest) := object.union(
 	{"operation": "CREATE", "object": manifest, "userInfo": {}},
 	_tenant_context(manifest),
 )
 
-_tenant_context(manifest) := {"tenant": tenants[0]} if {
+_tenant_context(manifest) := {"tenant": t} if {
 	not tenant.is_tenant(manifest)
-	tenants := _tenants_of(manifest)
-	count(tenants) > 0
+	t := _tenant_of(manifest)
 } else := {}
 
-# _tenants_of finds the manifest's Tenant by its tenant label, else by destination namespace.
-_tenants_of(manifest) := [t |
-	some t in _known_tenants
-	t.metadata.name == manifest.metadata.labels["tenantguard.io/tenant"]
-] if {
-	manifest.metadata.labels["tenantguard.io/tenant"]
-} else := [t |
-	some t in _known_tenants
-	tenant.namespace(t) == manifest.spec.destination.namespace
-]
+# _tenant_of finds the manifest's Tenant by its tenant label, else by its
+# destination namespace: first the Tenant named after a default-named namespace,
+# then any Tenant that names the namespace explicitly.
+_tenant_of(manifest) := data.tenantguard.tenants[manifest.metadata.labels["tenantguard.io/tenant"]]
 
-_known_tenants := [t | some t in data.tenantguard.tenants; tenant.is_tenant(t)]
+_tenant_of(manifest) := t if {
+	not manifest.metadata.labels["tenantguard.io/tenant"]
+	t := _tenant_owning(manifest.spec.destination.namespace)
+}
+
+_tenant_owning(namespace) := t if {
+	name := trim_prefix(namespace, config.tenantNaming.namespacePrefix)
+	t := data.tenantguard.tenants[name]
+	tenant.namespace(t) == namespace
+} else := t if {
+	some t in data.tenantguard.tenants
+	t.spec.namespace == namespace
+}

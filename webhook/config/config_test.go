@@ -94,6 +94,6 @@ func TestPolicyDataCarriesConfigAndTenants(t *testing.T) {
 	data, err := config.Default().PolicyData([]map[string]any{tenant})
 	require.NoError(t, err)
 	tg := data["tenantguard"].(map[string]any)
-	assert.Equal(t, []any{tenant}, tg["tenants"])
+	assert.Equal(t, map[string]any{"shop": tenant}, tg["tenants"])
 	assert.Equal(t, "amd64", tg["config"].(map[string]any)["defaults"].(map[string]any)["arch"])
 }

@@ -36,7 +36,8 @@ func Parse(data []byte) (*ClusterConfig, error) {
 }
 
 // PolicyData is the base document the policies read: the config under
-// data.tenantguard.config, and the given Tenants under data.tenantguard.tenants.
+// data.tenantguard.config, and the given Tenants under data.tenantguard.tenants,
+// keyed by name so that the policies find a Tenant without a scan.
 func (c *ClusterConfig) PolicyData(tenants []map[string]any) (map[string]any, error) {
 	raw, err := json.Marshal(c)
 	if err != nil {
@@ -46,9 +47,12 @@ func (c *ClusterConfig) PolicyData(tenants []map[string]any) (map[string]any, er
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, err
 	}
-	list := make([]any, len(tenants))
-	for i, t := range tenants {
-		list[i] = t
+	byName := make(map[string]any, len(tenants))
+	for _, t := range tenants {
+		meta, _ := t["metadata"].(map[string]any)
+		if name, _ := meta["name"].(string); name != "" {
+			byName[name] = t
+		}
 	}
-	return map[string]any{"tenantguard": map[string]any{"config": doc, "tenants": list}}, nil
+	return map[string]any{"tenantguard": map[string]any{"config": doc, "tenants": byName}}, nil
 }

@@ -45,7 +45,10 @@ func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) 
 	if data == nil {
 		data = map[string]any{}
 	}
-	options := []func(*rego.Rego){rego.Store(inmem.NewFromObject(data))}
+	// The store keeps data as AST values, so that evaluations do not convert the
+	// config and Tenants from Go values on every read.
+	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
+	options := []func(*rego.Rego){rego.Store(store), rego.StoreReadAST(true)}
 	for _, m := range modules {
 		options = append(options, rego.ParsedModule(m))
 	}

@@ -119,10 +119,11 @@ _destination := dest if {
 	_tenant_name
 }
 
-_canonical(cluster) := _in_cluster if cluster == "in-cluster"
-
-else := cluster
+_canonical(cluster) := _in_cluster if {
+	cluster == "in-cluster"
+} else := cluster
 
 _fix_cluster(expected) := sprintf("set spec.destination.server to %q and remove spec.destination.name", [expected]) if {
+	is_string(expected)
 	contains(expected, "://")
 } else := sprintf("set spec.destination.name to %q and remove spec.destination.server", [expected])

@@ -193,3 +193,8 @@ test_named_cluster_message_names_fix if {
 	v.field == "spec.destination.name"
 	contains(v.msg, `set spec.destination.name to "eu-1"`)
 }
+
+test_non_string_tenant_destination_is_refused_without_error if {
+	t := _tenant("foo", {"destination": 8})
+	_fields(_review_with(_label_foo, _home, t)) == {"spec.destination.server"}
+}

@@ -29,7 +29,7 @@ violation contains v if {
 	not _valid(mirror)
 	msg := sprintf(
 		"%s: spec.registryMirror %q is not a registry host; %s, e.g. %q",
-		[_display, mirror, _hint(mirror), _example],
+		[tenant.display_name(input.object), mirror, _hint(mirror), _example],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.registryMirror", mirror, msg)
 }
@@ -40,7 +40,7 @@ violation contains v if {
 	not _default_mirror
 	msg := sprintf(
 		"%s: spec.airGapped is true but spec.registryMirror is empty and the cluster config sets no defaults.registryMirror; set spec.registryMirror to the registry the tenant pulls its images from, e.g. %q",
-		[_display, _example],
+		[tenant.display_name(input.object), _example],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.registryMirror", _own_mirror, msg)
 }
@@ -52,7 +52,7 @@ violation contains v if {
 	not _valid(mirror)
 	msg := sprintf(
 		"%s: spec.airGapped is true and spec.registryMirror is empty, but the cluster default defaults.registryMirror %q is not a registry host; set spec.registryMirror to the registry the tenant pulls its images from, e.g. %q",
-		[_display, mirror, _example],
+		[tenant.display_name(input.object), mirror, _example],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.registryMirror", mirror, msg)
 }
@@ -86,7 +86,4 @@ _hint(mirror) := "drop the scheme and write only the host, port and path" if {
 	lower(mirror) != mirror
 } else := "drop the tag or digest, a mirror is a registry, not an image" if {
 	regex.match(`(/[^/]*:|@)`, mirror)
-} else := "write a lowercase host with an optional port and path, with no trailing '/'"
-
-# _display names the Tenant as kubectl does; a Tenant without a name still gets its finding.
-_display := sprintf("Tenant %v", [object.get(input.object, ["metadata", "name"], "<unnamed>")])
+} else := "write a lowercase host with an optional :port and /path, without spaces or a trailing '/'"

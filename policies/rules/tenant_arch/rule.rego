@@ -25,13 +25,10 @@ violation contains v if {
 	not arch in _arches
 	msg := sprintf(
 		"%s: spec.arch %q is not an architecture this cluster supports; set spec.arch to one of %s, or leave it empty for the cluster default",
-		[_display, arch, _supported],
+		[tenant.display_name(input.object), arch, _supported],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.arch", arch, msg)
 }
-
-# _display names the Tenant as kubectl does; a Tenant without a name still gets its finding.
-_display := sprintf("Tenant %v", [object.get(input.object, ["metadata", "name"], "<unnamed>")])
 
 _arches := [a | some a in config.arches; is_string(a)]
 

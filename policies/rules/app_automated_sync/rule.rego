@@ -1,0 +1,71 @@
+# METADATA
+# title: Tenant Applications sync automatically with selfHeal
+# description: |
+#   An Application of a tenant (by its tenantguard.io/tenant label, else by the
+#   Tenant found for it) follows git on its own: spec.syncPolicy.automated is set
+#   (and not turned off with enabled: false) and automated.selfHeal is true, so
+#   that promotions reach the cluster and hand edits in the cluster are undone.
+# custom:
+#   id: app-automated-sync
+#   enforcement: warn
+#   reads:
+#     - spec.syncPolicy.automated
+#     - spec.syncPolicy.automated.enabled
+#     - spec.syncPolicy.automated.selfHeal
+package tenantguard.rules.app_automated_sync
+
+import data.tenantguard.lib
+import data.tenantguard.lib.application as app
+
+violation contains v if {
+	app.is_application
+	name := _tenant_name
+	finding := _finding
+	msg := sprintf("%s: tenant %q's Application %s; %s", [app.display_name, name, finding.problem, finding.fix])
+	v := lib.violation(rego.metadata.chain(), finding.field, finding.value, msg)
+}
+
+_automated := object.get(input.object, ["spec", "syncPolicy", "automated"], null)
+
+_self_heal := object.get(_automated, "selfHeal", null)
+
+_fix := "set spec.syncPolicy.automated with selfHeal: true so that Argo CD applies every promotion and undoes hand edits"
+
+# _finding is what is wrong with the sync policy, one thing at most.
+_finding := {
+	"field": "spec.syncPolicy.automated",
+	"value": _automated,
+	"problem": sprintf("does not sync automatically: spec.syncPolicy.automated is %s", [_shown(_automated)]),
+	"fix": _fix,
+} if {
+	not is_object(_automated)
+} else := {
+	"field": "spec.syncPolicy.automated",
+	"value": _automated,
+	"problem": sprintf("has automated sync turned off: spec.syncPolicy.automated is %s", [json.marshal(_automated)]),
+	"fix": "remove enabled: false from spec.syncPolicy.automated and set selfHeal: true there",
+} if {
+	_automated.enabled == false
+} else := {
+	"field": "spec.syncPolicy.automated.selfHeal",
+	"value": _self_heal,
+	"problem": sprintf("does not heal drift: spec.syncPolicy.automated.selfHeal is %s", [_shown(_self_heal)]),
+	"fix": "set spec.syncPolicy.automated.selfHeal to true so that Argo CD undoes hand edits in the cluster",
+} if {
+	_self_heal != true
+}
+
+_shown(value) := "not set" if value == null
+
+else := json.marshal(value)
+
+# _tenant_name is the Application's tenant: its non-empty tenant label, else the
+# Tenant found for it. An empty label does not hide the Tenant.
+_tenant_name := name if {
+	name := app.tenant_name
+	is_string(name)
+	name != ""
+} else := name if {
+	name := input.tenant.metadata.name
+	is_string(name)
+}

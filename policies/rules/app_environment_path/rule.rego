@@ -1,0 +1,182 @@
+# METADATA
+# title: Sources read only the directory of the Application's environment
+# description: |
+#   Each environment has its own directory in the one git repository (cluster
+#   config environments: staging/ and production/ by default), and an
+#   Application reads only its own: a staging Application never reads
+#   production/. Every source path (spec.source, spec.sources[*], the hydrator's
+#   drySource) is normalized the way git reads it (., .., //, leading and
+#   trailing /) and must lie under the environment's directory; so must the Helm
+#   value files a source names (relative to the source path, absolute from the
+#   repository root, or $ref/... from a ref source's root; remote URLs are not
+#   checked). A git source without a path (and without ref) reads the
+#   repository root, which is under no environment directory. When a directory
+#   of another environment lies inside this one, paths under it are refused too.
+#   The environment comes from the tenantguard.io/environment label, else the
+#   Tenant; when neither is known the rule does not apply. An environment that
+#   the cluster config does not list is refused.
+# custom:
+#   id: app-environment-path
+#   enforcement: deny
+#   reads:
+#     - metadata.labels["tenantguard.io/environment"]
+#     - spec.source.path
+#     - spec.sources[*].path
+#     - spec.sourceHydrator.drySource.path
+#     - spec.source.helm.valueFiles
+#     - spec.sources[*].helm.valueFiles
+package tenantguard.rules.app_environment_path
+
+import data.tenantguard.lib
+import data.tenantguard.lib.application as app
+import data.tenantguard.lib.config.config
+import data.tenantguard.lib.paths
+
+_environment_field := `metadata.labels["tenantguard.io/environment"]`
+
+# The Application's environment is not one the cluster config knows.
+violation contains v if {
+	app.is_application
+	environment := app.environment
+	is_string(environment)
+	not _known_environment(environment)
+	msg := sprintf(
+		"%s: environment %q (%s) is not one of the configured environments (%s); set the label, or the Tenant's spec.environment, to one of them",
+		[app.display_name, environment, _environment_field, concat(", ", _environment_names)],
+	)
+	v := lib.violation(rego.metadata.chain(), _environment_field, environment, msg)
+}
+
+# A source path, or a value file, reads outside the environment's directory.
+violation contains v if {
+	some read in _reads
+	not _allowed(read.path)
+	msg := sprintf(
+		"%s: %s %q reads %s, outside the %s directory %q%s; a %s Application reads only its own environment's directory: point it at a path under %s/",
+		[
+			app.display_name, read.field, read.value, _shown(read.path), app.environment, _directory,
+			_other_environment_note(read.path), app.environment, _directory,
+		],
+	)
+	v := lib.violation(rego.metadata.chain(), read.field, read.value, msg)
+}
+
+_known_environment(environment) if is_string(config.environments[environment])
+
+_environment_names := sort([name | some name, dir in config.environments; is_string(dir)])
+
+# _directory is the normalized directory of the Application's environment.
+_directory := paths.normalize(app.environment_directory) if is_string(app.environment_directory)
+
+# _other_directories are the directories of other environments that lie inside
+# this environment's directory: a path under one of them reads that environment.
+_other_directories contains dir if {
+	some name, other in config.environments
+	name != app.environment
+	is_string(other)
+	dir := paths.normalize(other)
+	dir != _directory
+	_under(dir, _directory)
+}
+
+# _allowed holds for a normalized path under the environment's directory and
+# under no other environment's directory.
+_allowed(path) if {
+	_under(path, _directory)
+	not _under_other(path)
+}
+
+_under_other(path) if {
+	some dir in _other_directories
+	_under(path, dir)
+}
+
+# _under holds when the normalized path lies in dir (both normalized). A path
+# that still has a ".." segment climbs out of the repository or out of what
+# paths.normalize resolves (more than ten nested ".."), and lies under nothing.
+# Every path lies under the repository root "".
+_under(path, dir) if {
+	not ".." in split(path, "/")
+	_in(path, dir)
+}
+
+_in(path, dir) if path == dir
+
+_in(path, dir) if startswith(path, concat("", [dir, "/"]))
+
+_in(_, "")
+
+_shown(path) := "the repository root" if path == ""
+
+_shown(path) := sprintf("%q", [path]) if path != ""
+
+_other_environment_note(path) := sprintf(", inside another environment's directory %q", [dir]) if {
+	some dir in _other_directories
+	_under(path, dir)
+} else := ""
+
+# _reads is every repository path the Application reads, each with the field it
+# is written at, the value written there and the normalized path it resolves to.
+_reads contains {"field": field, "value": path, "path": paths.normalize(path)} if {
+	_directory
+	some src in app.sources
+	path := src.source.path
+	is_string(path)
+	path != ""
+	field := sprintf("%s.path", [src.path])
+}
+
+# A git source without a path, and without ref (a values-only source), renders
+# the repository root.
+_reads contains {"field": sprintf("%s.path", [src.path]), "value": "", "path": ""} if {
+	_directory
+	some src in app.sources
+	object.get(src.source, "path", "") == ""
+	not _is_chart(src.source)
+	not _is_ref(src.source)
+}
+
+_reads contains {"field": field, "value": file, "path": paths.normalize(resolved)} if {
+	_directory
+	some src in app.sources
+	some i, file in src.source.helm.valueFiles
+	is_string(file)
+	resolved := _value_file_path(src.source, file)
+	field := sprintf("%s.helm.valueFiles[%d]", [src.path, i])
+}
+
+# _value_file_path is the repository path a Helm value file resolves to, the
+# way Argo CD resolves it: $ref/... from the ref source's repository root, an
+# absolute path from the repository root, any other path from the source path.
+# Remote files (scheme://...) and relative files of a chart source (inside the
+# chart package) have none.
+_value_file_path(_, file) := substring(file, indexof(file, "/"), -1) if {
+	startswith(file, "$")
+	contains(file, "/")
+}
+
+_value_file_path(source, file) := file if {
+	startswith(file, "/")
+	not _is_chart(source)
+}
+
+_value_file_path(source, file) := concat("/", [_source_path(source), file]) if {
+	not startswith(file, "$")
+	not startswith(file, "/")
+	not contains(file, "://")
+	not _is_chart(source)
+}
+
+_source_path(source) := source.path if is_string(source.path)
+
+_source_path(source) := "" if not is_string(source.path)
+
+_is_chart(source) if {
+	is_string(source.chart)
+	source.chart != ""
+}
+
+_is_ref(source) if {
+	is_string(source.ref)
+	source.ref != ""
+}

@@ -1,0 +1,216 @@
+package tenantguard.rules.app_environment_path_test
+
+import data.tenantguard.rules.app_environment_path as rule
+
+_label := "tenantguard.io/environment"
+
+_app(environment, spec) := {
+	"apiVersion": "argoproj.io/v1alpha1",
+	"kind": "Application",
+	"metadata": {"name": "shop", "namespace": "argocd", "labels": {_label: environment}},
+	"spec": spec,
+}
+
+_review(environment, spec) := {"operation": "CREATE", "object": _app(environment, spec)}
+
+_git(path) := {"repoURL": "https://git.example.com/platform.git", "path": path, "targetRevision": "HEAD"}
+
+_staging(spec) := {v.field: v.value | some v in rule.violation with input as _review("staging", spec)}
+
+_production(spec) := {v.field: v.value | some v in rule.violation with input as _review("production", spec)}
+
+# allowed paths
+
+test_staging_paths_are_allowed if {
+	spec := {"sources": [_git("staging/shop"), _git("staging"), _git("/staging/shop/"), _git("staging/a/../b"), _git("staging//shop/./x")]}
+	count(_staging(spec)) == 0
+}
+
+test_production_path_in_production_is_allowed if {
+	count(_production({"source": _git("production/shop")})) == 0
+}
+
+test_hydrator_dry_source_under_staging_is_allowed if {
+	count(_staging({"sourceHydrator": {"drySource": _git("staging/shop")}})) == 0
+}
+
+# evasion attempts
+
+test_parent_segment_into_production_is_refused if {
+	_staging({"source": _git("staging/../production")}) == {"spec.source.path": "staging/../production"}
+}
+
+test_dot_prefixed_production_path_is_refused if {
+	_staging({"source": _git("./production/x")}) == {"spec.source.path": "./production/x"}
+}
+
+test_absolute_production_path_is_refused if {
+	_staging({"source": _git("/production/x")}) == {"spec.source.path": "/production/x"}
+}
+
+test_sibling_directory_with_staging_prefix_is_refused if {
+	_staging({"source": _git("stagingfoo/x")}) == {"spec.source.path": "stagingfoo/x"}
+}
+
+test_second_source_pointing_to_production_is_refused if {
+	spec := {"sources": [_git("staging/shop"), _git("production/shop")]}
+	_staging(spec) == {"spec.sources[1].path": "production/shop"}
+}
+
+test_hydrator_dry_source_elsewhere_is_refused if {
+	spec := {"sourceHydrator": {"drySource": _git("production/shop")}}
+	_staging(spec) == {"spec.sourceHydrator.drySource.path": "production/shop"}
+}
+
+test_path_escaping_the_repository_is_refused if {
+	_staging({"source": _git("../x")}) == {"spec.source.path": "../x"}
+}
+
+test_escape_from_inside_staging_is_refused if {
+	_staging({"source": _git("staging/../../staging/shop")}) == {"spec.source.path": "staging/../../staging/shop"}
+}
+
+test_more_parent_segments_than_normalize_resolves_is_refused if {
+	path := "staging/a/b/c/d/e/f/g/h/i/j/k/../../../../../../../../../../../../production"
+	_staging({"source": _git(path)}) == {"spec.source.path": path}
+}
+
+test_repository_root_is_refused if {
+	_staging({"sources": [_git("."), _git("/")]}) == {"spec.sources[0].path": ".", "spec.sources[1].path": "/"}
+}
+
+test_git_source_without_path_reads_the_root_and_is_refused if {
+	spec := {"sources": [
+		{"repoURL": "https://git.example.com/platform.git", "targetRevision": "HEAD"},
+		_git(""),
+	]}
+	_staging(spec) == {"spec.sources[0].path": "", "spec.sources[1].path": ""}
+}
+
+test_ref_and_chart_sources_without_path_are_allowed if {
+	spec := {"sources": [
+		_git("staging/shop"),
+		{"repoURL": "https://git.example.com/platform.git", "targetRevision": "HEAD", "ref": "values"},
+		{"repoURL": "https://charts.example.com", "chart": "shop", "targetRevision": "1.2.3"},
+	]}
+	count(_staging(spec)) == 0
+}
+
+test_production_reading_staging_is_refused if {
+	_production({"source": _git("staging/shop")}) == {"spec.source.path": "staging/shop"}
+}
+
+test_non_string_path_does_not_fire if {
+	count(_staging({"sources": [_git(["production"]), _git(7)]})) == 0
+}
+
+# value files
+
+test_value_files_under_staging_are_allowed if {
+	source := object.union(_git("staging/shop"), {"helm": {"valueFiles": [
+		"values.yaml", "../common/values.yaml", "/staging/values.yaml",
+		"$values/staging/shop/values-images.yaml", "https://example.com/production/values.yaml",
+	]}})
+	count(_staging({"source": source})) == 0
+}
+
+test_value_files_reading_production_are_refused if {
+	source := object.union(_git("staging/shop"), {"helm": {"valueFiles": [
+		"values.yaml", "../../production/shop/values-images.yaml",
+		"/production/shop/values.yaml", "$values/production/shop/values-images.yaml",
+	]}})
+	_staging({"sources": [source]}) == {
+		"spec.sources[0].helm.valueFiles[1]": "../../production/shop/values-images.yaml",
+		"spec.sources[0].helm.valueFiles[2]": "/production/shop/values.yaml",
+		"spec.sources[0].helm.valueFiles[3]": "$values/production/shop/values-images.yaml",
+	}
+}
+
+test_chart_value_files_inside_the_chart_are_not_checked if {
+	source := {
+		"repoURL": "https://charts.example.com", "chart": "shop", "targetRevision": "1.2.3",
+		"helm": {"valueFiles": ["values-production.yaml", "/ci/values.yaml", "$values/production/x.yaml", 3]},
+	}
+	_staging({"source": source}) == {"spec.source.helm.valueFiles[2]": "$values/production/x.yaml"}
+}
+
+# environment
+
+test_unknown_environment_does_not_fire if {
+	obj := json.remove(_app("staging", {"source": _git("production/shop")}), ["metadata/labels"])
+	count(rule.violation) == 0 with input as {"operation": "CREATE", "object": obj}
+}
+
+test_environment_from_tenant_is_used if {
+	obj := json.remove(_app("staging", {"source": _git("production/shop")}), ["metadata/labels"])
+	tenant := {"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant", "metadata": {"name": "shop"}, "spec": {"environment": "staging"}}
+	fields := {v.field | some v in rule.violation with input as {"operation": "CREATE", "object": obj, "tenant": tenant}}
+	fields == {"spec.source.path"}
+}
+
+test_unconfigured_environment_is_refused if {
+	findings := rule.violation with input as _review("qa", {"source": _git("qa/shop")})
+	{v.field: v.value | some v in findings} == {`metadata.labels["tenantguard.io/environment"]`: "qa"}
+	some v in findings
+	v.rule == "app-environment-path"
+	contains(v.msg, "Application argocd/shop")
+	contains(v.msg, `environment "qa"`)
+	contains(v.msg, "production, staging")
+}
+
+test_configured_extra_environment_is_allowed if {
+	findings := rule.violation with input as _review("qa", {"source": _git("qa/shop")})
+		with data.tenantguard.config as {"environments": {"qa": "qa"}}
+	count(findings) == 0
+}
+
+test_non_string_environment_does_not_fire if {
+	obj := json.remove(_app("staging", {"source": _git("production/shop")}), ["metadata/labels"])
+	tenant := {"metadata": {"name": "shop"}, "spec": {"environment": 1}}
+	count(rule.violation) == 0 with input as {"operation": "CREATE", "object": obj, "tenant": tenant}
+}
+
+test_configured_directory_is_normalized if {
+	cfg := {"environments": {"staging": "./envs/stg/", "production": "envs/prod"}}
+	findings := rule.violation with input as _review("staging", {"sources": [_git("envs/stg/shop"), _git("envs/prod/shop"), _git("staging/shop")]})
+		with data.tenantguard.config as cfg
+	{v.field | some v in findings} == {"spec.sources[1].path", "spec.sources[2].path"}
+}
+
+test_other_environment_nested_inside_is_refused if {
+	cfg := {"environments": {"staging": "envs", "production": "envs/production"}}
+	findings := rule.violation with input as _review("staging", {"sources": [_git("envs/shop"), _git("envs/production/shop")]})
+		with data.tenantguard.config as cfg
+	{v.field | some v in findings} == {"spec.sources[1].path"}
+	some v in findings
+	contains(v.msg, `inside another environment's directory "envs/production"`)
+}
+
+test_repository_root_directory_allows_paths_inside_the_repository if {
+	cfg := {"environments": {"staging": ".", "production": "production"}}
+	findings := rule.violation with input as _review("staging", {"sources": [_git("shop"), _git("../other"), _git("production/x")]})
+		with data.tenantguard.config as cfg
+	{v.field | some v in findings} == {"spec.sources[1].path", "spec.sources[2].path"}
+}
+
+test_message_names_application_field_value_and_fix if {
+	some v in rule.violation with input as _review("staging", {"source": _git("staging/../production")})
+	v.rule == "app-environment-path"
+	v.enforcement == "deny"
+	contains(v.msg, "Application argocd/shop")
+	contains(v.msg, "spec.source.path")
+	contains(v.msg, `"staging/../production"`)
+	contains(v.msg, `reads "production"`)
+	contains(v.msg, `outside the staging directory "staging"`)
+	contains(v.msg, "point it at a path under staging/")
+}
+
+test_root_message_names_the_repository_root if {
+	some v in rule.violation with input as _review("staging", {"source": _git("")})
+	contains(v.msg, "reads the repository root")
+}
+
+test_other_kinds_are_ignored if {
+	obj := object.union(_app("staging", {"source": _git("production/shop")}), {"kind": "AppProject"})
+	count(rule.violation) == 0 with input as {"operation": "CREATE", "object": obj}
+}

@@ -1,0 +1,119 @@
+# METADATA
+# title: Only trusted identities point Applications at production
+# description: |
+#   Production changes only by promotion in git. Creating an Application whose
+#   source path lies under the production directory (cluster config
+#   environments.production), or updating one so that a source reads a
+#   production path (repository and normalized path) that no source of the old
+#   object read, is reserved to the trusted identities of the cluster config
+#   (the supervisor, Argo CD's ApplicationSet controller). People promote
+#   through a pull request that promotes staging/ to production/. The rule
+#   needs the requesting user, so it applies only at admission: a rendered
+#   manifest (no username) is not checked, nor an UPDATE without its old object.
+# custom:
+#   id: app-production-source
+#   enforcement: deny
+#   reads:
+#     - spec.source.path
+#     - spec.sources[*].path
+#     - spec.sourceHydrator.drySource.path
+#     - spec.source.repoURL
+#     - spec.sources[*].repoURL
+#     - spec.sourceHydrator.drySource.repoURL
+package tenantguard.rules.app_production_source
+
+import data.tenantguard.lib
+import data.tenantguard.lib.application as app
+import data.tenantguard.lib.config.config
+import data.tenantguard.lib.paths
+
+violation contains v if {
+	some src in app.sources
+	path := src.source.path
+	is_string(path)
+	_under(paths.normalize(path), _production_directory)
+	_is_new(src.source)
+	user := _untrusted_user
+	field := sprintf("%s.path", [src.path])
+	msg := sprintf(
+		"%s: %s %q reads the production directory %q; %s an Application at production is reserved to trusted identities (%s) and %q is not one; people promote through git: open a pull request that promotes %s/ to %s/",
+		[
+			app.display_name, field, path, _production_directory, _action[input.operation],
+			concat(", ", _trusted), user, _staging_directory, _production_directory,
+		],
+	)
+	v := lib.violation(rego.metadata.chain(), field, path, msg)
+}
+
+_action := {"CREATE": "creating", "UPDATE": "re-pointing"}
+
+# _untrusted_user is the requesting user when one is known and is not trusted.
+_untrusted_user := user if {
+	user := input.userInfo.username
+	is_string(user)
+	user != ""
+	not user in _trusted
+}
+
+_trusted := [id | some id in config.trustedIdentities; is_string(id)]
+
+_production_directory := paths.normalize(config.environments.production) if {
+	is_string(config.environments.production)
+}
+
+_staging_directory := paths.normalize(config.environments.staging) if {
+	is_string(config.environments.staging)
+} else := "staging"
+
+# _is_new holds for a source on CREATE, and on UPDATE for a source whose
+# repository and path no source of the old object read.
+_is_new(_) if input.operation == "CREATE"
+
+_is_new(source) if {
+	input.operation == "UPDATE"
+	is_object(input.oldObject)
+	not _key(source) in _old_reads
+}
+
+_old_reads contains _key(source) if {
+	some source in _old_sources
+	is_object(source)
+}
+
+_old_sources contains input.oldObject.spec.source
+
+_old_sources contains input.oldObject.spec.sourceHydrator.drySource
+
+_old_sources contains source if {
+	some source in input.oldObject.spec.sources
+}
+
+# _key identifies what a source reads: its normalized repository and path.
+_key(source) := [_repo(source), _path(source)]
+
+_path(source) := paths.normalize(source.path) if {
+	is_string(source.path)
+} else := ""
+
+_repo(source) := _normalize_repo(source.repoURL) if {
+	is_string(source.repoURL)
+} else := ""
+
+# _normalize_repo compares repository URLs the way app-repo-allowed does:
+# scheme and host lowercased, surrounding space, trailing "/" and ".git" removed.
+_normalize_repo(url) := concat("", [lower(m[1]), m[2], lower(m[3]), m[4]]) if {
+	trimmed := trim_right(trim_suffix(trim_right(trim_space(url), "/"), ".git"), "/")
+	some m in regex.find_all_string_submatch_n(`(?s)^([A-Za-z][A-Za-z0-9+.\-]*://)?([^/@]*@)?([^/:]*)(.*)$`, trimmed, 1)
+}
+
+# _under holds when the normalized path lies in dir; a path that keeps a ".."
+# segment lies under nothing.
+_under(path, dir) if {
+	not ".." in split(path, "/")
+	path == dir
+}
+
+_under(path, dir) if {
+	not ".." in split(path, "/")
+	startswith(path, concat("", [dir, "/"]))
+}

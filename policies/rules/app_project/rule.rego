@@ -1,0 +1,58 @@
+# METADATA
+# title: Applications belong to their tenant's own Argo CD project
+# description: |
+#   spec.project is set and is not Argo CD's unrestricted "default" project. An
+#   Application of a tenant (by its tenantguard.io/tenant label, else by the
+#   Tenant found for it) belongs to that tenant's project, named by the cluster
+#   config's tenantNaming.projectPrefix and the tenant name (by default
+#   tenant-<name>), whose restrictions keep it inside the tenant's namespace.
+# custom:
+#   id: app-project
+#   enforcement: deny
+#   reads:
+#     - spec.project
+#     - metadata.labels["tenantguard.io/tenant"]
+package tenantguard.rules.app_project
+
+import data.tenantguard.lib
+import data.tenantguard.lib.application as app
+import data.tenantguard.lib.tenant
+
+violation contains v if {
+	app.is_application
+	project := object.get(input.object, ["spec", "project"], "")
+	problem := _problem(project)
+	msg := sprintf("%s: spec.project is %q, %s; set spec.project to %s", [app.display_name, project, problem, _fix])
+	v := lib.violation(rego.metadata.chain(), "spec.project", project, msg)
+}
+
+# _problem says what is wrong with the project, one reason at most.
+_problem(project) := "which leaves the Application without a project" if {
+	not _is_set(project)
+} else := "Argo CD's unrestricted project" if {
+	project == "default"
+} else := sprintf("not the project of tenant %q", [_tenant_name]) if {
+	project != _tenant_project
+}
+
+_is_set(project) if {
+	is_string(project)
+	project != ""
+}
+
+# _tenant_name is the Application's tenant: its non-empty tenant label, else the
+# Tenant found for it. An empty label does not hide the Tenant.
+_tenant_name := name if {
+	name := app.tenant_name
+	is_string(name)
+	name != ""
+} else := name if {
+	name := input.tenant.metadata.name
+	is_string(name)
+}
+
+_tenant_project := tenant.project_for(_tenant_name)
+
+_fix := sprintf("%q", [_tenant_project]) if {
+	_tenant_project
+} else := "the AppProject of the team that owns the Application"

@@ -1,0 +1,74 @@
+# METADATA
+# title: Tenant cloud and region are valid when set
+# description: |
+#   spec.cloud, when set, is aws, azure or gcp, written exactly so. spec.region,
+#   when set, needs spec.cloud and is written the way that cloud names its
+#   regions: aws eu-west-1 or us-gov-west-1, azure westeurope or eastus2, gcp
+#   europe-west1 or us-central1. Rules and tooling read these fields, so a typo
+#   or a region of another cloud would send a tenant's settings astray.
+# custom:
+#   id: tenant-cloud
+#   enforcement: deny
+#   reads:
+#     - spec.cloud
+#     - spec.region
+package tenantguard.rules.tenant_cloud
+
+import data.tenantguard.lib
+import data.tenantguard.lib.tenant
+
+violation contains v if {
+	cloud := _set("cloud")
+	not _regions[cloud]
+	msg := sprintf(
+		"%s: spec.cloud %q is not a supported cloud; set spec.cloud to one of aws, azure, gcp (lowercase), or remove it",
+		[tenant.display_name(input.object), cloud],
+	)
+	v := lib.violation(rego.metadata.chain(), "spec.cloud", cloud, msg)
+}
+
+violation contains v if {
+	region := _set("region")
+	object.get(input.object, ["spec", "cloud"], "") in {"", null}
+	msg := sprintf(
+		"%s: spec.region %q is set without spec.cloud; set spec.cloud to the cloud the region belongs to (aws, azure or gcp), or remove spec.region",
+		[tenant.display_name(input.object), region],
+	)
+	v := lib.violation(rego.metadata.chain(), "spec.region", region, msg)
+}
+
+violation contains v if {
+	region := _set("region")
+	cloud := _set("cloud")
+	format := _regions[cloud]
+	not regex.match(format.pattern, region)
+	msg := sprintf(
+		"%s: spec.region %q is not a region of %s; write the region as %s names it, e.g. %s, or correct spec.cloud",
+		[tenant.display_name(input.object), region, cloud, cloud, format.examples],
+	)
+	v := lib.violation(rego.metadata.chain(), "spec.region", region, msg)
+}
+
+# _regions is the region format of each supported cloud.
+_regions := {
+	"aws": {
+		"pattern": `^[a-z]{2}(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]$`,
+		"examples": `"eu-west-1" or "us-gov-west-1"`,
+	},
+	"azure": {
+		"pattern": `^[a-z]+[0-9]?$`,
+		"examples": `"westeurope" or "eastus2"`,
+	},
+	"gcp": {
+		"pattern": `^[a-z]+-[a-z]+[0-9]$`,
+		"examples": `"europe-west1" or "us-central1"`,
+	},
+}
+
+# _set is the Tenant's spec field when it is a non-empty string.
+_set(field) := value if {
+	tenant.is_tenant(input.object)
+	value := input.object.spec[field]
+	is_string(value)
+	value != ""
+}

@@ -1,0 +1,149 @@
+package tenantguard.rules.tenant_cloud_test
+
+import data.tenantguard.rules.tenant_cloud as rule
+
+_tenant(spec) := {
+	"apiVersion": "tenantguard.io/v1alpha1",
+	"kind": "Tenant",
+	"metadata": {"name": "shop"},
+	"spec": object.union({"environment": "staging"}, spec),
+}
+
+_review(spec) := {"operation": "CREATE", "object": _tenant(spec)}
+
+_findings(spec) := {[v.rule, v.field, v.value] | some v in rule.violation with input as _review(spec)}
+
+_at(cloud, region) := _findings({"cloud": cloud, "region": region})
+
+_msg(spec) := v.msg if {
+	some v in rule.violation with input as _review(spec)
+}
+
+test_neither_cloud_nor_region_is_allowed if {
+	count(_findings({})) == 0
+	count(_findings({"cloud": "", "region": ""})) == 0
+}
+
+test_cloud_without_region_is_allowed if {
+	count(_findings({"cloud": "aws"})) == 0
+	count(_findings({"cloud": "azure"})) == 0
+	count(_findings({"cloud": "gcp"})) == 0
+}
+
+test_aws_regions_are_allowed if {
+	count(_at("aws", "eu-west-1")) == 0
+	count(_at("aws", "us-gov-west-1")) == 0
+	count(_at("aws", "ap-southeast-2")) == 0
+	count(_at("aws", "ca-central-1")) == 0
+}
+
+test_azure_regions_are_allowed if {
+	count(_at("azure", "westeurope")) == 0
+	count(_at("azure", "eastus2")) == 0
+}
+
+test_gcp_regions_are_allowed if {
+	count(_at("gcp", "europe-west1")) == 0
+	count(_at("gcp", "us-central1")) == 0
+}
+
+test_unknown_cloud_is_refused if {
+	_findings({"cloud": "openstack"}) == {["tenant-cloud", "spec.cloud", "openstack"]}
+}
+
+test_uppercase_cloud_is_refused if {
+	_findings({"cloud": "AWS"}) == {["tenant-cloud", "spec.cloud", "AWS"]}
+}
+
+test_cloud_alias_is_refused if {
+	_findings({"cloud": "google"}) == {["tenant-cloud", "spec.cloud", "google"]}
+}
+
+test_cloud_with_whitespace_is_refused if {
+	_findings({"cloud": "aws "}) == {["tenant-cloud", "spec.cloud", "aws "]}
+}
+
+test_unknown_cloud_with_region_reports_only_the_cloud_is_refused if {
+	_at("Azure", "westeurope") == {["tenant-cloud", "spec.cloud", "Azure"]}
+}
+
+test_region_without_cloud_is_refused if {
+	_findings({"region": "eu-west-1"}) == {["tenant-cloud", "spec.region", "eu-west-1"]}
+}
+
+test_region_with_empty_cloud_is_refused if {
+	_at("", "eu-west-1") == {["tenant-cloud", "spec.region", "eu-west-1"]}
+}
+
+test_region_with_null_cloud_is_refused if {
+	_at(null, "eu-west-1") == {["tenant-cloud", "spec.region", "eu-west-1"]}
+}
+
+test_gcp_region_on_aws_is_refused if {
+	_at("aws", "europe-west1") == {["tenant-cloud", "spec.region", "europe-west1"]}
+}
+
+test_aws_region_on_azure_is_refused if {
+	_at("azure", "eu-west-1") == {["tenant-cloud", "spec.region", "eu-west-1"]}
+}
+
+test_azure_region_on_gcp_is_refused if {
+	_at("gcp", "westeurope") == {["tenant-cloud", "spec.region", "westeurope"]}
+}
+
+test_aws_availability_zone_is_refused if {
+	_at("aws", "eu-west-1a") == {["tenant-cloud", "spec.region", "eu-west-1a"]}
+}
+
+test_aws_unknown_direction_is_refused if {
+	_at("aws", "eu-up-1") == {["tenant-cloud", "spec.region", "eu-up-1"]}
+}
+
+test_gcp_zone_is_refused if {
+	_at("gcp", "europe-west1-b") == {["tenant-cloud", "spec.region", "europe-west1-b"]}
+}
+
+test_uppercase_region_is_refused if {
+	_at("azure", "WestEurope") == {["tenant-cloud", "spec.region", "WestEurope"]}
+}
+
+test_region_with_newline_is_refused if {
+	_at("azure", "westeurope\n") == {["tenant-cloud", "spec.region", "westeurope\n"]}
+}
+
+test_non_string_fields_are_ignored if {
+	count(_at(1, 2)) == 0
+	count(_at("aws", 1)) == 0
+}
+
+test_other_kinds_are_ignored if {
+	obj := object.union(_tenant({"cloud": "openstack"}), {"kind": "AppProject"})
+	count(rule.violation) == 0 with input as {"operation": "CREATE", "object": obj}
+}
+
+test_cloud_message_names_tenant_field_value_and_fix if {
+	some v in rule.violation with input as _review({"cloud": "openstack"})
+	v.rule == "tenant-cloud"
+	v.enforcement == "deny"
+	contains(v.msg, "Tenant shop")
+	contains(v.msg, "spec.cloud")
+	contains(v.msg, `"openstack"`)
+	contains(v.msg, "one of aws, azure, gcp")
+}
+
+test_missing_cloud_message_asks_for_cloud if {
+	msg := _msg({"region": "eu-west-1"})
+	contains(msg, `Tenant shop: spec.region "eu-west-1" is set without spec.cloud`)
+}
+
+test_region_message_gives_examples_of_the_cloud if {
+	msg := _msg({"cloud": "gcp", "region": "westeurope"})
+	contains(msg, `spec.region "westeurope" is not a region of gcp`)
+	contains(msg, `"europe-west1" or "us-central1"`)
+}
+
+test_unnamed_tenant_is_refused if {
+	obj := json.remove(_tenant({"cloud": "openstack"}), ["metadata/name"])
+	some v in rule.violation with input as {"operation": "CREATE", "object": obj}
+	startswith(v.msg, "Tenant <unnamed>: ")
+}

@@ -1,0 +1,149 @@
+package respond_test
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/webhook/defaults"
+	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/respond"
+)
+
+func TestMalformedIsABadRequestNamingTheError(t *testing.T) {
+	resp := respond.Malformed(field.Required(field.NewPath("spec"), "an Application needs a spec"))
+
+	assert.False(t, resp.Allowed)
+	require.NotNil(t, resp.Result)
+	assert.EqualValues(t, http.StatusBadRequest, resp.Result.Code)
+	assert.Contains(t, resp.Result.Message, "spec: Required value: an Application needs a spec")
+}
+
+func TestFailedIsAServerErrorNamingStepAndCause(t *testing.T) {
+	resp := respond.Failed("evaluating policies", errors.New("rule set returned a violation without msg"))
+
+	assert.False(t, resp.Allowed)
+	require.NotNil(t, resp.Result)
+	assert.EqualValues(t, http.StatusInternalServerError, resp.Result.Code)
+	assert.Equal(t, "evaluating policies: rule set returned a violation without msg", resp.Result.Message)
+}
+
+func finding(rule string, e policy.Enforcement, msg string) policy.Finding {
+	return policy.Finding{Rule: rule, Enforcement: e, Message: msg}
+}
+
+func TestVerdict(t *testing.T) {
+	tests := map[string]struct {
+		findings     policy.Findings
+		wantAllowed  bool
+		wantCode     int32
+		wantMessage  string
+		wantWarnings []string
+	}{
+		"no findings allow the request": {
+			wantAllowed: true, wantCode: http.StatusOK,
+		},
+		"a deny finding refuses the request with its rule id and message": {
+			findings:    policy.Findings{finding("app-pinned-revision", policy.Deny, "pinned to commit")},
+			wantAllowed: false, wantCode: http.StatusForbidden,
+			wantMessage: "[app-pinned-revision] pinned to commit",
+		},
+		"several deny findings give one line each and warnings ride along": {
+			findings: policy.Findings{
+				finding("a-rule", policy.Deny, "first"),
+				finding("w-rule", policy.Warn, "careful"),
+				finding("b-rule", policy.Deny, "second"),
+				finding("d-rule", policy.DryRun, "counted only"),
+			},
+			wantAllowed: false, wantCode: http.StatusForbidden,
+			wantMessage:  "[a-rule] first\n[b-rule] second",
+			wantWarnings: []string{"[w-rule] careful"},
+		},
+		"warn findings admit the request with a warning each": {
+			findings: policy.Findings{
+				finding("w-one", policy.Warn, "first warning"),
+				finding("w-two", policy.Warn, "second warning"),
+			},
+			wantAllowed: true, wantCode: http.StatusOK,
+			wantWarnings: []string{"[w-one] first warning", "[w-two] second warning"},
+		},
+		"dryrun findings admit the request silently": {
+			findings:    policy.Findings{finding("d-rule", policy.DryRun, "counted only")},
+			wantAllowed: true, wantCode: http.StatusOK,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			resp := respond.Verdict(tt.findings)
+
+			assert.Equal(t, tt.wantAllowed, resp.Allowed)
+			require.NotNil(t, resp.Result)
+			assert.Equal(t, tt.wantCode, resp.Result.Code)
+			assert.Equal(t, tt.wantMessage, resp.Result.Message)
+			assert.Equal(t, tt.wantWarnings, resp.Warnings)
+		})
+	}
+}
+
+type op struct {
+	Operation, Path string
+	Value           any
+}
+
+func TestPatchHoldsOnlyTheFilledInFields(t *testing.T) {
+	tests := map[string]struct {
+		original string
+		wantOps  []op
+	}{
+		"a missing revision is added and nothing else": {
+			original: `{"kind":"Application","spec":{"project":"shop","revisionHistoryLimit":12345678901234567890,` +
+				`"source":{"repoURL":"r","helm":{"values":"a: <&>","valuesObject":{"ratio":0.10000000000000001,"big":1e400}}}}}`,
+			wantOps: []op{{"add", "/spec/source/targetRevision", "HEAD"}},
+		},
+		"an empty revision is replaced": {
+			original: `{"kind":"Application","spec":{"source":{"repoURL":"r","targetRevision":""}}}`,
+			wantOps:  []op{{"replace", "/spec/source/targetRevision", "HEAD"}},
+		},
+		"a revision in the second source is added at its index": {
+			original: `{"kind":"Application","spec":{"sources":[{"repoURL":"a","targetRevision":"main"},{"repoURL":"b"}]}}`,
+			wantOps:  []op{{"add", "/spec/sources/1/targetRevision", "HEAD"}},
+		},
+		"the dry source's revision is added": {
+			original: `{"kind":"Application","spec":{"sourceHydrator":{"drySource":{"repoURL":"r"}}}}`,
+			wantOps:  []op{{"add", "/spec/sourceHydrator/drySource/targetRevision", "HEAD"}},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			app, err := decode.Object([]byte(tt.original), field.NewPath("object"))
+			require.NoError(t, err)
+			require.NotEmpty(t, defaults.Application(app))
+
+			resp := respond.Patch([]byte(tt.original), app)
+
+			assert.True(t, resp.Allowed)
+			var got []op
+			for _, p := range resp.Patches {
+				got = append(got, op{p.Operation, p.Path, p.Value})
+			}
+			assert.Equal(t, tt.wantOps, got)
+		})
+	}
+}
+
+func TestPatchOfAnUnchangedObjectIsEmpty(t *testing.T) {
+	original := `{"kind":"Application","spec":{"n":12345678901234567890,"source":{"repoURL":"r","targetRevision":"main"}}}`
+	app, err := decode.Object([]byte(original), field.NewPath("object"))
+	require.NoError(t, err)
+
+	resp := respond.Patch([]byte(original), app)
+
+	assert.True(t, resp.Allowed)
+	assert.Empty(t, resp.Patches)
+	assert.Nil(t, resp.PatchType)
+}
