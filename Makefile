@@ -55,11 +55,15 @@ vet: ## Check Go formatting and run go vet.
 	@test -z "$$(gofmt -l cmd webhook policies test)" || { gofmt -l cmd webhook policies test; echo "gofmt: files above need formatting (make fmt)"; exit 1; }
 	go vet ./...
 
+POLICY_COVERAGE ?= 95
+
 .PHONY: policy-test
-policy-test: $(OPA) ## opa fmt, opa check --strict and opa test on policies/.
+policy-test: $(OPA) ## opa fmt, opa check --strict, opa test with at least $(POLICY_COVERAGE)% line coverage.
 	@test -z "$$($(OPA) fmt -l policies)" || { $(OPA) fmt -l policies; echo "opa fmt: files above need formatting (make fmt)"; exit 1; }
 	$(OPA) check --strict policies
 	$(OPA) test policies
+	@echo "opa test --coverage (at least $(POLICY_COVERAGE)%):"
+	@$(OPA) test --coverage --threshold $(POLICY_COVERAGE) policies | grep '"coverage"' | tail -1
 
 .PHONY: go-test
 go-test: envtest-assets $(CONFTEST) ## Go tests, end-to-end against a real kube-apiserver included.

@@ -12,7 +12,7 @@ import (
 func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("rules", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	output := flags.String("o", "text", "output format: text or json")
+	output := flags.String("o", "text", "output format: text, json or markdown")
 	configFile := flags.String("config", "", "cluster config file whose enforcement overrides to show")
 	if err := flags.Parse(args); err != nil {
 		return exitUsage
@@ -35,8 +35,13 @@ func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, r.Enforcement, r.Title)
 		}
 		err = w.Flush()
+	case "markdown":
+		fmt.Fprintln(stdout, "| id | enforcement | title |\n| --- | --- | --- |")
+		for _, r := range rules {
+			fmt.Fprintf(stdout, "| `%s` | %s | %s |\n", r.ID, r.Enforcement, r.Title)
+		}
 	default:
-		fmt.Fprintf(stderr, "tenantguard rules: -o: unknown format %q (want text or json)\n", *output)
+		fmt.Fprintf(stderr, "tenantguard rules: -o: unknown format %q (want text, json or markdown)\n", *output)
 		return exitUsage
 	}
 	if err != nil {

@@ -102,7 +102,7 @@ func TestPatchHoldsOnlyTheFilledInFields(t *testing.T) {
 	}{
 		"a missing revision is added and nothing else": {
 			original: `{"kind":"Application","spec":{"project":"shop","revisionHistoryLimit":12345678901234567890,` +
-				`"source":{"repoURL":"r","helm":{"values":"a: <&>","valuesObject":{"ratio":0.10000000000000001,"big":1e400}}}}}`,
+				`"source":{"repoURL":"r","helm":{"values":"a: <&>","valuesObject":{"ratio":0.10000000000000001,"big":1e300}}}}}`,
 			wantOps: []op{{"add", "/spec/source/targetRevision", "HEAD"}},
 		},
 		"an empty revision is replaced": {

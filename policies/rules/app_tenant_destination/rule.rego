@@ -103,10 +103,11 @@ _owner := name if {
 	name := _given_tenant_name
 } else := _tenant_name
 
-# _namespace is the tenant's namespace: the Tenant's when it is known, else the
+# _namespace is the tenant's namespace: the Tenant's when it is known (and
+# named: tenant.namespace errors on a name that is not a string), else the
 # default namespace of the labelled tenant.
 _namespace := ns if {
-	is_object(input.tenant)
+	_given_tenant_name
 	ns := tenant.namespace(input.tenant)
 } else := tenant.namespace_for(_tenant_name)
 

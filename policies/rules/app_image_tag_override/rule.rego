@@ -1,0 +1,153 @@
+# METADATA
+# title: Production Applications do not override image tags
+# description: |
+#   In production, the image tags come only from values-images.yaml, which
+#   reaches production/ by a pull request that promotes it from staging/. An
+#   override in the Application itself bypasses that promotion, so a
+#   production Application (tenantguard.io/environment label, else its Tenant)
+#   may not set an image tag key (cluster config imageTagKeys, by default
+#   imageTag and image.tag; a value path matches a key it equals or ends with
+#   "." + key, such as conduit.image.tag) in a Helm parameter or file
+#   parameter, in helm.valuesObject, in the helm.values YAML, nor set a tag or
+#   digest in a kustomize image. Staging Applications may override.
+# custom:
+#   id: app-image-tag-override
+#   enforcement: deny
+#   reads:
+#     - metadata.labels["tenantguard.io/environment"]
+#     - spec.source.helm.parameters[*].name
+#     - spec.source.helm.fileParameters[*].name
+#     - spec.source.helm.valuesObject
+#     - spec.source.helm.values
+#     - spec.source.kustomize.images
+#     - spec.sources[*].helm
+#     - spec.sources[*].kustomize.images
+package tenantguard.rules.app_image_tag_override
+
+import data.tenantguard.lib
+import data.tenantguard.lib.application as app
+import data.tenantguard.lib.config.config
+
+violation contains v if {
+	app.environment == "production"
+	some o in _overrides
+	msg := sprintf(
+		"%s: %s overrides the image tag of a production Application with %s; production image tags come only from values-images.yaml: remove the override, set the tag in staging/ and promote values-images.yaml to production/ through a pull request",
+		[app.display_name, o.field, o.detail],
+	)
+	v := lib.violation(rego.metadata.chain(), o.field, o.value, msg)
+}
+
+# A Helm parameter or file parameter named like an image tag key.
+_overrides contains {"field": field, "value": p.name, "detail": detail} if {
+	some src in app.sources
+	some kind in ["parameters", "fileParameters"]
+	some i, p in src.source.helm[kind]
+	is_string(p.name)
+	_is_tag_key(p.name)
+	field := sprintf("%s.helm.%s[%d].name", [src.path, kind, i])
+	detail := sprintf("%s %q = %s", [_parameter_kind[kind], p.name, _parameter_value(p)])
+}
+
+# A valuesObject entry at an image tag key.
+_overrides contains {"field": field, "value": value, "detail": detail} if {
+	some src in app.sources
+	values := src.source.helm.valuesObject
+	is_object(values)
+	some found in _tag_values(values)
+	field := sprintf("%s.helm.valuesObject.%s", [src.path, found.key])
+	value := found.value
+	detail := sprintf("%s = %s", [found.key, _show(value)])
+}
+
+# An entry of the helm.values YAML at an image tag key.
+_overrides contains {"field": field, "value": value, "detail": detail} if {
+	some src in app.sources
+	some found in _tag_values(_values_yaml(src.source.helm.values))
+	field := sprintf("%s.helm.values", [src.path])
+	value := found.value
+	detail := sprintf("%s = %s", [found.key, _show(value)])
+}
+
+# A kustomize image that sets a tag or a digest.
+_overrides contains {"field": field, "value": image, "detail": sprintf("image %q", [image])} if {
+	some src in app.sources
+	some i, image in src.source.kustomize.images
+	is_string(image)
+	_sets_tag(image)
+	field := sprintf("%s.kustomize.images[%d]", [src.path, i])
+}
+
+# _tag_keys are the value paths that hold an image tag.
+_tag_keys := [key | some key in config.imageTagKeys; is_string(key); key != ""]
+
+# _is_tag_key holds for a dotted value path equal to a tag key or ending with
+# "." and the key.
+_is_tag_key(path) if {
+	some key in _tag_keys
+	path == key
+}
+
+_is_tag_key(path) if {
+	some key in _tag_keys
+	endswith(path, concat("", [".", key]))
+}
+
+# _tag_values holds each dotted value path under values that is an image tag
+# key, with the value set there, walking nested objects and arrays (arrays as
+# [i]). A set, since {"image.tag": 1, "image": {"tag": 2}} has the path twice.
+_tag_values(values) := {{"key": key, "value": value} |
+	walk(values, [path, value])
+	key := _dotted(path)
+	_is_tag_key(key)
+}
+
+_parameter_kind := {"parameters": "parameter", "fileParameters": "file parameter"}
+
+# _dotted writes a value path the way Helm's --set does: a.b[0].c.
+_dotted(path) := concat("", [_segment(i, p) | some i, p in path])
+
+_segment(_, p) := sprintf("[%d]", [p]) if is_number(p)
+
+_segment(i, p) := p if {
+	is_string(p)
+	i == 0
+}
+
+_segment(i, p) := concat("", [".", p]) if {
+	is_string(p)
+	i > 0
+}
+
+# _values_yaml is the helm.values YAML as data: a string is parsed when it is
+# valid YAML (the first document, as Helm reads it); an object is taken as is.
+_values_yaml(values) := yaml.unmarshal(values) if {
+	is_string(values)
+	yaml.is_valid(values)
+}
+
+_values_yaml(values) := values if is_object(values)
+
+# _sets_tag holds for a kustomize image ([old=]name[:tag][@digest]) whose name,
+# on either side of "=", has a digest or a tag; the tag is the part after ":"
+# in the last path segment, so registry:5000/app has none.
+_sets_tag(image) if {
+	some part in split(image, "=")
+	contains(part, "@")
+}
+
+_sets_tag(image) if {
+	some part in split(image, "=")
+	segments := split(part, "/")
+	contains(segments[count(segments) - 1], ":")
+}
+
+_parameter_value(p) := _show(p.value) if {
+	"value" in object.keys(p)
+} else := _show(p.path) if {
+	"path" in object.keys(p)
+} else := "(no value)"
+
+_show(x) := sprintf("%q", [x]) if is_string(x)
+
+_show(x) := sprintf("%v", [x]) if not is_string(x)
