@@ -6,7 +6,7 @@ _pinned := {
 	"apiVersion": "argoproj.io/v1alpha1",
 	"kind": "Application",
 	"metadata": {"name": "shop", "namespace": "argocd"},
-	"spec": {"source": {"repoURL": "https://git.example.com/p.git", "path": "staging/shop", "targetRevision": "3f1c9a0"}},
+	"spec": {"project": "tenant-shop", "source": {"repoURL": "https://git.example.com/p.git", "path": "staging/shop", "targetRevision": "3f1c9a0"}},
 }
 
 test_pinned_manifest_is_a_violation_with_rule_id_in_msg if {

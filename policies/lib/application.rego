@@ -53,18 +53,25 @@ labels := object.get(input.object, ["metadata", "labels"], {})
 
 # tenant_name names the tenant the Application belongs to: its tenantguard.io/tenant
 # label, else the Tenant found for it (input.tenant). Undefined when neither is known.
-tenant_name := labels["tenantguard.io/tenant"]
+tenant_name := _label("tenantguard.io/tenant")
 
-tenant_name := input.tenant.metadata.name if not labels["tenantguard.io/tenant"]
+tenant_name := input.tenant.metadata.name if not _label("tenantguard.io/tenant")
 
 # environment is the Application's environment: its tenantguard.io/environment
 # label, else its Tenant's. Undefined when neither is known.
-environment := labels["tenantguard.io/environment"]
+environment := _label("tenantguard.io/environment")
 
-environment := input.tenant.spec.environment if not labels["tenantguard.io/environment"]
+environment := input.tenant.spec.environment if not _label("tenantguard.io/environment")
 
 # environment_directory is the repository directory of the Application's environment.
 environment_directory := config.environments[environment]
 
 # destination_namespace is where the Application deploys to.
 destination_namespace := object.get(input.object, ["spec", "destination", "namespace"], "")
+
+# _label is a label's value when it is a non-empty string; an empty label counts as absent.
+_label(name) := value if {
+	value := labels[name]
+	is_string(value)
+	value != ""
+}

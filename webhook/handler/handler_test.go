@@ -1,0 +1,153 @@
+package handler_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/policies"
+	"github.com/tenantguard/tenantguard/webhook/handler"
+	"github.com/tenantguard/tenantguard/webhook/policy"
+)
+
+// review is an AdmissionReview v1 as kube-apiserver sends it.
+func review(group, kind, spec string) string {
+	return `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{` +
+		`"uid":"7f0e2c1a-0000-4000-8000-000000000001",` +
+		`"kind":{"group":"` + group + `","version":"v1alpha1","kind":"` + kind + `"},` +
+		`"resource":{"group":"argoproj.io","version":"v1alpha1","resource":"applications"},` +
+		`"name":"shop","namespace":"argocd","operation":"CREATE","userInfo":{"username":"alice"},` +
+		`"object":{"apiVersion":"argoproj.io/v1alpha1","kind":"Application",` +
+		`"metadata":{"name":"shop","namespace":"argocd"},"spec":` + spec + `}}}`
+}
+
+func application(spec string) string { return review("argoproj.io", "Application", spec) }
+
+// serve posts body to the handler behind controller-runtime's webhook server and
+// returns the admission response it wrote.
+func serve(t *testing.T, h admission.Handler, contentType string, body io.Reader) *admissionv1.AdmissionResponse {
+	t.Helper()
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/validate", body)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+
+	(&admission.Webhook{Handler: h}).ServeHTTP(rec, req)
+
+	require.Equal(t, http.StatusOK, rec.Code)
+	var out admissionv1.AdmissionReview
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &out), rec.Body.String())
+	require.NotNil(t, out.Response)
+	require.NotNil(t, out.Response.Result)
+	return out.Response
+}
+
+func validator(t *testing.T) *handler.Validator {
+	t.Helper()
+	engine, err := policy.New(t.Context(), policies.FS, nil)
+	require.NoError(t, err)
+	return &handler.Validator{Engine: engine}
+}
+
+func TestValidatorDeniesAPinnedApplication(t *testing.T) {
+	body := application(`{"source":{"repoURL":"https://git.example.com/platform.git","targetRevision":"3f1c9a0"}}`)
+
+	resp := serve(t, validator(t), "application/json", strings.NewReader(body))
+
+	assert.False(t, resp.Allowed)
+	assert.EqualValues(t, http.StatusForbidden, resp.Result.Code)
+	assert.Contains(t, resp.Result.Message, "[app-pinned-revision] Application argocd/shop: spec.source.targetRevision")
+	assert.EqualValues(t, "7f0e2c1a-0000-4000-8000-000000000001", resp.UID)
+}
+
+func TestValidatorAllowsAnApplicationTrackingHEAD(t *testing.T) {
+	body := application(`{"source":{"repoURL":"https://git.example.com/platform.git","targetRevision":"HEAD"}}`)
+
+	resp := serve(t, validator(t), "application/json", strings.NewReader(body))
+
+	assert.True(t, resp.Allowed, resp.Result.Message)
+	assert.EqualValues(t, http.StatusOK, resp.Result.Code)
+	assert.Empty(t, resp.Warnings, resp.Result.Message)
+}
+
+func TestMutatorPatchesInTheTrackedRevision(t *testing.T) {
+	body := application(`{"project":"shop","revisionHistoryLimit":12345678901234567890,"source":{"repoURL":"r"}}`)
+
+	resp := serve(t, &handler.Mutator{}, "application/json", strings.NewReader(body))
+
+	assert.True(t, resp.Allowed)
+	require.NotNil(t, resp.PatchType)
+	assert.Equal(t, admissionv1.PatchTypeJSONPatch, *resp.PatchType)
+	assert.JSONEq(t, `[{"op":"add","path":"/spec/source/targetRevision","value":"HEAD"}]`, string(resp.Patch))
+}
+
+func TestMutatorLeavesAnApplicationWithARevisionAlone(t *testing.T) {
+	body := application(`{"source":{"repoURL":"r","targetRevision":"main"}}`)
+
+	resp := serve(t, &handler.Mutator{}, "application/json", strings.NewReader(body))
+
+	assert.True(t, resp.Allowed)
+	assert.Empty(t, resp.Patch)
+	assert.Nil(t, resp.PatchType)
+}
+
+func TestHandlersRefuseWhatTheyCannotRead(t *testing.T) {
+	tests := map[string]struct {
+		contentType string
+		body        string
+		noBody      bool
+		wantMessage string
+	}{
+		"a body that is not JSON is a bad request": {
+			contentType: "application/json", body: `{"apiVersion":`,
+		},
+		"a body sent as YAML is a bad request naming the content type": {
+			contentType: "application/yaml", body: application(`{}`),
+			wantMessage: "contentType=application/yaml",
+		},
+		"a request without a body is a bad request": {
+			contentType: "application/json", noBody: true, wantMessage: "request body is empty",
+		},
+		"an empty body is a bad request": {
+			contentType: "application/json", body: "",
+		},
+		"a Deployment is a bad request naming the kind": {
+			contentType: "application/json", body: review("apps", "Deployment", `{}`),
+			wantMessage: `kind: "Deployment" in group "apps"`,
+		},
+		"an Application with a null spec is a bad request naming the spec": {
+			contentType: "application/json", body: application(`null`),
+			wantMessage: "spec: Required value",
+		},
+		"an Application with a numeric revision is a bad request naming the field": {
+			contentType: "application/json", body: application(`{"source":{"targetRevision":7}}`),
+			wantMessage: "spec.source.targetRevision: Invalid value",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			handlers := map[string]admission.Handler{"validator": validator(t), "mutator": &handler.Mutator{}}
+			for hname, h := range handlers {
+				var body io.Reader = strings.NewReader(tt.body)
+				if tt.noBody {
+					body = nil
+				}
+				resp := serve(t, h, tt.contentType, body)
+
+				assert.False(t, resp.Allowed, hname)
+				assert.EqualValues(t, http.StatusBadRequest, resp.Result.Code, hname)
+				assert.NotEmpty(t, resp.Result.Message, hname)
+				assert.Contains(t, resp.Result.Message, tt.wantMessage, hname)
+			}
+		})
+	}
+}
