@@ -72,8 +72,8 @@ go-test: envtest-assets $(CONFTEST) ## Go tests, end-to-end against a real kube-
 .PHONY: conftest-test
 conftest-test: $(CONFTEST) ## conftest verify and conftest test on the example manifests.
 	$(CONFTEST) verify --policy policies
-	$(CONFTEST) test --policy policies test/manifests/clean
-	@if $(CONFTEST) test --policy policies test/manifests/violations >/dev/null; then \
+	$(CONFTEST) test --combine --policy policies test/manifests/clean
+	@if $(CONFTEST) test --combine --policy policies test/manifests/violations >/dev/null; then \
 	  echo "conftest passed manifests that break the rules"; exit 1; fi
 
 ##@ Tools

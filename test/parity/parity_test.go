@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenantguard/tenantguard/policies"
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/offline"
 	"github.com/tenantguard/tenantguard/webhook/policy"
 )
@@ -47,7 +48,7 @@ func TestConftestAndEvalAgree(t *testing.T) {
 }
 
 func conftestVerdicts(t *testing.T, conftest, file string) []verdict {
-	cmd := exec.Command(conftest, "test", "--no-fail", "-o", "json", "--policy", "policies", filepath.Join("test", "manifests", filepath.Base(filepath.Dir(file)), filepath.Base(file)))
+	cmd := exec.Command(conftest, "test", "--combine", "--no-fail", "-o", "json", "--policy", "policies", filepath.Join("test", "manifests", filepath.Base(filepath.Dir(file)), filepath.Base(file)))
 	cmd.Dir = root
 	out, err := cmd.Output()
 	require.NoError(t, err, "conftest: %s", out)
@@ -71,7 +72,7 @@ func evalVerdicts(t *testing.T, file string) []verdict {
 	ctx := context.Background()
 	docs, err := offline.Read([]string{file}, nil)
 	require.NoError(t, err)
-	engine, err := policy.New(ctx, policies.FS, nil)
+	engine, err := policy.NewWithConfig(ctx, policies.FS, config.Default(), offline.Tenants(docs))
 	require.NoError(t, err)
 	results, err := offline.Evaluate(ctx, engine, docs)
 	require.NoError(t, err)

@@ -214,3 +214,8 @@ test_other_kinds_are_ignored if {
 	obj := object.union(_app("staging", {"source": _git("production/shop")}), {"kind": "AppProject"})
 	count(rule.violation) == 0 with input as {"operation": "CREATE", "object": obj}
 }
+
+test_value_files_of_a_source_without_path_resolve_from_the_root if {
+	source := {"repoURL": "https://git.example.com/platform.git", "helm": {"valueFiles": ["staging/values.yaml", "production/values.yaml"]}}
+	_staging({"source": source}) == {"spec.source.path": "", "spec.source.helm.valueFiles[1]": "production/values.yaml"}
+}

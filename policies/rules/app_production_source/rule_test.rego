@@ -183,3 +183,9 @@ test_other_kinds_are_ignored if {
 	obj := object.union(review.object, {"kind": "AppProject"})
 	count(rule.violation) == 0 with input as object.union(review, {"object": obj})
 }
+
+test_message_falls_back_to_staging_directory if {
+	some v in rule.violation with input as _create("alice", {"source": _git("production/shop")})
+		with data.tenantguard.config as {"environments": {"staging": null}}
+	contains(v.msg, "promotes staging/ to production/")
+}
