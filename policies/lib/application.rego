@@ -45,7 +45,13 @@ sources contains {"path": "spec.sourceHydrator.drySource", "source": s} if {
 # reads a Helm repository, whose targetRevision is a chart version.
 git_sources contains src if {
 	some src in sources
-	not src.source.chart
+	not is_chart(src.source)
+}
+
+# is_chart holds for a source that names a Helm chart, as Argo CD decides it.
+is_chart(source) if {
+	is_string(source.chart)
+	source.chart != ""
 }
 
 # labels are the Application's labels.

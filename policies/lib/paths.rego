@@ -8,12 +8,24 @@ package tenantguard.lib.paths
 # normalize drops empty and "." segments, leading and trailing slashes, and
 # resolves ".." segments. A path that climbs above the repository root keeps its
 # leading "..", which lies under no directory.
-normalize(path) := trim(_collapse(_collapse(_collapse(_collapse(_collapse(_segments(path)))))), "/")
+normalize(path) := trim(path, "/") if {
+	# Most paths are already clean; they skip the regular expressions.
+	not contains(path, ".")
+	not contains(path, "//")
+} else := trim(_collapse(_collapse(_collapse(_collapse(_collapse(_segments(path)))))), "/")
 
-# under holds when the normalized path is dir or lies inside it; "stagingfoo" is not under "staging".
-under(path, dir) if normalize(path) == dir
+# under holds when the normalized path is dir or lies inside it; "stagingfoo" is
+# not under "staging". A path that keeps a ".." (it climbs above the root, or
+# nests deeper than normalize resolves) lies under nothing.
+under(path, dir) if {
+	normalized := normalize(path)
+	not ".." in split(normalized, "/")
+	_inside(normalized, dir)
+}
 
-under(path, dir) if startswith(normalize(path), concat("", [dir, "/"]))
+_inside(path, dir) if path == dir
+
+_inside(path, dir) if startswith(path, concat("", [dir, "/"]))
 
 _segments(path) := concat("/", [s | some s in split(path, "/"); s != ""; s != "."])
 

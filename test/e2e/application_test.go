@@ -110,7 +110,7 @@ func TestApplicationWithoutRevisionIsStoredTrackingHEAD(t *testing.T) {
 }
 
 func TestEveryMultiSourceEntryWithoutRevisionGetsHEAD(t *testing.T) {
-	values := map[string]any{"repoURL": "https://git.example.com/platform/tenants.git", "ref": "values", "targetRevision": "main"}
+	values := map[string]any{"repoURL": "https://git.example.com/platform/tenants.git", "ref": "values", "targetRevision": "HEAD"}
 	app := newApplication(spec(gitSource("staging/shop"), values, gitSource("staging/shop-extra", "")))
 	require.NoError(t, env.Client.Create(context.Background(), app))
 
@@ -120,7 +120,8 @@ func TestEveryMultiSourceEntryWithoutRevisionGetsHEAD(t *testing.T) {
 	for _, s := range sources {
 		revisions = append(revisions, s.(map[string]any)["targetRevision"].(string))
 	}
-	assert.Equal(t, []string{"HEAD", "main", "HEAD"}, revisions, "only empty revisions are filled, in place")
+	assert.Equal(t, []string{"HEAD", "HEAD", "HEAD"}, revisions)
+	assert.Equal(t, values, sources[1], "a source that had its revision is stored as sent, in its place")
 }
 
 func TestHydratorDrySourceGetsHEAD(t *testing.T) {

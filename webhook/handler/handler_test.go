@@ -69,16 +69,6 @@ func TestValidatorDeniesAPinnedApplication(t *testing.T) {
 	assert.EqualValues(t, "7f0e2c1a-0000-4000-8000-000000000001", resp.UID)
 }
 
-func TestValidatorAllowsAnApplicationTrackingHEAD(t *testing.T) {
-	body := application(`{"source":{"repoURL":"https://git.example.com/platform.git","targetRevision":"HEAD"}}`)
-
-	resp := serve(t, validator(t), "application/json", strings.NewReader(body))
-
-	assert.True(t, resp.Allowed, resp.Result.Message)
-	assert.EqualValues(t, http.StatusOK, resp.Result.Code)
-	assert.Empty(t, resp.Warnings, resp.Result.Message)
-}
-
 func TestMutatorPatchesInTheTrackedRevision(t *testing.T) {
 	body := application(`{"project":"shop","revisionHistoryLimit":12345678901234567890,"source":{"repoURL":"r"}}`)
 

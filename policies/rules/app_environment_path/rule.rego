@@ -63,7 +63,7 @@ violation contains v if {
 
 _known_environment(environment) if is_string(config.environments[environment])
 
-_environment_names := sort([name | some name, dir in config.environments; is_string(dir)])
+_environment_names := sort([name | some name, dir in config.environments; is_string(name); is_string(dir)])
 
 # _directory is the normalized directory of the Application's environment.
 _directory := paths.normalize(app.environment_directory) if is_string(app.environment_directory)
@@ -110,9 +110,11 @@ _shown(path) := "the repository root" if path == ""
 
 _shown(path) := sprintf("%q", [path]) if path != ""
 
-_other_environment_note(path) := sprintf(", inside another environment's directory %q", [dir]) if {
-	some dir in _other_directories
-	_under(path, dir)
+# _other_environment_note names the deepest other environment directory the
+# path lies in, if any.
+_other_environment_note(path) := sprintf(", inside another environment's directory %q", [dirs[count(dirs) - 1]]) if {
+	dirs := sort([dir | some dir in _other_directories; _under(path, dir)])
+	count(dirs) > 0
 } else := ""
 
 # _reads is every repository path the Application reads, each with the field it
@@ -139,6 +141,7 @@ _reads contains {"field": sprintf("%s.path", [src.path]), "value": "", "path": "
 _reads contains {"field": field, "value": file, "path": paths.normalize(resolved)} if {
 	_directory
 	some src in app.sources
+	is_array(src.source.helm.valueFiles)
 	some i, file in src.source.helm.valueFiles
 	is_string(file)
 	resolved := _value_file_path(src.source, file)
@@ -167,9 +170,9 @@ _value_file_path(source, file) := concat("/", [_source_path(source), file]) if {
 	not _is_chart(source)
 }
 
-_source_path(source) := source.path if is_string(source.path)
-
-_source_path(source) := "" if not is_string(source.path)
+_source_path(source) := source.path if {
+	is_string(source.path)
+} else := ""
 
 _is_chart(source) if {
 	is_string(source.chart)

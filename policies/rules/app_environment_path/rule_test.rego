@@ -219,3 +219,17 @@ test_value_files_of_a_source_without_path_resolve_from_the_root if {
 	source := {"repoURL": "https://git.example.com/platform.git", "helm": {"valueFiles": ["staging/values.yaml", "production/values.yaml"]}}
 	_staging({"source": source}) == {"spec.source.path": "", "spec.source.helm.valueFiles[1]": "production/values.yaml"}
 }
+
+test_value_files_given_as_object_do_not_fire if {
+	source := object.union(_git("staging/shop"), {"helm": {"valueFiles": {"a": "/production/values.yaml"}}})
+	count(_staging({"source": source})) == 0
+}
+
+test_path_inside_two_nested_environment_directories_is_refused_once if {
+	cfg := {"environments": {"staging": "envs", "production": "envs/production", "canary": "envs/production/canary"}}
+	findings := rule.violation with input as _review("staging", {"source": _git("envs/production/canary/shop")})
+		with data.tenantguard.config as cfg
+	count(findings) == 1
+	some v in findings
+	contains(v.msg, `inside another environment's directory "envs/production/canary"`)
+}

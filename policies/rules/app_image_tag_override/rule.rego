@@ -42,6 +42,7 @@ violation contains v if {
 _overrides contains {"field": field, "value": p.name, "detail": detail} if {
 	some src in app.sources
 	some kind in ["parameters", "fileParameters"]
+	is_array(src.source.helm[kind])
 	some i, p in src.source.helm[kind]
 	is_string(p.name)
 	_is_tag_key(p.name)
@@ -72,6 +73,7 @@ _overrides contains {"field": field, "value": value, "detail": detail} if {
 # A kustomize image that sets a tag or a digest.
 _overrides contains {"field": field, "value": image, "detail": sprintf("image %q", [image])} if {
 	some src in app.sources
+	is_array(src.source.kustomize.images)
 	some i, image in src.source.kustomize.images
 	is_string(image)
 	_sets_tag(image)

@@ -199,3 +199,8 @@ test_other_kinds_are_ignored if {
 	obj := object.union(_app("production", {"source": _helm({"parameters": [{"name": "image.tag", "value": "1"}]})}), {"kind": "AppProject"})
 	count(rule.violation) == 0 with input as {"operation": "CREATE", "object": obj}
 }
+
+test_parameters_given_as_object_do_not_fire if {
+	count(_production({"source": _helm({"parameters": {"a": {"name": "image.tag"}}})})) == 0
+	count(_production({"source": _kustomize({"a": "shop:1"})})) == 0
+}

@@ -31,4 +31,7 @@ violation contains v if {
 
 # is_commit holds for a revision that is a commit SHA, alone or at the end of a
 # refs/... name such as refs/heads/3f1c9a0.
-is_commit(revision) if regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)
+is_commit(revision) if {
+	is_string(revision)
+	regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)
+}

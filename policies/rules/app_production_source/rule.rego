@@ -72,8 +72,10 @@ _is_new(_) if input.operation == "CREATE"
 _is_new(source) if {
 	input.operation == "UPDATE"
 	is_object(input.oldObject)
-	not _key(source) in _old_reads
+	not _read_before(source)
 }
+
+_read_before(source) if _key(source) in _old_reads
 
 _old_reads contains _key(source) if {
 	some source in _old_sources

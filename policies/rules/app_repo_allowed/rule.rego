@@ -25,7 +25,7 @@ violation contains v if {
 	some src in app.sources
 	url := src.source.repoURL
 	is_string(url)
-	not _normalize(url) in _allowed
+	not _is_allowed(url)
 	field := sprintf("%s.repoURL", [src.path])
 	msg := sprintf(
 		"%s: %s %q is not an allowed repository; point it at one of the repositories the cluster config allows (allowedRepos: %s), or ask the platform team to add it",
@@ -37,6 +37,8 @@ violation contains v if {
 _allowed_list := [url | some url in config.allowedRepos; is_string(url); url != ""]
 
 _allowed := {_normalize(url) | some url in _allowed_list}
+
+_is_allowed(url) if _normalize(url) in _allowed
 
 # _normalize writes a repository URL in the form it is compared in: surrounding
 # space, trailing "/" and ".git" removed, then scheme and host lowercased. The

@@ -1,0 +1,201 @@
+package policy_test
+
+import (
+	"encoding/json"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	authenticationv1 "k8s.io/api/authentication/v1"
+
+	"github.com/tenantguard/tenantguard/policies"
+	"github.com/tenantguard/tenantguard/webhook/policy"
+)
+
+const pinnedApplication = `{
+	"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+	"metadata": {"name": "shop", "namespace": "argocd"},
+	"spec": {
+		"project": "shop",
+		"source": {"repoURL": "https://git.example.com/platform.git", "path": "staging/shop", "targetRevision": "3f1c9a0"},
+		"destination": {"server": "https://kubernetes.default.svc", "namespace": "shop"}
+	}
+}`
+
+func object(t testing.TB, raw string) map[string]any {
+	t.Helper()
+	var obj map[string]any
+	require.NoError(t, json.Unmarshal([]byte(raw), &obj))
+	return obj
+}
+
+// pinnedRuleOnly is the embedded bundle with app-pinned-revision as its only
+// rule, so that a test can count findings without depending on the other rules.
+func pinnedRuleOnly(t testing.TB) fs.FS {
+	t.Helper()
+	out := fstest.MapFS{}
+	err := fs.WalkDir(policies.FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.HasPrefix(name, "rules/") && !strings.HasPrefix(name, "rules/app_pinned_revision/") {
+			return nil
+		}
+		data, err := fs.ReadFile(policies.FS, name)
+		out[name] = &fstest.MapFile{Data: data}
+		return err
+	})
+	require.NoError(t, err)
+	return out
+}
+
+func engine(t testing.TB, fsys fs.FS, data map[string]any) *policy.Engine {
+	t.Helper()
+	e, err := policy.New(t.Context(), fsys, data)
+	require.NoError(t, err)
+	return e
+}
+
+func TestNewRefusesABundleItCannotCompile(t *testing.T) {
+	tests := map[string]struct {
+		fsys      fstest.MapFS
+		wantError []string
+	}{
+		"a syntax error is reported with its file and line": {
+			fsys: fstest.MapFS{
+				"rules/broken/rule.rego": {Data: []byte("package tenantguard.rules.broken\n\nviolation contains v if {\n\tv := {\"rule\": }\n}\n")},
+			},
+			wantError: []string{"rules/broken/rule.rego:4:"},
+		},
+		"a bundle without Rego files is refused": {
+			fsys:      fstest.MapFS{"README.md": {Data: []byte("# policies")}},
+			wantError: []string{"no .rego files"},
+		},
+		"a bundle of only Rego tests is refused": {
+			fsys:      fstest.MapFS{"rules/x/rule_test.rego": {Data: []byte("package x\n\ntest_x if true\n")}},
+			wantError: []string{"no .rego files"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			e, err := policy.New(t.Context(), tt.fsys, nil)
+
+			require.Error(t, err)
+			assert.Nil(t, e)
+			for _, want := range tt.wantError {
+				assert.Contains(t, err.Error(), want)
+			}
+		})
+	}
+}
+
+func TestReviewDeniesAPinnedApplication(t *testing.T) {
+	e := engine(t, pinnedRuleOnly(t), nil)
+
+	findings, err := e.Review(t.Context(), policy.Input{Operation: "CREATE", Object: object(t, pinnedApplication)})
+
+	require.NoError(t, err)
+	require.Len(t, findings, 1)
+	assert.Equal(t, "app-pinned-revision", findings[0].Rule)
+	assert.Equal(t, policy.Deny, findings[0].Enforcement)
+	assert.Equal(t, "spec.source.targetRevision", findings[0].Field)
+	assert.Equal(t, "3f1c9a0", findings[0].Value)
+	assert.Contains(t, findings[0].Message, "Application argocd/shop")
+}
+
+func TestReviewWithTheWholeEmbeddedBundleFindsThePinnedRevision(t *testing.T) {
+	e := engine(t, policies.FS, nil)
+
+	findings, err := e.Review(t.Context(), policy.Input{Operation: "CREATE", Object: object(t, pinnedApplication)})
+
+	require.NoError(t, err)
+	var pinned []string
+	for _, f := range findings.With(policy.Deny) {
+		if f.Rule == "app-pinned-revision" {
+			pinned = append(pinned, f.Field)
+		}
+	}
+	assert.Equal(t, []string{"spec.source.targetRevision"}, pinned)
+}
+
+func TestReviewFollowsTheClusterConfigsEnforcementOverride(t *testing.T) {
+	data := map[string]any{"tenantguard": map[string]any{"config": map[string]any{
+		"enforcement": map[string]any{"app-pinned-revision": "warn"},
+	}}}
+	e := engine(t, pinnedRuleOnly(t), data)
+
+	findings, err := e.Review(t.Context(), policy.Input{Operation: "CREATE", Object: object(t, pinnedApplication)})
+
+	require.NoError(t, err)
+	require.Len(t, findings, 1)
+	assert.Equal(t, policy.Warn, findings[0].Enforcement)
+	assert.Empty(t, findings.With(policy.Deny))
+}
+
+func TestReviewFailsOnARuleSetItCannotRead(t *testing.T) {
+	const manifest = "\nmanifest_review(m) := {\"operation\": \"CREATE\", \"object\": m}\n"
+	tests := map[string]struct {
+		main      string
+		wantError string
+	}{
+		"a violation without msg is an error, never an allow": {
+			main:      `violations contains {"rule": "no-msg", "enforcement": "deny"} if input.object`,
+			wantError: "without rule id or msg",
+		},
+		"a violation without rule id is an error": {
+			main:      `violations contains {"msg": "who said this?", "enforcement": "deny"} if input.object`,
+			wantError: "without rule id or msg",
+		},
+		"an enforcement the webhook does not know is an error": {
+			main:      `violations contains {"rule": "r", "msg": "m", "enforcement": "block"} if input.object`,
+			wantError: `enforcement "block"`,
+		},
+		"a rule set that leaves violations undefined is an error": {
+			main:      `violations := {"rule": "r"} if false`,
+			wantError: "0 results",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{"main/main.rego": {Data: []byte("package tenantguard.main\n\n" + tt.main + manifest)}}
+			e := engine(t, fsys, nil)
+
+			findings, err := e.Review(t.Context(), policy.Input{Operation: "CREATE", Object: object(t, pinnedApplication)})
+
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.wantError)
+			assert.Empty(t, findings)
+		})
+	}
+}
+
+func TestManifestFindsWhatReviewFindsOnACreate(t *testing.T) {
+	e := engine(t, policies.FS, nil)
+	app := object(t, pinnedApplication)
+
+	fromReview, err := e.Review(t.Context(), policy.Input{Operation: "CREATE", Object: app})
+	require.NoError(t, err)
+	fromManifest, err := e.Manifest(t.Context(), app)
+	require.NoError(t, err)
+
+	assert.NotEmpty(t, fromManifest)
+	assert.Equal(t, fromReview, fromManifest)
+}
+
+func BenchmarkReviewApplication(b *testing.B) {
+	e := engine(b, policies.FS, nil)
+	in := policy.Input{
+		Operation: "CREATE",
+		Object:    object(b, pinnedApplication),
+		UserInfo:  authenticationv1.UserInfo{Username: "alice", Groups: []string{"team-shop"}},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Review(b.Context(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
