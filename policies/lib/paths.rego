@@ -9,9 +9,8 @@ package tenantguard.lib.paths
 # resolves ".." segments. A path that climbs above the repository root keeps its
 # leading "..", which lies under no directory.
 normalize(path) := trim(path, "/") if {
-	# Most paths are already clean; they skip the regular expressions.
-	not contains(path, ".")
-	not contains(path, "//")
+	# Most paths are already clean: no "." or ".." segment and no "//".
+	not regex.match(`(^|/)\.\.?(/|$)|//`, path)
 } else := trim(_collapse(_collapse(_collapse(_collapse(_collapse(_segments(path)))))), "/")
 
 # under holds when the normalized path is dir or lies inside it; "stagingfoo" is

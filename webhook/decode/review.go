@@ -89,7 +89,7 @@ func Object(raw []byte, path *field.Path) (map[string]any, error) {
 	if err := dec.Decode(&obj); err != nil {
 		return nil, field.Invalid(path, shorten(raw), fmt.Sprintf("must be a JSON object: %v", err))
 	}
-	if dec.More() {
+	if rest := bytes.TrimSpace(raw[dec.InputOffset():]); len(rest) > 0 {
 		return nil, field.Invalid(path, shorten(raw), "must be a single JSON object")
 	}
 	return obj, nil
