@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ const pinnedApp = `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: shop, namespace: argocd}
 spec:
+  project: tenant-shop
   source: {repoURL: https://git.example.com/p.git, path: staging/shop, targetRevision: 3f1c9a0}
 `
 
@@ -23,6 +25,7 @@ const cleanApp = `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: ok, namespace: argocd}
 spec:
+  project: tenant-ok
   source: {repoURL: https://git.example.com/p.git, path: staging/ok, targetRevision: HEAD}
 `
 
@@ -99,4 +102,90 @@ func TestVersionPrintsTheVersion(t *testing.T) {
 	code, out, _ := tenantguard("", "version")
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "tenantguard dev\n", out)
+}
+
+const productionTenant = `apiVersion: tenantguard.io/v1alpha1
+kind: Tenant
+metadata: {name: shop}
+spec: {environment: production}
+`
+
+// shopStaging reads staging/ while its Tenant is a production one: only the
+// Tenant's context makes that a violation.
+const shopStaging = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: shop, namespace: argocd, labels: {tenantguard.io/tenant: shop}}
+spec:
+  project: tenant-shop
+  source: {repoURL: https://git.example.com/p.git, path: staging/shop, targetRevision: HEAD}
+  destination: {server: https://kubernetes.default.svc, namespace: tenant-shop}
+  syncPolicy: {automated: {selfHeal: true}}
+`
+
+func TestEvalTakesTenantsFromDocumentsAndFiles(t *testing.T) {
+	dir := t.TempDir()
+	tenants := writeFile(t, dir, "tenants.yaml", productionTenant)
+	app := writeFile(t, dir, "app.yaml", shopStaging)
+
+	code, out, _ := tenantguard("", "eval", app)
+	assert.Equal(t, 0, code, "without its Tenant the Application has no environment: %s", out)
+
+	code, out, _ = tenantguard("", "eval", "--tenants", tenants, app)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "[app-environment-path] Application argocd/shop: spec.source.path")
+
+	code, out, _ = tenantguard(productionTenant+"---\n"+shopStaging, "eval", "-")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "[app-environment-path]")
+}
+
+func TestEvalConfigOverridesEnforcementAndFailOnWarn(t *testing.T) {
+	dir := t.TempDir()
+	pinned := writeFile(t, dir, "pinned.yaml", pinnedApp)
+	cfg := writeFile(t, dir, "config.yaml", "enforcement: {app-pinned-revision: warn}\n")
+
+	code, out, _ := tenantguard("", "eval", "--config", cfg, pinned)
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "WARN\t"+pinned+"#1\t[app-pinned-revision]")
+
+	code, _, _ = tenantguard("", "eval", "--config", cfg, "--fail-on-warn", pinned)
+	assert.Equal(t, 1, code)
+
+	bad := writeFile(t, dir, "bad.yaml", "enforcement: {app-no-such-rule: warn}\n")
+	code, _, errOut := tenantguard("", "eval", "--config", bad, pinned)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "enforcement[app-no-such-rule]")
+}
+
+func TestEvalWritesJUnit(t *testing.T) {
+	code, out, errOut := tenantguard(cleanApp+"---\n"+pinnedApp, "eval", "-o", "junit", "-")
+	require.Equal(t, 1, code, errOut)
+	var report struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name     string `xml:"name,attr"`
+				Failures []struct {
+					Type string `xml:"type,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal([]byte(out), &report))
+	assert.Equal(t, 2, report.Tests)
+	assert.Equal(t, 1, report.Failures)
+	require.Len(t, report.Suites, 1)
+	require.Len(t, report.Suites[0].Cases, 2)
+	assert.Equal(t, "Application argocd/shop", report.Suites[0].Cases[1].Name)
+	assert.Equal(t, "app-pinned-revision", report.Suites[0].Cases[1].Failures[0].Type)
+}
+
+func TestRulesListsEveryRuleFromMetadata(t *testing.T) {
+	code, out, _ := tenantguard("", "rules")
+	require.Equal(t, 0, code)
+	for _, id := range []string{"app-pinned-revision", "app-environment-path", "app-automated-sync", "tenant-production-delete"} {
+		assert.Contains(t, out, id)
+	}
+	assert.Regexp(t, `app-automated-sync\s+warn\s+`, out)
 }

@@ -2,9 +2,9 @@
 # title: Cluster config
 # description: |
 #   The cluster config the rules read, data.tenantguard.config, over the
-#   defaults below. tenantguard serve and eval put the validated config file
-#   there; conftest reads it from a --data file of the form
-#   {"tenantguard": {"config": {...}}}. The defaults match the Go type in
+#   defaults below. conftest reads it from a --data file of the form
+#   {"tenantguard": {"config": {...}}}; tenantguard serve and eval validate the
+#   config file and hand it over with its defaults already filled in. The defaults match the Go type in
 #   webhook/config, which a test checks.
 package tenantguard.lib.config
 
@@ -39,7 +39,12 @@ defaults := {
 	"excludedNamespaces": ["kube-system"],
 }
 
-# config is the effective cluster config: the given one, key by key over the defaults.
-config := object.union(defaults, data.tenantguard.config) if {
+# config is the effective cluster config: the given one, key by key over the
+# defaults. tenantguard serve and eval hand over a config that already carries
+# every default as data.tenantguard.resolved_config, which spares the merge on
+# every evaluation.
+config := data.tenantguard.resolved_config if {
+	is_object(data.tenantguard.resolved_config)
+} else := object.union(defaults, data.tenantguard.config) if {
 	is_object(data.tenantguard.config)
 } else := defaults

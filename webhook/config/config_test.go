@@ -95,5 +95,5 @@ func TestPolicyDataCarriesConfigAndTenants(t *testing.T) {
 	require.NoError(t, err)
 	tg := data["tenantguard"].(map[string]any)
 	assert.Equal(t, map[string]any{"shop": tenant}, tg["tenants"])
-	assert.Equal(t, "amd64", tg["config"].(map[string]any)["defaults"].(map[string]any)["arch"])
+	assert.Equal(t, "amd64", tg["resolved_config"].(map[string]any)["defaults"].(map[string]any)["arch"])
 }

@@ -35,9 +35,10 @@ func Parse(data []byte) (*ClusterConfig, error) {
 	return cfg, nil
 }
 
-// PolicyData is the base document the policies read: the config under
-// data.tenantguard.config, and the given Tenants under data.tenantguard.tenants,
-// keyed by name so that the policies find a Tenant without a scan.
+// PolicyData is the base document the policies read: the config, defaults
+// filled in, under data.tenantguard.resolved_config, and the given Tenants under
+// data.tenantguard.tenants, keyed by name so that the policies find a Tenant
+// without a scan.
 func (c *ClusterConfig) PolicyData(tenants []map[string]any) (map[string]any, error) {
 	raw, err := json.Marshal(c)
 	if err != nil {
@@ -54,5 +55,5 @@ func (c *ClusterConfig) PolicyData(tenants []map[string]any) (map[string]any, er
 			byName[name] = t
 		}
 	}
-	return map[string]any{"tenantguard": map[string]any{"config": doc, "tenants": byName}}, nil
+	return map[string]any{"tenantguard": map[string]any{"resolved_config": doc, "tenants": byName}}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
@@ -26,6 +27,16 @@ const (
 var handledKinds = map[metav1.GroupKind]Kind{
 	{Group: "argoproj.io", Kind: "Application"}: KindApplication,
 	{Group: "tenantguard.io", Kind: "Tenant"}:   KindTenant,
+}
+
+// Handles reports whether tenantguard admits objects of this apiVersion and kind.
+func Handles(apiVersion, kind string) bool {
+	group, _, _ := strings.Cut(apiVersion, "/")
+	if !strings.Contains(apiVersion, "/") {
+		group = ""
+	}
+	_, ok := handledKinds[metav1.GroupKind{Group: group, Kind: kind}]
+	return ok
 }
 
 // Review is an admission request in the form the pipeline reads.

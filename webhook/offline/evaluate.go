@@ -2,8 +2,12 @@ package offline
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 
+	"github.com/tenantguard/tenantguard/webhook/decode"
 	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
@@ -18,17 +22,43 @@ type Result struct {
 	Findings policy.Findings `json:"findings"`
 }
 
-// Evaluate runs the rule set on every document, in order.
+// Evaluate runs the rule set on every document and returns the results in
+// document order. Documents are evaluated in parallel, one worker per CPU;
+// kinds that tenantguard does not admit have no rules and are not evaluated.
 func Evaluate(ctx context.Context, engine *policy.Engine, docs []Document) ([]Result, error) {
-	results := make([]Result, 0, len(docs))
-	for _, doc := range docs {
-		findings, err := engine.Manifest(ctx, doc.Object)
-		if err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", doc.Source, doc.Index, err)
-		}
-		results = append(results, newResult(doc, findings))
+	results := make([]Result, len(docs))
+	errs := make([]error, len(docs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				results[i], errs[i] = evaluateOne(ctx, engine, docs[i])
+			}
+		})
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return results, nil
+}
+
+func evaluateOne(ctx context.Context, engine *policy.Engine, doc Document) (Result, error) {
+	apiVersion, _ := doc.Object["apiVersion"].(string)
+	kind, _ := doc.Object["kind"].(string)
+	if !decode.Handles(apiVersion, kind) {
+		return newResult(doc, nil), nil
+	}
+	findings, err := engine.Manifest(ctx, doc.Object)
+	if err != nil {
+		return Result{}, fmt.Errorf("%s: document %d: %w", doc.Source, doc.Index, err)
+	}
+	return newResult(doc, findings), nil
 }
 
 func newResult(doc Document, findings policy.Findings) Result {

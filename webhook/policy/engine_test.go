@@ -9,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	authenticationv1 "k8s.io/api/authentication/v1"
 
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/webhook/policy"
@@ -183,19 +182,4 @@ func TestManifestFindsWhatReviewFindsOnACreate(t *testing.T) {
 
 	assert.NotEmpty(t, fromManifest)
 	assert.Equal(t, fromReview, fromManifest)
-}
-
-func BenchmarkReviewApplication(b *testing.B) {
-	e := engine(b, policies.FS, nil)
-	in := policy.Input{
-		Operation: "CREATE",
-		Object:    object(b, pinnedApplication),
-		UserInfo:  authenticationv1.UserInfo{Username: "alice", Groups: []string{"team-shop"}},
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := e.Review(b.Context(), in); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
