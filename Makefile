@@ -8,6 +8,7 @@ OPA_VERSION      ?= v1.22.3
 CONFTEST_VERSION ?= v0.71.1
 KUBERNETES_VERSION ?= v1.37.2
 ETCD_VERSION     ?= v3.6.16
+CONTROLLER_GEN_VERSION ?= v0.23.0
 
 LOCALBIN  ?= $(CURDIR)/bin
 CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tenantguard
@@ -15,6 +16,7 @@ ENVTEST_ASSETS ?= $(CACHE_DIR)/envtest/k8s-$(KUBERNETES_VERSION)-etcd-$(ETCD_VER
 
 OPA      := $(LOCALBIN)/opa-$(OPA_VERSION)
 CONFTEST := $(LOCALBIN)/conftest-$(CONFTEST_VERSION)
+CONTROLLER_GEN := $(LOCALBIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 SHELL := /usr/bin/env bash -o pipefail
@@ -40,6 +42,11 @@ run: envtest-assets ## Start a local control plane with tenantguard registered, 
 	mkdir -p $(LOCALBIN) && ln -sf $(ENVTEST_ASSETS)/kubectl $(LOCALBIN)/kubectl
 	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) go run ./test/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
 
+.PHONY: generate
+generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from webhook/api.
+	$(CONTROLLER_GEN) object paths=./webhook/api/...
+	$(CONTROLLER_GEN) crd paths=./webhook/api/... output:crd:artifacts:config=config/crd/bases
+
 .PHONY: fmt
 fmt: $(OPA) ## Format Go and Rego sources.
 	gofmt -w cmd webhook policies test
@@ -48,7 +55,16 @@ fmt: $(OPA) ## Format Go and Rego sources.
 ##@ Testing
 
 .PHONY: test
-test: vet policy-test go-test conftest-test ## Run every check: vet, opa, Go unit and envtest tests, conftest.
+test: verify-generated vet policy-test go-test conftest-test ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest.
+
+GENERATED := config/crd/bases webhook/api/v1alpha1/zz_generated.deepcopy.go
+
+.PHONY: verify-generated
+verify-generated: ## Fail when the CRD or deepcopy code is stale (regenerates them).
+	@before=$$(find $(GENERATED) -type f | sort | xargs cat | cksum); \
+	$(MAKE) --no-print-directory generate >/dev/null; \
+	after=$$(find $(GENERATED) -type f | sort | xargs cat | cksum); \
+	test "$$before" = "$$after" || { echo "generated files were stale and are now regenerated: review and commit them"; exit 1; }
 
 .PHONY: vet
 vet: ## Check Go formatting and run go vet.
@@ -79,7 +95,7 @@ conftest-test: $(CONFTEST) ## conftest verify and conftest test on the example m
 ##@ Tools
 
 .PHONY: tools
-tools: $(OPA) $(CONFTEST) envtest-assets ## Install every tool and binary the tests use.
+tools: $(OPA) $(CONFTEST) $(CONTROLLER_GEN) envtest-assets ## Install every tool and binary the tests use.
 
 $(OPA):
 	GOBIN=$(LOCALBIN) go install github.com/open-policy-agent/opa@$(OPA_VERSION)
@@ -88,6 +104,10 @@ $(OPA):
 $(CONFTEST):
 	GOBIN=$(LOCALBIN) go install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
 	mv $(LOCALBIN)/conftest $@
+
+$(CONTROLLER_GEN):
+	GOBIN=$(LOCALBIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
+	mv $(LOCALBIN)/controller-gen $@
 
 .PHONY: envtest-assets
 envtest-assets: ## Build kube-apiserver, etcd and kubectl from source into the cache (once per version).

@@ -21,6 +21,8 @@ type evalOptions struct {
 	configFile string
 	format     offline.Format
 	failOnWarn bool
+	mutate     bool
+	diff       bool
 }
 
 // stringList is a flag that may be given several times.
@@ -49,6 +51,8 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
 	flags.Var(&opts.tenants, "tenants", "file or directory of Tenants giving context to the Applications (repeatable)")
 	flags.StringVar(&opts.configFile, "config", "", "cluster config file (default: the built-in defaults)")
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
+	flags.BoolVar(&opts.mutate, "mutate", false, "print the manifests with the webhook's defaults filled in, instead of evaluating them")
+	flags.BoolVar(&opts.diff, "diff", false, "print a unified diff of what the webhook's defaults change in each manifest, instead of evaluating them")
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: tenantguard eval [flags] PATH...\n\n"+
 			"Evaluates manifests (files, directories, - for stdin; multi-document YAML or JSON)\n"+
@@ -81,7 +85,14 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.
 	if err != nil {
 		return exitUsage, fmt.Errorf("--tenants: %w", err)
 	}
-	engine, err := loadEngine(ctx, opts.configFile, offline.Tenants(append(docs, tenantDocs...)))
+	cfg, err := loadConfig(opts.configFile)
+	if err != nil {
+		return exitUsage, err
+	}
+	if opts.mutate || opts.diff {
+		return mutate(ctx, opts, append(tenantDocs, docs...), len(tenantDocs), cfg, stdout)
+	}
+	engine, err := policy.NewWithConfig(ctx, policies.FS, cfg, offline.Tenants(append(docs, tenantDocs...)))
 	if err != nil {
 		return exitUsage, err
 	}
@@ -95,6 +106,23 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.
 	summary := offline.Summarize(results)
 	if summary.Violations > 0 || opts.failOnWarn && summary.Warnings > 0 {
 		return exitViolation, nil
+	}
+	return exitOK, nil
+}
+
+// mutate prints the documents after the first skip, defaulted, or the diffs of
+// their defaults; the skipped documents (--tenants files) only give context.
+func mutate(ctx context.Context, opts evalOptions, docs []offline.Document, skip int, cfg *config.ClusterConfig, stdout io.Writer) (int, error) {
+	mutated, err := offline.Mutate(ctx, docs, cfg)
+	if err != nil {
+		return exitUsage, err
+	}
+	write := offline.WriteManifests
+	if opts.diff {
+		write = offline.WriteDiffs
+	}
+	if err := write(stdout, mutated[skip:]); err != nil {
+		return exitUsage, err
 	}
 	return exitOK, nil
 }

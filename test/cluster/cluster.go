@@ -43,7 +43,8 @@ type Cluster struct {
 // ErrNoAssets means KUBEBUILDER_ASSETS is not set, so no control plane can start.
 var ErrNoAssets = errors.New("KUBEBUILDER_ASSETS is not set; run the tests with `make test`, which builds kube-apiserver and etcd")
 
-// Start starts the control plane, installs the CRDs and webhook configurations,
+// Start starts the control plane, installs the CRDs (Argo CD's and the Tenant)
+// and webhook configurations,
 // and serves tenantguard's webhooks until Stop. It returns once a TLS
 // connection to the webhook server succeeds.
 func Start(ctx context.Context) (*Cluster, error) {
@@ -55,6 +56,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	crds = append(crds, filepath.Join(root, "config", "crd", "bases"))
 	env := &envtest.Environment{
 		CRDInstallOptions:     envtest.CRDInstallOptions{Paths: crds, ErrorIfPathMissing: true},
 		WebhookInstallOptions: envtest.WebhookInstallOptions{Paths: []string{filepath.Join(root, "config", "webhook")}},
@@ -82,7 +84,10 @@ func (c *Cluster) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Client = mgr.GetClient()
+	// Tests read what the API server stored, not the manager's cache.
+	if c.Client, err = client.New(c.Config, client.Options{Scheme: mgr.GetScheme()}); err != nil {
+		return err
+	}
 	go func() { c.done <- mgr.Start(ctx) }()
 	return waitForTLS(net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(wio.LocalServingPort)), c.done)
 }

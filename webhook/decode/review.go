@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -113,4 +114,28 @@ func shorten(raw []byte) string {
 		return string(raw)
 	}
 	return string(raw[:limit]) + "..."
+}
+
+// Deleting reports whether the object is being deleted: finalizers are being
+// removed, and nothing may be added or refused then.
+func (r *Review) Deleting() bool {
+	meta, _ := r.Object["metadata"].(map[string]any)
+	return meta["deletionTimestamp"] != nil
+}
+
+// OnlyStatusChanged reports whether an UPDATE leaves spec, labels and
+// finalizers as they were: Argo CD's controller writes status and operation
+// constantly, and those writes pass untouched.
+func (r *Review) OnlyStatusChanged() bool {
+	if r.Operation != admissionv1.Update || r.Object == nil || r.OldObject == nil {
+		return false
+	}
+	return reflect.DeepEqual(r.Object["spec"], r.OldObject["spec"]) &&
+		reflect.DeepEqual(metaField(r.Object, "labels"), metaField(r.OldObject, "labels")) &&
+		reflect.DeepEqual(metaField(r.Object, "finalizers"), metaField(r.OldObject, "finalizers"))
+}
+
+func metaField(obj map[string]any, name string) any {
+	meta, _ := obj["metadata"].(map[string]any)
+	return meta[name]
 }

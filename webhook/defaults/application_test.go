@@ -1,32 +1,13 @@
 package defaults_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/defaults"
 )
-
-// application decodes an Application with the given spec the way the webhook does.
-func application(t testing.TB, spec string) map[string]any {
-	t.Helper()
-	obj, err := decode.Object([]byte(`{"apiVersion":"argoproj.io/v1alpha1","kind":"Application",`+
-		`"metadata":{"name":"shop","namespace":"argocd"},"spec":`+spec+`}`), field.NewPath("object"))
-	require.NoError(t, err)
-	return obj
-}
-
-func specJSON(t *testing.T, app map[string]any) string {
-	t.Helper()
-	out, err := json.Marshal(app["spec"])
-	require.NoError(t, err)
-	return string(out)
-}
 
 func TestApplicationFillsInTheTrackedRevision(t *testing.T) {
 	tests := map[string]struct {
@@ -95,7 +76,7 @@ func TestApplicationFillsInTheTrackedRevision(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			app := application(t, tt.spec)
 
-			changes := defaults.Application(app)
+			changes := defaults.Application(app, nil, config.Default())
 
 			var changed []string
 			for _, c := range changes {
@@ -109,11 +90,27 @@ func TestApplicationFillsInTheTrackedRevision(t *testing.T) {
 	}
 }
 
-func TestApplicationLeavesMetadataAndKindAlone(t *testing.T) {
+func TestApplicationWithoutATenantLeavesMetadataAndKindAlone(t *testing.T) {
 	app := application(t, `{"source":{"repoURL":"r"}}`)
 
-	defaults.Application(app)
+	defaults.Application(app, nil, config.Default())
 
 	assert.Equal(t, "Application", app["kind"])
 	assert.Equal(t, map[string]any{"name": "shop", "namespace": "argocd"}, app["metadata"])
+}
+
+func TestApplicationWithoutATenantOnlyTracksHead(t *testing.T) {
+	app := applicationWithMetadata(t, `{"name":"shop","namespace":"argocd"}`,
+		`{"source":{"repoURL":"r","path":"staging/shop"}}`)
+	cfg := configWith(func(c *config.ClusterConfig) {
+		c.TaintedArchPools = []string{"amd64"}
+		c.Defaults.RegistryMirror = "mirror.example.com"
+	})
+
+	changes := defaults.Application(app, nil, cfg)
+
+	assert.Equal(t, []string{"spec.source.targetRevision"}, fieldsOf(changes))
+	assert.JSONEq(t, `{"name":"shop","namespace":"argocd"}`, toJSON(t, app["metadata"]), "no labels, no finalizer")
+	assert.JSONEq(t, `{"source":{"repoURL":"r","path":"staging/shop","targetRevision":"HEAD"}}`, specJSON(t, app),
+		"no helm values")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/decode"
 	"github.com/tenantguard/tenantguard/webhook/policy"
 	"github.com/tenantguard/tenantguard/webhook/respond"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // Validator is the validating webhook: it evaluates the rule set on the request
@@ -16,6 +17,9 @@ import (
 type Validator struct {
 	// Engine evaluates the rule set.
 	Engine *policy.Engine
+	// Tenants finds an Application's Tenant. Without it, rules read the
+	// Application's own labels.
+	Tenants *tenantctx.Finder
 }
 
 var _ admission.Handler = &Validator{}
@@ -26,11 +30,19 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 	if err != nil {
 		return respond.Malformed(err)
 	}
+	if review.Deleting() || review.OnlyStatusChanged() {
+		return admission.Allowed("")
+	}
+	tenant, err := tenantOf(ctx, v.Tenants, review)
+	if err != nil {
+		return respond.Failed("finding the Application's Tenant", err)
+	}
 	findings, err := v.Engine.Review(ctx, policy.Input{
 		Operation: string(review.Operation),
 		Object:    review.Object,
 		OldObject: review.OldObject,
 		UserInfo:  review.UserInfo,
+		Tenant:    tenant,
 	})
 	if err != nil {
 		return respond.Failed("evaluating policies", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/decode"
 	"github.com/tenantguard/tenantguard/webhook/defaults"
 	"github.com/tenantguard/tenantguard/webhook/policy"
@@ -122,7 +123,7 @@ func TestPatchHoldsOnlyTheFilledInFields(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			app, err := decode.Object([]byte(tt.original), field.NewPath("object"))
 			require.NoError(t, err)
-			require.NotEmpty(t, defaults.Application(app))
+			require.NotEmpty(t, defaults.Application(app, nil, config.Default()))
 
 			resp := respond.Patch([]byte(tt.original), app)
 

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
@@ -17,9 +19,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/policies"
+	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 const (
@@ -83,7 +87,15 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 		Host: opts.Host, Port: opts.Port, CertDir: opts.CertDir,
 		TLSOpts: tlsOptions(opts.EnableHTTP2),
 	})
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := tenantv1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
 		WebhookServer:          hooks,
 		Metrics:                metricsserver.Options{BindAddress: opts.MetricsAddr},
 		HealthProbeBindAddress: opts.ProbeAddr,
@@ -91,10 +103,14 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	if err != nil {
 		return nil, fmt.Errorf("creating manager: %w", err)
 	}
+	tenants, err := watchTenants(ctx, mgr, opts.Config)
+	if err != nil {
+		return nil, err
+	}
 	// The manager starts its webhook server only once GetWebhookServer was called.
 	hooks = mgr.GetWebhookServer()
-	hooks.Register(MutatePath, &admission.Webhook{Handler: &handler.Mutator{}})
-	hooks.Register(ValidatePath, &admission.Webhook{Handler: &handler.Validator{Engine: engine}})
+	hooks.Register(MutatePath, &admission.Webhook{Handler: &handler.Mutator{Tenants: tenants, Config: opts.Config}})
+	hooks.Register(ValidatePath, &admission.Webhook{Handler: &handler.Validator{Engine: engine, Tenants: tenants}})
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return nil, err
 	}
@@ -102,6 +118,18 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 		return nil, err
 	}
 	return mgr, nil
+}
+
+// watchTenants indexes Tenants by namespace in the manager's cache and starts
+// their informer with the manager, so that the first request finds them synced.
+func watchTenants(ctx context.Context, mgr manager.Manager, cfg *config.ClusterConfig) (*tenantctx.Finder, error) {
+	if err := tenantctx.IndexTenants(ctx, mgr.GetFieldIndexer(), cfg); err != nil {
+		return nil, fmt.Errorf("indexing Tenants: %w", err)
+	}
+	if _, err := mgr.GetCache().GetInformer(ctx, &tenantv1.Tenant{}); err != nil {
+		return nil, fmt.Errorf("watching Tenants: %w", err)
+	}
+	return &tenantctx.Finder{Reader: mgr.GetCache()}, nil
 }
 
 // tlsOptions require TLS 1.2 or newer and, unless enabled, leave HTTP/2 out of ALPN.

@@ -1,0 +1,111 @@
+package defaults
+
+import (
+	"slices"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
+)
+
+// Tenant fills in the defaults of a Tenant in place and returns what it set:
+// spec.namespace (the cluster's namespace prefix and the Tenant's name),
+// spec.arch and spec.destination from the cluster config, and, for an
+// air-gapped Tenant, spec.registryMirror from the cluster config when it has
+// one. Only fields that are absent, null or empty are filled in; spec is created
+// when missing. A nil cfg stands for config.Default().
+func Tenant(t map[string]any, cfg *config.ClusterConfig) []Change {
+	if t == nil {
+		return nil
+	}
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	spec, ok := objectField(t, "spec")
+	if !ok {
+		return nil
+	}
+	fills := tenantFills(stringField(t, "metadata", "name"), spec, cfg)
+	if len(fills) == 0 {
+		// Nothing to set: not even an empty spec is added, so the patch stays empty.
+		return nil
+	}
+	spec = ensureObject(t, "spec")
+	changes := make([]Change, 0, len(fills))
+	for _, f := range fills {
+		spec[f.key] = f.value
+		changes = append(changes, Change{Field: field.NewPath("spec", f.key).String(), Value: f.value})
+	}
+	return changes
+}
+
+// fill is one string field of a Tenant's spec to set.
+type fill struct{ key, value string }
+
+// tenantFills lists the spec fields left empty that the cluster config has a value for.
+func tenantFills(name string, spec map[string]any, cfg *config.ClusterConfig) []fill {
+	namespace := ""
+	if name != "" {
+		namespace = cfg.TenantNaming.NamespacePrefix + name
+	}
+	candidates := []fill{
+		{"namespace", namespace},
+		{"arch", cfg.Defaults.Arch},
+		{"destination", cfg.Defaults.Destination},
+	}
+	// A mirror is only meaningful, and only checked by tenant-air-gapped-mirror,
+	// on an air-gapped Tenant; others are left without one.
+	if spec["airGapped"] == true {
+		candidates = append(candidates, fill{"registryMirror", cfg.Defaults.RegistryMirror})
+	}
+	var fills []fill
+	for _, c := range candidates {
+		if c.value != "" && unset(spec[c.key]) {
+			fills = append(fills, c)
+		}
+	}
+	return fills
+}
+
+// owner is what an Application's defaults take from its Tenant, with the
+// cluster config's defaults standing in for what the Tenant left empty (the
+// Tenant may predate the webhook, or come from a file in `tenantguard eval`).
+type owner struct {
+	name, environment string
+	// arch is the CPU architecture the tenant's nodes run; tainted when the
+	// cluster config says that arch's node pool is tainted.
+	arch    string
+	tainted bool
+	// mirror is the registry an air-gapped tenant pulls from; empty otherwise.
+	mirror string
+}
+
+// ownerOf reads the owner of an Application from its Tenant.
+func ownerOf(tenant map[string]any, cfg *config.ClusterConfig) owner {
+	o := owner{
+		name:        stringField(tenant, "metadata", "name"),
+		environment: stringField(tenant, "spec", "environment"),
+		arch:        firstNonEmpty(stringField(tenant, "spec", "arch"), cfg.Defaults.Arch),
+	}
+	o.tainted = o.arch != "" && slices.Contains(cfg.TaintedArchPools, o.arch)
+	if spec, _ := tenant["spec"].(map[string]any); spec["airGapped"] == true {
+		o.mirror = firstNonEmpty(stringField(tenant, "spec", "registryMirror"), cfg.Defaults.RegistryMirror)
+	}
+	return o
+}
+
+// stringField returns obj[section][key] when it is a string, else "".
+func stringField(obj map[string]any, section, key string) string {
+	inner, _ := obj[section].(map[string]any)
+	value, _ := inner[key].(string)
+	return value
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

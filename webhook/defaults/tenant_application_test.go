@@ -1,0 +1,66 @@
+package defaults_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/defaults"
+)
+
+func TestApplicationOfATenantGetsEveryDefault(t *testing.T) {
+	app := applicationWithMetadata(t, `{"name":"shop","namespace":"argocd"}`,
+		`{"project":"tenant-shop","source":{"repoURL":"r","path":"production/shop"}}`)
+	shop := tenant(t, "shop", `{"environment":"production","arch":"arm64","airGapped":true,"registryMirror":"mirror.example.com"}`)
+	cfg := configWith(func(c *config.ClusterConfig) { c.TaintedArchPools = []string{"arm64"} })
+
+	changes := defaults.Application(app, shop, cfg)
+
+	assert.Equal(t, []defaults.Change{
+		{Field: "spec.source.targetRevision", Value: "HEAD"},
+		{Field: "metadata.labels[tenantguard.io/tenant]", Value: "shop"},
+		{Field: "metadata.labels[tenantguard.io/environment]", Value: "production"},
+		{Field: "metadata.finalizers", Value: "resources-finalizer.argocd.argoproj.io"},
+		{Field: "spec.source.helm.valuesObject.global.nodeSelector.kubernetes.io/arch", Value: "arm64"},
+		{Field: "spec.source.helm.valuesObject.global.tolerations", Value: []any{map[string]any{
+			"key": "kubernetes.io/arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"}}},
+		{Field: "spec.source.helm.valuesObject.global.imageRegistry", Value: "mirror.example.com"},
+	}, changes)
+	assert.JSONEq(t, `{"name":"shop","namespace":"argocd",
+		"labels":{"tenantguard.io/tenant":"shop","tenantguard.io/environment":"production"},
+		"finalizers":["resources-finalizer.argocd.argoproj.io"]}`, toJSON(t, app["metadata"]))
+	assert.JSONEq(t, `{"project":"tenant-shop","source":{"repoURL":"r","path":"production/shop","targetRevision":"HEAD",
+		"helm":{"valuesObject":{"global":{
+			"nodeSelector":{"kubernetes.io/arch":"arm64"},
+			"tolerations":[{"key":"kubernetes.io/arch","operator":"Equal","value":"arm64","effect":"NoSchedule"}],
+			"imageRegistry":"mirror.example.com"}}}}}`, specJSON(t, app))
+}
+
+func TestApplicationDefaultedTwiceChangesNothing(t *testing.T) {
+	app := applicationWithMetadata(t, `{"name":"shop","labels":{"team":"a"},"finalizers":["x"]}`,
+		`{"sources":[{"repoURL":"c","chart":"shop","targetRevision":"1.0.0"},{"repoURL":"g","ref":"values"}]}`)
+	shop := tenant(t, "shop", `{"environment":"staging","arch":"arm64","airGapped":true}`)
+	cfg := configWith(func(c *config.ClusterConfig) {
+		c.TaintedArchPools = []string{"arm64"}
+		c.Defaults.RegistryMirror = "mirror.example.com"
+	})
+	require.NotEmpty(t, defaults.Application(app, shop, cfg))
+	once := toJSON(t, app)
+
+	changes := defaults.Application(app, shop, cfg)
+
+	assert.Empty(t, changes)
+	assert.Equal(t, once, toJSON(t, app))
+}
+
+func TestApplicationWithoutAConfigUsesTheDefaultOne(t *testing.T) {
+	app := application(t, `{"source":{"repoURL":"r","chart":"shop","targetRevision":"1.0.0"}}`)
+
+	changes := defaults.Application(app, tenant(t, "shop", `{"environment":"staging"}`), nil)
+
+	assert.Equal(t, []defaults.Change{
+		{Field: "spec.source.helm.valuesObject.global.nodeSelector.kubernetes.io/arch", Value: "amd64"},
+	}, valueChanges(changes))
+}

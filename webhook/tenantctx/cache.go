@@ -1,0 +1,72 @@
+package tenantctx
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/webhook/config"
+)
+
+// NamespaceIndex is the cache index of Tenants by the namespace they own.
+const NamespaceIndex = "tenantguard.io/namespace"
+
+// Finder looks Tenants up in the manager's cache.
+type Finder struct {
+	// Reader is the manager's cache, indexed with IndexTenants.
+	Reader client.Reader
+}
+
+var _ Lookup = &Finder{}
+
+// IndexTenants indexes the cache's Tenants by the namespace they own.
+func IndexTenants(ctx context.Context, indexer client.FieldIndexer, cfg *config.ClusterConfig) error {
+	return indexer.IndexField(ctx, &tenantv1.Tenant{}, NamespaceIndex, func(obj client.Object) []string {
+		t, ok := obj.(*tenantv1.Tenant)
+		if !ok {
+			return nil
+		}
+		return []string{OwnedNamespace(t.Name, t.Spec.Namespace, cfg)}
+	})
+}
+
+// ForApplication returns the Tenant of an Application, or nil when it has none.
+func (f *Finder) ForApplication(ctx context.Context, app map[string]any) (map[string]any, error) {
+	return Of(ctx, f, app)
+}
+
+// ByName returns the Tenant of that name.
+func (f *Finder) ByName(ctx context.Context, name string) (map[string]any, error) {
+	var t tenantv1.Tenant
+	err := f.Reader.Get(ctx, client.ObjectKey{Name: name}, &t)
+	if err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	return toMap(&t)
+}
+
+// ByNamespace returns the one Tenant that owns namespace.
+func (f *Finder) ByNamespace(ctx context.Context, namespace string) (map[string]any, error) {
+	var list tenantv1.TenantList
+	if err := f.Reader.List(ctx, &list, client.MatchingFields{NamespaceIndex: namespace}); err != nil {
+		return nil, fmt.Errorf("listing the Tenants of namespace %s: %w", namespace, err)
+	}
+	if len(list.Items) != 1 {
+		return nil, nil
+	}
+	return toMap(&list.Items[0])
+}
+
+// toMap turns a Tenant into the JSON map the defaults and the rules read.
+func toMap(t *tenantv1.Tenant) (map[string]any, error) {
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(t)
+	if err != nil {
+		return nil, fmt.Errorf("converting Tenant %s: %w", t.Name, err)
+	}
+	obj["apiVersion"] = tenantv1.GroupVersion.String()
+	obj["kind"] = "Tenant"
+	return obj, nil
+}
