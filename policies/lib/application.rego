@@ -9,8 +9,8 @@ import data.tenantguard.lib.config.config
 
 # is_application holds when the object under review is an Argo CD Application.
 is_application if {
-	startswith(input.object.apiVersion, "argoproj.io/")
 	input.object.kind == "Application"
+	startswith(input.object.apiVersion, "argoproj.io/")
 }
 
 # display_name names the Application the way kubectl does: namespace/name.
@@ -54,20 +54,43 @@ is_chart(source) if {
 	source.chart != ""
 }
 
+# helm_values holds the Helm values of every source as data, each with the
+# source's field path, the field they are written in (valuesObject, or values
+# for the YAML text, parsed, or an object as is) and their JSON text, in which a
+# rule can look for a key before it walks the values.
+helm_values contains {"path": src.path, "field": "valuesObject", "values": values, "json": json.marshal(values)} if {
+	some src in sources
+	values := src.source.helm.valuesObject
+}
+
+helm_values contains {"path": src.path, "field": "values", "values": values, "json": json.marshal(values)} if {
+	some src in sources
+	values := _values_yaml(src.source.helm.values)
+}
+
+# _values_yaml reads helm.values: a YAML document (the first one, as Helm reads
+# it) when it is valid YAML, or (in a rendered manifest) an object as is.
+_values_yaml(values) := yaml.unmarshal(values) if {
+	is_string(values)
+	yaml.is_valid(values)
+} else := values if {
+	is_object(values)
+}
+
 # labels are the Application's labels.
 labels := object.get(input.object, ["metadata", "labels"], {})
 
 # tenant_name names the tenant the Application belongs to: its tenantguard.io/tenant
 # label, else the Tenant found for it (input.tenant). Undefined when neither is known.
-tenant_name := _label("tenantguard.io/tenant")
-
-tenant_name := input.tenant.metadata.name if not _label("tenantguard.io/tenant")
+tenant_name := name if {
+	name := _label("tenantguard.io/tenant")
+} else := input.tenant.metadata.name
 
 # environment is the Application's environment: its tenantguard.io/environment
 # label, else its Tenant's. Undefined when neither is known.
-environment := _label("tenantguard.io/environment")
-
-environment := input.tenant.spec.environment if not _label("tenantguard.io/environment")
+environment := name if {
+	name := _label("tenantguard.io/environment")
+} else := input.tenant.spec.environment
 
 # environment_directory is the repository directory of the Application's environment.
 environment_directory := config.environments[environment]

@@ -25,6 +25,10 @@ func applySamples(ctx context.Context, c *cluster.Cluster, dir string) error {
 	if err != nil {
 		return err
 	}
+	// Tenants first: Applications are defaulted from them.
+	sort.SliceStable(docs, func(i, j int) bool {
+		return docs[i].Object["kind"] == "Tenant" && docs[j].Object["kind"] != "Tenant"
+	})
 	if err := ensureNamespaces(ctx, c.Client, docs); err != nil {
 		return err
 	}
@@ -40,7 +44,10 @@ func applySamples(ctx context.Context, c *cluster.Cluster, dir string) error {
 func applySample(ctx context.Context, cl client.Client, doc offline.Document) error {
 	obj := &unstructured.Unstructured{Object: doc.Object}
 	sent := obj.DeepCopy()
-	name := fmt.Sprintf("%s %s/%s (%s)", obj.GetKind(), obj.GetNamespace(), obj.GetName(), filepath.Base(doc.Source))
+	name := fmt.Sprintf("%s %s (%s)", obj.GetKind(), obj.GetName(), filepath.Base(doc.Source))
+	if obj.GetNamespace() != "" {
+		name = fmt.Sprintf("%s %s/%s (%s)", obj.GetKind(), obj.GetNamespace(), obj.GetName(), filepath.Base(doc.Source))
+	}
 	err := cl.Create(ctx, obj)
 	switch {
 	case apierrors.IsForbidden(err) || apierrors.IsInvalid(err):
@@ -49,14 +56,19 @@ func applySample(ctx context.Context, cl client.Client, doc offline.Document) er
 	case err != nil:
 		return fmt.Errorf("creating %s: %w", name, err)
 	}
-	added := addedFields("", sent.Object["spec"], obj.Object["spec"])
+	var added []string
+	for _, path := range [][]string{{"metadata", "labels"}, {"metadata", "finalizers"}, {"spec"}} {
+		before, _, _ := unstructured.NestedFieldNoCopy(sent.Object, path...)
+		after, _, _ := unstructured.NestedFieldNoCopy(obj.Object, path...)
+		added = append(added, addedFields(strings.Join(path, "."), before, after)...)
+	}
 	if len(added) == 0 {
 		fmt.Printf("\n  ADMITTED  %s, unchanged\n", name)
 		return nil
 	}
 	fmt.Printf("\n  DEFAULTED %s\n", name)
 	for _, line := range added {
-		fmt.Printf("            + spec%s\n", line)
+		fmt.Printf("            + %s\n", line)
 	}
 	return nil
 }

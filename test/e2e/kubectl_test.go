@@ -28,10 +28,7 @@ func kubectl(t *testing.T, args ...string) (string, error) {
 }
 
 func TestKubectlShowsTheRefusal(t *testing.T) {
-	out, err := kubectl(t, "create", "namespace", "argocd")
-	require.NoError(t, err, out)
-
-	out, err = kubectl(t, "apply", "-f", "config/samples/application-pinned.yaml")
+	out, err := kubectl(t, "apply", "-f", "config/samples/application-pinned.yaml")
 	require.Error(t, err, "kubectl applied a pinned Application: %s", out)
 	assert.Contains(t, out, `admission webhook "validate.tenantguard.io" denied the request`)
 	assert.Contains(t, out, `[app-pinned-revision] Application argocd/shop-pinned: spec.source.targetRevision is pinned to commit "3f1c9a0"`)

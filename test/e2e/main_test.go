@@ -10,6 +10,9 @@ import (
 	"os"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/tenantguard/tenantguard/test/cluster"
 )
 
@@ -29,6 +32,12 @@ func run(m *testing.M) int {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the test cluster:", err)
+		return 1
+	}
+	// Argo CD's Applications live in its namespace.
+	argocd := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}
+	if err := env.Client.Create(context.Background(), argocd); err != nil {
+		fmt.Fprintln(os.Stderr, "creating namespace argocd:", err)
 		return 1
 	}
 	code := m.Run()

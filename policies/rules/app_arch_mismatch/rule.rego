@@ -29,35 +29,23 @@ import data.tenantguard.lib.tenant
 
 _arch_key := "kubernetes.io/arch"
 
+# A kubernetes.io/arch key at any depth of helm.valuesObject or of the
+# helm.values YAML. The walk is skipped when the values' JSON text shows that
+# every such key already holds the tenant's arch (or that there is none).
 violation contains v if {
-	is_object(input.tenant)
-	expected := tenant.arch(input.tenant)
-	some selector in _selectors
-	selector.value != expected
-	msg := sprintf(
-		"%s: %s sets %s to %s, but tenant %s runs on %q nodes; remove it (tenantguard sets the tenant's arch) or set it to %q",
-		[app.display_name, selector.field, _arch_key, _shown(selector.value), _shown(_tenant_name), expected, expected],
-	)
-	v := lib.violation(rego.metadata.chain(), selector.field, selector.value, msg)
-}
-
-# _selectors are the kubernetes.io/arch values the Application's Helm values
-# set, each with its field path.
-_selectors contains {"field": field, "value": value} if {
-	some src in app.sources
-	walk(src.source.helm.valuesObject, [path, value])
+	expected := _expected
+	some values in app.helm_values
+	not _all_expected(values.json, expected)
+	walk(values.values, [path, value])
 	path[count(path) - 1] == _arch_key
-	field := concat("", [src.path, ".helm.valuesObject", _suffix(path)])
+	value != expected
+	field := concat("", [values.path, ".helm.", values.field, _suffix(path)])
+	v := lib.violation(rego.metadata.chain(), field, value, _message(field, value, expected))
 }
 
-_selectors contains {"field": field, "value": value} if {
-	some src in app.sources
-	walk(_values(src.source.helm.values), [path, value])
-	path[count(path) - 1] == _arch_key
-	field := concat("", [src.path, ".helm.values", _suffix(path)])
-}
-
-_selectors contains {"field": field, "value": value} if {
+# A helm.parameters entry whose name ends with kubernetes\.io/arch.
+violation contains v if {
+	expected := _expected
 	some src in app.sources
 	params := src.source.helm.parameters
 	is_array(params)
@@ -65,15 +53,27 @@ _selectors contains {"field": field, "value": value} if {
 	is_string(param.name)
 	endswith(param.name, `kubernetes\.io/arch`)
 	value := object.get(param, "value", "")
+	value != expected
 	field := sprintf("%s.helm.parameters[%d].value", [src.path, i])
+	v := lib.violation(rego.metadata.chain(), field, value, _message(field, value, expected))
 }
 
-# _values reads helm.values: a YAML document, or (in a rendered manifest) an object.
-_values(values) := yaml.unmarshal(values) if {
-	is_string(values)
-	yaml.is_valid(values)
-} else := values if {
-	is_object(values)
+# _expected is the tenant's arch; the rule applies when the Tenant is known.
+_expected := tenant.arch(input.tenant) if is_object(input.tenant)
+
+_message(field, value, expected) := sprintf(
+	"%s: %s sets %s to %s, but tenant %s runs on %q nodes; remove it (tenantguard sets the tenant's arch) or set it to %q",
+	[app.display_name, field, _arch_key, _shown(value), _shown(_tenant_name), expected, expected],
+)
+
+# _all_expected holds when the JSON text of Helm values has no kubernetes.io/arch
+# key, or has it only with the expected value: in JSON text "kubernetes.io/arch":
+# (quoted, then a colon) is always an object key, never part of a string.
+_all_expected(json_text, _) if not contains(json_text, _arch_key)
+
+_all_expected(json_text, expected) if {
+	is_string(expected)
+	count(indexof_n(json_text, `"kubernetes.io/arch":`)) == count(indexof_n(json_text, concat("", [`"kubernetes.io/arch":`, json.marshal(expected)])))
 }
 
 # _suffix writes a walk() path as the rest of a field path: object keys after

@@ -28,57 +28,93 @@ import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
 
+# A Helm parameter or file parameter named like an image tag key.
 violation contains v if {
 	app.environment == "production"
-	some o in _overrides
-	msg := sprintf(
-		"%s: %s overrides the image tag of a production Application with %s; production image tags come only from values-images.yaml: remove the override, set the tag in staging/ and promote values-images.yaml to production/ through a pull request",
-		[app.display_name, o.field, o.detail],
-	)
-	v := lib.violation(rego.metadata.chain(), o.field, o.value, msg)
-}
-
-# A Helm parameter or file parameter named like an image tag key.
-_overrides contains {"field": field, "value": p.name, "detail": detail} if {
 	some src in app.sources
 	some kind in ["parameters", "fileParameters"]
-	is_array(src.source.helm[kind])
-	some i, p in src.source.helm[kind]
+	params := src.source.helm[kind]
+	is_array(params)
+	some i, p in params
 	is_string(p.name)
 	_is_tag_key(p.name)
 	field := sprintf("%s.helm.%s[%d].name", [src.path, kind, i])
 	detail := sprintf("%s %q = %s", [_parameter_kind[kind], p.name, _parameter_value(p)])
+	v := lib.violation(rego.metadata.chain(), field, p.name, _message(field, detail))
 }
 
 # A valuesObject entry at an image tag key.
-_overrides contains {"field": field, "value": value, "detail": detail} if {
-	some src in app.sources
-	values := src.source.helm.valuesObject
-	is_object(values)
-	some found in _tag_values(values)
-	field := sprintf("%s.helm.valuesObject.%s", [src.path, found.key])
-	value := found.value
-	detail := sprintf("%s = %s", [found.key, _show(value)])
+violation contains v if {
+	app.environment == "production"
+	some values in app.helm_values
+	values.field == "valuesObject"
+	is_object(values.values)
+	_may_set_tag(values.json)
+	some found in _tag_values(values.values)
+	field := sprintf("%s.helm.valuesObject.%s", [values.path, found.key])
+	detail := sprintf("%s = %s", [found.key, _show(found.value)])
+	v := lib.violation(rego.metadata.chain(), field, found.value, _message(field, detail))
 }
 
 # An entry of the helm.values YAML at an image tag key.
-_overrides contains {"field": field, "value": value, "detail": detail} if {
-	some src in app.sources
-	some found in _tag_values(_values_yaml(src.source.helm.values))
-	field := sprintf("%s.helm.values", [src.path])
-	value := found.value
-	detail := sprintf("%s = %s", [found.key, _show(value)])
+violation contains v if {
+	app.environment == "production"
+	some values in app.helm_values
+	values.field == "values"
+	_may_set_tag(values.json)
+	some found in _tag_values(values.values)
+	field := sprintf("%s.helm.values", [values.path])
+	detail := sprintf("%s = %s", [found.key, _show(found.value)])
+	v := lib.violation(rego.metadata.chain(), field, found.value, _message(field, detail))
 }
 
 # A kustomize image that sets a tag or a digest.
-_overrides contains {"field": field, "value": image, "detail": sprintf("image %q", [image])} if {
+violation contains v if {
+	app.environment == "production"
 	some src in app.sources
-	is_array(src.source.kustomize.images)
-	some i, image in src.source.kustomize.images
+	images := src.source.kustomize.images
+	is_array(images)
+	some i, image in images
 	is_string(image)
 	_sets_tag(image)
 	field := sprintf("%s.kustomize.images[%d]", [src.path, i])
+	v := lib.violation(rego.metadata.chain(), field, image, _message(field, sprintf("image %q", [image])))
 }
+
+_message(field, detail) := sprintf(
+	"%s: %s overrides the image tag of a production Application with %s; production image tags come only from values-images.yaml: remove the override, set the tag in staging/ and promote values-images.yaml to production/ through a pull request",
+	[app.display_name, field, detail],
+)
+
+# _may_set_tag holds when the JSON text of Helm values may hold an image tag
+# key. A value path that matches a key ends with the key's last dotted segment
+# (tag for image.tag), and so does the last object key of the path, which JSON
+# writes escaped character by character: without any such segment in the text
+# there is no match. A segment that is empty or ends with "]" (it could match an
+# array index) makes every text a candidate.
+_may_set_tag(json_text) if {
+	some needle in _tag_needles
+	contains(json_text, needle)
+}
+
+_may_set_tag(_) if {
+	some segment in _tag_segments
+	_matches_any_path(segment)
+}
+
+# _tag_segments are the last dotted segments of the tag keys; _tag_needles the
+# same as JSON writes them inside a string.
+_tag_segments := {segment |
+	some key in _tag_keys
+	parts := split(key, ".")
+	segment := parts[count(parts) - 1]
+}
+
+_tag_needles := {trim_suffix(trim_prefix(json.marshal(segment), `"`), `"`) | some segment in _tag_segments}
+
+_matches_any_path("")
+
+_matches_any_path(segment) if endswith(segment, "]")
 
 # _tag_keys are the value paths that hold an image tag.
 _tag_keys := [key | some key in config.imageTagKeys; is_string(key); key != ""]
@@ -120,15 +156,6 @@ _segment(i, p) := concat("", [".", p]) if {
 	is_string(p)
 	i > 0
 }
-
-# _values_yaml is the helm.values YAML as data: a string is parsed when it is
-# valid YAML (the first document, as Helm reads it); an object is taken as is.
-_values_yaml(values) := yaml.unmarshal(values) if {
-	is_string(values)
-	yaml.is_valid(values)
-}
-
-_values_yaml(values) := values if is_object(values)
 
 # _sets_tag holds for a kustomize image ([old=]name[:tag][@digest]) whose name,
 # on either side of "=", has a digest or a tag; the tag is the part after ":"
