@@ -4,7 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"time"
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -16,7 +16,7 @@ import (
 
 func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	var opts server.Options
-	var kubeconfig, policyDir, configFile string
+	var kubeconfig string
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.StringVar(&opts.Host, "host", "", "address the webhook listens on (default all interfaces)")
@@ -25,8 +25,11 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.StringVar(&opts.MetricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint; 0 turns it off")
 	flags.StringVar(&opts.ProbeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	flags.BoolVar(&opts.EnableHTTP2, "enable-http2", false, "serve HTTP/2 as well as HTTP/1.1")
-	flags.StringVar(&policyDir, "policy-dir", "", "directory of Rego policies to run instead of the embedded ones")
-	flags.StringVar(&configFile, "config", "", "cluster config file (default: the built-in defaults)")
+	flags.StringVar(&opts.PolicyDir, "policy-dir", "", "directory of Rego policies to run instead of the embedded ones; reloaded on change")
+	flags.DurationVar(&opts.ReloadInterval, "reload-interval", 5*time.Second, "how often the policy directory and cluster config are checked for changes")
+	flags.DurationVar(&opts.Limits.Deadline, "review-deadline", 8*time.Second, "longest a review may take; keep it under the webhook configuration's timeoutSeconds")
+	flags.IntVar(&opts.Limits.MaxInFlight, "max-in-flight", 64, "reviews evaluated at once; more wait for a slot until their deadline")
+	flags.StringVar(&opts.ConfigFile, "config", "", "cluster config file (default: the built-in defaults); reloaded on change")
 	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(flags)
@@ -35,14 +38,6 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
 	setupLog := ctrl.Log.WithName("setup")
-	var err error
-	if policyDir != "" {
-		opts.Policies = os.DirFS(policyDir)
-	}
-	if opts.Config, err = loadConfig(configFile); err != nil {
-		setupLog.Error(err, "unable to load the cluster config", "file", configFile)
-		return exitUsage
-	}
 	restCfg, err := restConfig(kubeconfig)
 	if err != nil {
 		setupLog.Error(err, "unable to load kubeconfig")

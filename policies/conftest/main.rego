@@ -43,8 +43,15 @@ _file_documents(contents) := contents if is_array(contents)
 
 _file_documents(contents) := [contents] if is_object(contents)
 
-# _tenants are the Tenants of --data files and, with --combine, those among the documents.
-_tenants := object.union(_data_tenants, {doc.metadata.name: doc | some doc in _documents; tenant.is_tenant(doc)})
+# _tenants are the Tenants of --data files and, with --combine, those among the
+# documents; of two documents with the same Tenant name, the first counts.
+_tenants := object.union(_data_tenants, {name: _first_tenant(name) | some name in _tenant_names})
+
+_tenant_documents := [doc | some doc in _documents; tenant.is_tenant(doc)]
+
+_tenant_names := {doc.metadata.name | some doc in _tenant_documents}
+
+_first_tenant(name) := [doc | some doc in _tenant_documents; doc.metadata.name == name][0]
 
 _data_tenants := data.tenantguard.tenants if {
 	is_object(data.tenantguard.tenants)

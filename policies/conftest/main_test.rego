@@ -36,3 +36,10 @@ test_combined_tenants_give_context if {
 	combined := [{"path": "all.yaml", "contents": [tenant, app]}]
 	main._tenants == {"shop": tenant} with input as combined
 }
+
+test_first_of_two_tenants_with_one_name_counts if {
+	first := {"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant", "metadata": {"name": "shop"}, "spec": {"environment": "staging"}}
+	second := object.union(first, {"spec": {"environment": "production"}})
+	combined := [{"path": "a.yaml", "contents": [first]}, {"path": "b.yaml", "contents": [second]}]
+	main._tenants == {"shop": first} with input as combined
+}

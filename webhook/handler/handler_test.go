@@ -13,9 +13,8 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/webhook/handler"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/reload"
 )
 
 // review is an AdmissionReview v1 as kube-apiserver sends it.
@@ -51,11 +50,20 @@ func serve(t *testing.T, h admission.Handler, contentType string, body io.Reader
 	return out.Response
 }
 
-func validator(t *testing.T) *handler.Validator {
+// state is the embedded policies with the default cluster config, as served.
+func state(t *testing.T) *reload.Current {
 	t.Helper()
-	engine, err := policy.New(t.Context(), policies.FS, nil)
+	snapshot, err := reload.Loader{}.Load(t.Context())
 	require.NoError(t, err)
-	return &handler.Validator{Engine: engine}
+	return reload.Fixed(snapshot)
+}
+
+func validator(t *testing.T) *handler.Validator {
+	return &handler.Validator{State: state(t)}
+}
+
+func mutator(t *testing.T) *handler.Mutator {
+	return &handler.Mutator{State: state(t)}
 }
 
 func TestValidatorDeniesAPinnedApplication(t *testing.T) {
@@ -72,7 +80,7 @@ func TestValidatorDeniesAPinnedApplication(t *testing.T) {
 func TestMutatorPatchesInTheTrackedRevision(t *testing.T) {
 	body := application(`{"project":"shop","revisionHistoryLimit":12345678901234567890,"source":{"repoURL":"r"}}`)
 
-	resp := serve(t, &handler.Mutator{}, "application/json", strings.NewReader(body))
+	resp := serve(t, mutator(t), "application/json", strings.NewReader(body))
 
 	assert.True(t, resp.Allowed)
 	require.NotNil(t, resp.PatchType)
@@ -83,7 +91,7 @@ func TestMutatorPatchesInTheTrackedRevision(t *testing.T) {
 func TestMutatorLeavesAnApplicationWithARevisionAlone(t *testing.T) {
 	body := application(`{"source":{"repoURL":"r","targetRevision":"main"}}`)
 
-	resp := serve(t, &handler.Mutator{}, "application/json", strings.NewReader(body))
+	resp := serve(t, mutator(t), "application/json", strings.NewReader(body))
 
 	assert.True(t, resp.Allowed)
 	assert.Empty(t, resp.Patch)
@@ -125,7 +133,7 @@ func TestHandlersRefuseWhatTheyCannotRead(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			handlers := map[string]admission.Handler{"validator": validator(t), "mutator": &handler.Mutator{}}
+			handlers := map[string]admission.Handler{"validator": validator(t), "mutator": mutator(t)}
 			for hname, h := range handlers {
 				var body io.Reader = strings.NewReader(tt.body)
 				if tt.noBody {

@@ -7,9 +7,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/decode"
 	"github.com/tenantguard/tenantguard/webhook/defaults"
+	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/respond"
 	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
@@ -20,8 +20,8 @@ type Mutator struct {
 	// Tenants finds an Application's Tenant. Without it, Applications get only
 	// the defaults that need no Tenant.
 	Tenants *tenantctx.Finder
-	// Config is the cluster config. Defaults to config.Default().
-	Config *config.ClusterConfig
+	// State holds the cluster config being served.
+	State *reload.Current
 }
 
 var _ admission.Handler = &Mutator{}
@@ -32,7 +32,7 @@ func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.R
 	if err != nil {
 		return respond.Malformed(err)
 	}
-	cfg := orDefault(m.Config)
+	cfg := m.State.Get().Config
 	if review.Object == nil || review.Deleting() || review.OnlyStatusChanged() ||
 		slices.Contains(cfg.ExcludedNamespaces, review.Namespace) {
 		return admission.Allowed("")
@@ -66,11 +66,4 @@ func tenantOf(ctx context.Context, finder *tenantctx.Finder, review *decode.Revi
 		return nil, nil
 	}
 	return finder.ForApplication(ctx, obj)
-}
-
-func orDefault(cfg *config.ClusterConfig) *config.ClusterConfig {
-	if cfg == nil {
-		return config.Default()
-	}
-	return cfg
 }

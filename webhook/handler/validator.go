@@ -2,12 +2,15 @@ package handler
 
 import (
 	"context"
+	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/webhook/metrics"
 	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/respond"
 	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
@@ -15,8 +18,8 @@ import (
 // Validator is the validating webhook: it evaluates the rule set on the request
 // and denies, warns or allows.
 type Validator struct {
-	// Engine evaluates the rule set.
-	Engine *policy.Engine
+	// State holds the rule set being served.
+	State *reload.Current
 	// Tenants finds an Application's Tenant. Without it, rules read the
 	// Application's own labels.
 	Tenants *tenantctx.Finder
@@ -37,15 +40,20 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 	if err != nil {
 		return respond.Failed("finding the Application's Tenant", err)
 	}
-	findings, err := v.Engine.Review(ctx, policy.Input{
+	start := time.Now()
+	findings, err := v.State.Get().Engine.Review(ctx, policy.Input{
 		Operation: string(review.Operation),
 		Object:    review.Object,
 		OldObject: review.OldObject,
 		UserInfo:  review.UserInfo,
 		Tenant:    tenant,
 	})
+	metrics.EvaluationDuration.Observe(time.Since(start).Seconds())
 	if err != nil {
 		return respond.Failed("evaluating policies", err)
+	}
+	for _, f := range findings {
+		metrics.Violations.WithLabelValues(f.Rule, string(f.Enforcement)).Inc()
 	}
 	if len(findings) > 0 {
 		log.FromContext(ctx).Info("decision", "uid", review.UID, "kind", review.Kind,

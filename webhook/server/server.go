@@ -6,7 +6,8 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"io/fs"
+	"net/http"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -18,11 +19,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/policies"
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/handler"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/metrics"
+	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
@@ -50,10 +51,15 @@ type Options struct {
 	// EnableHTTP2 serves HTTP/2 as well as HTTP/1.1. Off by default, which
 	// keeps the server out of reach of HTTP/2 stream-reset floods.
 	EnableHTTP2 bool
-	// Policies is the Rego bundle to run. Defaults to the embedded policies.
-	Policies fs.FS
-	// Config is the cluster config. Defaults to config.Default().
-	Config *config.ClusterConfig
+	// PolicyDir holds the Rego policies to run. Defaults to the embedded policies.
+	PolicyDir string
+	// ConfigFile is the cluster config file. Defaults to the built-in defaults.
+	ConfigFile string
+	// ReloadInterval is how often the policy and config files are checked for
+	// changes. Defaults to 5 seconds.
+	ReloadInterval time.Duration
+	// Limits bound the reviews in flight and how long each may take.
+	Limits handler.Limits
 }
 
 func (o *Options) setDefaults() {
@@ -66,12 +72,6 @@ func (o *Options) setDefaults() {
 	if o.ProbeAddr == "" {
 		o.ProbeAddr = ":8081"
 	}
-	if o.Policies == nil {
-		o.Policies = policies.FS
-	}
-	if o.Config == nil {
-		o.Config = config.Default()
-	}
 }
 
 // New builds a manager that serves tenantguard's webhooks against the cluster
@@ -79,10 +79,14 @@ func (o *Options) setDefaults() {
 // is an error and nothing is served.
 func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, error) {
 	opts.setDefaults()
-	engine, err := policy.NewWithConfig(ctx, opts.Policies, opts.Config, nil)
+	loader := reload.Loader{PolicyDir: opts.PolicyDir, ConfigFile: opts.ConfigFile}
+	snapshot, err := loader.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
+	state := reload.Fixed(snapshot)
+	metrics.Register()
+	metrics.PolicyRevision.WithLabelValues(snapshot.Revision).Set(1)
 	hooks := webhook.NewServer(webhook.Options{
 		Host: opts.Host, Port: opts.Port, CertDir: opts.CertDir,
 		TLSOpts: tlsOptions(opts.EnableHTTP2),
@@ -103,21 +107,40 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	if err != nil {
 		return nil, fmt.Errorf("creating manager: %w", err)
 	}
-	tenants, err := watchTenants(ctx, mgr, opts.Config)
+	tenants, err := watchTenants(ctx, mgr, snapshot.Config)
 	if err != nil {
+		return nil, err
+	}
+	watcher := &reload.Watcher{Loader: loader, Current: state, Interval: opts.ReloadInterval, Log: mgr.GetLogger().WithName("reload")}
+	if err := mgr.Add(watcher); err != nil {
 		return nil, err
 	}
 	// The manager starts its webhook server only once GetWebhookServer was called.
 	hooks = mgr.GetWebhookServer()
-	hooks.Register(MutatePath, &admission.Webhook{Handler: &handler.Mutator{Tenants: tenants, Config: opts.Config}})
-	hooks.Register(ValidatePath, &admission.Webhook{Handler: &handler.Validator{Engine: engine, Tenants: tenants}})
+	mutator := &handler.Mutator{Tenants: tenants, State: state}
+	validator := &handler.Validator{Tenants: tenants, State: state}
+	hooks.Register(MutatePath, &admission.Webhook{Handler: handler.Guarded("mutate", mutator, opts.Limits)})
+	hooks.Register(ValidatePath, &admission.Webhook{Handler: handler.Guarded("validate", validator, opts.Limits)})
+	return mgr, addProbes(mgr, hooks)
+}
+
+// addProbes serves /healthz, and /readyz once the webhook server listens and
+// the Tenant cache has synced (the policies are loaded before New returns).
+func addProbes(mgr manager.Manager, hooks webhook.Server) error {
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
-		return nil, err
+		return err
 	}
 	if err := mgr.AddReadyzCheck("webhook", hooks.StartedChecker()); err != nil {
-		return nil, err
+		return err
 	}
-	return mgr, nil
+	return mgr.AddReadyzCheck("tenant-cache", func(req *http.Request) error {
+		ctx, cancel := context.WithTimeout(req.Context(), time.Second)
+		defer cancel()
+		if !mgr.GetCache().WaitForCacheSync(ctx) {
+			return fmt.Errorf("the Tenant cache has not synced")
+		}
+		return nil
+	})
 }
 
 // watchTenants indexes Tenants by namespace in the manager's cache and starts

@@ -13,7 +13,8 @@ type Index struct {
 
 var _ Lookup = &Index{}
 
-// NewIndex indexes tenants by name and by the namespace they own.
+// NewIndex indexes tenants by name and by the namespace they own. Of two
+// Tenants with one name, the first counts, as it does for the policies.
 func NewIndex(tenants []map[string]any, cfg *config.ClusterConfig) *Index {
 	idx := &Index{byName: map[string]map[string]any{}, byNamespace: map[string]map[string]any{}}
 	for _, t := range tenants {
@@ -21,8 +22,11 @@ func NewIndex(tenants []map[string]any, cfg *config.ClusterConfig) *Index {
 		spec, _ := t["spec"].(map[string]any)
 		name, _ := meta["name"].(string)
 		namespace, _ := spec["namespace"].(string)
-		idx.byName[name] = t
-		idx.byNamespace[OwnedNamespace(name, namespace, cfg)] = t
+		owned := OwnedNamespace(name, namespace, cfg)
+		if _, seen := idx.byName[name]; !seen { // the first Tenant of a name counts
+			idx.byName[name] = t
+			idx.byNamespace[owned] = t
+		}
 	}
 	return idx
 }

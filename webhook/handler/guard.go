@@ -1,0 +1,73 @@
+package handler
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/webhook/metrics"
+)
+
+// Limits bound the work the webhook takes on, so that a burst cannot make it
+// answer after kube-apiserver gave up waiting.
+type Limits struct {
+	// Deadline is the longest a review may take; it must be shorter than the
+	// webhook configuration's timeoutSeconds. Defaults to 8 seconds.
+	Deadline time.Duration
+	// MaxInFlight is how many reviews run at once; more wait for a slot until
+	// their deadline. Defaults to 64.
+	MaxInFlight int
+}
+
+// Guarded wraps a handler with the deadline, the concurrency bound and the
+// review metrics.
+func Guarded(webhook string, h admission.Handler, limits Limits) admission.Handler {
+	if limits.Deadline == 0 {
+		limits.Deadline = 8 * time.Second
+	}
+	if limits.MaxInFlight == 0 {
+		limits.MaxInFlight = 64
+	}
+	slots := make(chan struct{}, limits.MaxInFlight)
+	return admission.HandlerFunc(func(ctx context.Context, req admission.Request) admission.Response {
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(ctx, limits.Deadline)
+		defer cancel()
+		resp := run(ctx, h, req, slots)
+		metrics.ReviewDuration.WithLabelValues(webhook).Observe(time.Since(start).Seconds())
+		metrics.Reviews.WithLabelValues(webhook, req.Kind.Kind, string(req.Operation), decision(resp)).Inc()
+		return resp
+	})
+}
+
+func run(ctx context.Context, h admission.Handler, req admission.Request, slots chan struct{}) admission.Response {
+	select {
+	case slots <- struct{}{}:
+		defer func() { <-slots }()
+		return h.Handle(ctx, req)
+	case <-ctx.Done():
+		return admission.Errored(http.StatusServiceUnavailable,
+			fmt.Errorf("tenantguard is at its limit of reviews in flight: %w", ctx.Err()))
+	}
+}
+
+// decision names the outcome of a review for the metrics.
+func decision(resp admission.Response) string {
+	switch {
+	case resp.Allowed && len(resp.Patches) > 0:
+		return "patched"
+	case resp.Allowed && len(resp.Warnings) > 0:
+		return "warned"
+	case resp.Allowed:
+		return "allowed"
+	case resp.Result != nil && resp.Result.Code == http.StatusForbidden:
+		return "denied"
+	case resp.Result != nil && resp.Result.Code == http.StatusBadRequest:
+		return "malformed"
+	default:
+		return "failed"
+	}
+}
