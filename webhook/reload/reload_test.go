@@ -1,0 +1,61 @@
+package reload_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tenantguard/tenantguard/webhook/metrics"
+	"github.com/tenantguard/tenantguard/webhook/reload"
+)
+
+func TestEmbeddedPoliciesAndDefaultConfigLoad(t *testing.T) {
+	snapshot, err := reload.Loader{}.Load(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, "amd64", snapshot.Config.Defaults.Arch)
+	assert.Contains(t, snapshot.Engine.RuleIDs(), "app-pinned-revision")
+	assert.Len(t, snapshot.Revision, 12)
+}
+
+func TestWatcherSwapsInChangesAndRefusesBrokenOnes(t *testing.T) {
+	dir := t.TempDir()
+	configFile := filepath.Join(dir, "config.yaml")
+	write(t, configFile, "arches: [amd64, arm64]\n")
+	loader := reload.Loader{ConfigFile: configFile}
+	first, err := loader.Load(t.Context())
+	require.NoError(t, err)
+	current := reload.Fixed(first)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go func() { _ = (&reload.Watcher{Loader: loader, Current: current, Interval: 10 * time.Millisecond, Log: logr.Discard()}).Start(ctx) }()
+
+	write(t, configFile, "arches: [amd64, arm64, s390x]\n")
+	require.Eventually(t, func() bool { return len(current.Get().Config.Arches) == 3 }, 5*time.Second, 10*time.Millisecond,
+		"a valid change is served")
+	good := current.Get()
+
+	failures := testutil.ToFloat64(metrics.ReloadFailures)
+	write(t, configFile, "arches: []\n")
+	require.Eventually(t, func() bool { return testutil.ToFloat64(metrics.ReloadFailures) > failures }, 5*time.Second, 10*time.Millisecond,
+		"a broken change is counted")
+	assert.Same(t, good, current.Get(), "the last good config keeps serving")
+
+	write(t, configFile, "arches: [amd64]\n")
+	write(t, filepath.Join(dir, "broken.rego"), "package x\nthis is not rego")
+	broken := reload.Loader{ConfigFile: configFile, PolicyDir: dir}
+	_, err = broken.Load(t.Context())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "broken.rego:2")
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+}
