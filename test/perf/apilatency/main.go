@@ -1,0 +1,131 @@
+// Command apilatency measures what tenantguard adds to an Application create
+// through a real kube-apiserver (envtest): the same creates are timed with
+// tenantguard's webhooks registered and, in the same run, with the webhook
+// configurations removed, at 1 and at 50 concurrent clients.
+//
+//	KUBEBUILDER_ASSETS=... go run ./test/perf/apilatency -creates 1000
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap/zapcore"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/tenantguard/tenantguard/test/cluster"
+)
+
+func main() {
+	creates := flag.Int("creates", 1000, "Application creates per measurement")
+	flag.Parse()
+	ctrl.SetLogger(zap.New(zap.Level(zapcore.ErrorLevel)))
+	if err := run(*creates); err != nil {
+		fmt.Fprintln(os.Stderr, "apilatency:", err)
+		os.Exit(1)
+	}
+}
+
+func run(creates int) error {
+	ctx := context.Background()
+	c, err := cluster.Start(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Stop()
+	if err := c.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}); err != nil {
+		return err
+	}
+	results := map[string]map[int]stats{"tenantguard": {}, "no webhook": {}}
+	for _, clients := range []int{1, 50} {
+		if results["tenantguard"][clients], err = measure(ctx, c.Client, creates, clients); err != nil {
+			return err
+		}
+	}
+	if err := removeWebhooks(ctx, c.Client); err != nil {
+		return err
+	}
+	for _, clients := range []int{1, 50} {
+		if results["no webhook"][clients], err = measure(ctx, c.Client, creates, clients); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("Application creates through kube-apiserver, %d per measurement\n", creates)
+	for _, clients := range []int{1, 50} {
+		with, without := results["tenantguard"][clients], results["no webhook"][clients]
+		fmt.Printf("%2d clients: tenantguard p50 %6.2fms p99 %6.2fms | no webhook p50 %6.2fms p99 %6.2fms | added p50 %+.2fms p99 %+.2fms\n",
+			clients, ms(with.p50), ms(with.p99), ms(without.p50), ms(without.p99),
+			ms(with.p50-without.p50), ms(with.p99-without.p99))
+	}
+	return nil
+}
+
+type stats struct{ p50, p99 time.Duration }
+
+var counter atomic.Int64
+
+// measure creates n Applications from the given number of clients and returns the latency percentiles.
+func measure(ctx context.Context, cl client.Client, n, clients int) (stats, error) {
+	latencies := make([]time.Duration, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for range clients {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				start := time.Now()
+				if err := cl.Create(ctx, application()); err != nil {
+					errs <- err
+					return
+				}
+				latencies[i] = time.Since(start)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return stats{}, err
+	}
+	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	return stats{p50: latencies[n/2], p99: latencies[n*99/100]}, nil
+}
+
+// application is a clean Application that tenantguard defaults (HEAD) and admits.
+func application() *unstructured.Unstructured {
+	app := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+		"metadata": map[string]any{"name": fmt.Sprintf("app-%d", counter.Add(1)), "namespace": "argocd"},
+		"spec": map[string]any{
+			"project":     "tenant-shop",
+			"source":      map[string]any{"repoURL": "https://git.example.com/platform/tenants.git", "path": "staging/shop"},
+			"destination": map[string]any{"server": "https://kubernetes.default.svc", "namespace": "tenant-shop"},
+		},
+	}}
+	return app
+}
+
+func removeWebhooks(ctx context.Context, cl client.Client) error {
+	if err := cl.DeleteAllOf(ctx, &admissionregistrationv1.MutatingWebhookConfiguration{}); err != nil {
+		return err
+	}
+	if err := cl.DeleteAllOf(ctx, &admissionregistrationv1.ValidatingWebhookConfiguration{}); err != nil {
+		return err
+	}
+	time.Sleep(2 * time.Second) // kube-apiserver picks up webhook configuration changes from its informer
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

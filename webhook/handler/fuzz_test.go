@@ -1,0 +1,51 @@
+package handler_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/webhook/handler"
+	"github.com/tenantguard/tenantguard/webhook/reload"
+)
+
+// FuzzAdmissionReview sends arbitrary bodies through both webhooks, panics not
+// recovered: every body gets an AdmissionReview response, and a request that is
+// not allowed carries a status code and a message saying why.
+func FuzzAdmissionReview(f *testing.F) {
+	f.Add([]byte(application(`{"source":{"repoURL":"r","path":"staging/shop","targetRevision":"3f1c9a0"}}`)))
+	f.Add([]byte(application(`{"sources":[{"repoURL":"r"},{"ref":"values"}],"sourceHydrator":{"drySource":{}}}`)))
+	f.Add([]byte(application(`null`)))
+	f.Add([]byte(review("tenantguard.io", "Tenant", `{"environment":"production","arch":"arm64"}`)))
+	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u"}}`))
+	f.Add([]byte(`{`))
+	snapshot, err := reload.Loader{}.Load(f.Context())
+	if err != nil {
+		f.Fatal(err)
+	}
+	state := reload.Fixed(snapshot)
+	hooks := []*admission.Webhook{
+		(&admission.Webhook{Handler: &handler.Validator{State: state}}).WithRecoverPanic(false),
+		(&admission.Webhook{Handler: &handler.Mutator{State: state}}).WithRecoverPanic(false),
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, hook := range hooks {
+			req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			hook.ServeHTTP(rec, req)
+			var out admissionv1.AdmissionReview
+			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.Response == nil {
+				t.Fatalf("no AdmissionReview response for %q: %s", body, rec.Body.String())
+			}
+			if r := out.Response; !r.Allowed && (r.Result == nil || r.Result.Code == 0 || r.Result.Message == "") {
+				t.Fatalf("refused without a code and a message: %+v", r.Result)
+			}
+		}
+	})
+}
