@@ -104,6 +104,7 @@ func TestHandlersRefuseWhatTheyCannotRead(t *testing.T) {
 		body        string
 		noBody      bool
 		wantMessage string
+		wantCode    int32
 	}{
 		"a body that is not JSON is a bad request": {
 			contentType: "application/json", body: `{"apiVersion":`,
@@ -126,6 +127,15 @@ func TestHandlersRefuseWhatTheyCannotRead(t *testing.T) {
 			contentType: "application/json", body: application(`null`),
 			wantMessage: "spec: Required value",
 		},
+		"a body over 7 MiB is refused as too large": {
+			contentType: "application/json",
+			body:        application(`{"source":{"repoURL":"` + strings.Repeat("x", 8<<20) + `"}}`),
+			wantMessage: "request entity is too large", wantCode: http.StatusRequestEntityTooLarge,
+		},
+		"an Application with sources that are not a list is a bad request naming them": {
+			contentType: "application/json", body: application(`{"sources":{"repoURL":"r"}}`),
+			wantMessage: "spec.sources: Invalid value",
+		},
 		"an Application with a numeric revision is a bad request naming the field": {
 			contentType: "application/json", body: application(`{"source":{"targetRevision":7}}`),
 			wantMessage: "spec.source.targetRevision: Invalid value",
@@ -142,7 +152,11 @@ func TestHandlersRefuseWhatTheyCannotRead(t *testing.T) {
 				resp := serve(t, h, tt.contentType, body)
 
 				assert.False(t, resp.Allowed, hname)
-				assert.EqualValues(t, http.StatusBadRequest, resp.Result.Code, hname)
+				wantCode := tt.wantCode
+				if wantCode == 0 {
+					wantCode = http.StatusBadRequest
+				}
+				assert.Equal(t, wantCode, resp.Result.Code, hname)
 				assert.NotEmpty(t, resp.Result.Message, hname)
 				assert.Contains(t, resp.Result.Message, tt.wantMessage, hname)
 			}
