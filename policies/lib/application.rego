@@ -83,13 +83,19 @@ labels := object.get(input.object, ["metadata", "labels"], {})
 # tenant_name names the tenant the Application belongs to: its tenantguard.io/tenant
 # label, else the Tenant found for it (input.tenant). Undefined when neither is known.
 tenant_name := name if {
-	name := _label("tenantguard.io/tenant")
+	# a non-empty string label; an empty label counts as absent
+	name := input.object.metadata.labels["tenantguard.io/tenant"]
+	is_string(name)
+	name != ""
 } else := input.tenant.metadata.name
 
 # environment is the Application's environment: its tenantguard.io/environment
 # label, else its Tenant's. Undefined when neither is known.
 environment := name if {
-	name := _label("tenantguard.io/environment")
+	# a non-empty string label; an empty label counts as absent
+	name := input.object.metadata.labels["tenantguard.io/environment"]
+	is_string(name)
+	name != ""
 } else := input.tenant.spec.environment
 
 # environment_directory is the repository directory of the Application's environment.
@@ -97,10 +103,3 @@ environment_directory := config.environments[environment]
 
 # destination_namespace is where the Application deploys to.
 destination_namespace := object.get(input.object, ["spec", "destination", "namespace"], "")
-
-# _label is a label's value when it is a non-empty string; an empty label counts as absent.
-_label(name) := value if {
-	value := labels[name]
-	is_string(value)
-	value != ""
-}

@@ -9,7 +9,12 @@ package tenantguard.lib.paths
 # resolves ".." segments. A path that climbs above the repository root keeps its
 # leading "..", which lies under no directory.
 normalize(path) := trim(path, "/") if {
-	# Most paths are already clean: no "." or ".." segment and no "//".
+	# Most paths are already clean: no "." or ".." segment and no "//". A "."
+	# or ".." segment starts the path or follows a "/".
+	not contains(path, "/.")
+	not startswith(path, ".")
+	not contains(path, "//")
+} else := trim(path, "/") if {
 	not regex.match(`(^|/)\.\.?(/|$)|//`, path)
 } else := trim(_collapse(_collapse(_collapse(_collapse(_collapse(_segments(path)))))), "/")
 

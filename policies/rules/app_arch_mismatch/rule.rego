@@ -25,7 +25,7 @@ package tenantguard.rules.app_arch_mismatch
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
-import data.tenantguard.lib.tenant
+import data.tenantguard.lib.config.config
 
 _arch_key := "kubernetes.io/arch"
 
@@ -59,7 +59,15 @@ violation contains v if {
 }
 
 # _expected is the tenant's arch; the rule applies when the Tenant is known.
-_expected := tenant.arch(input.tenant) if is_object(input.tenant)
+# (tenant.arch, without its function calls)
+_expected := arch if {
+	is_object(input.tenant)
+	arch := input.tenant.spec.arch
+	is_string(arch)
+	arch != ""
+} else := config.defaults.arch if {
+	is_object(input.tenant)
+}
 
 _message(field, value, expected) := sprintf(
 	"%s: %s sets %s to %s, but tenant %s runs on %q nodes; remove it (tenantguard sets the tenant's arch) or set it to %q",

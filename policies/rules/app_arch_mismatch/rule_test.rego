@@ -181,3 +181,22 @@ test_values_object_given_as_a_list_is_refused_with_index_path if {
 	fields := _fields(_review({"source": _chart({"valuesObject": [{"kubernetes.io/arch": "amd64"}]})}, _arm))
 	fields == {"spec.source.helm.valuesObject[0].kubernetes.io/arch"}
 }
+
+# The JSON text check that skips the walk when every arch key holds the tenant's
+# arch must still find the one key of several that does not.
+test_one_mismatching_arch_among_matching_ones_is_refused if {
+	values := {
+		"global": _selector("arm64"),
+		"workers": [{"nodeSelector": {"kubernetes.io/arch": "amd64"}}, {"nodeSelector": {"kubernetes.io/arch": "arm64"}}],
+		"note": "\"kubernetes.io/arch\": \"arm64\"",
+	}
+	_fields(_review({"source": _chart({"valuesObject": values})}, _arm)) == {"spec.source.helm.valuesObject.workers[0].nodeSelector.kubernetes.io/arch"}
+}
+
+test_arch_that_is_not_a_string_is_compared_as_it_is if {
+	review := _review({"source": _chart({"valuesObject": _selector(64)})}, _tenant({}))
+	same := _fields(review) with data.tenantguard.config as {"defaults": {"arch": 64}}
+	count(same) == 0
+	other := _fields(review) with data.tenantguard.config as {"defaults": {"arch": "64"}}
+	other == {"spec.source.helm.valuesObject.global.nodeSelector.kubernetes.io/arch"}
+}

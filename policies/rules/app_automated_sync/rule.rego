@@ -18,9 +18,10 @@ import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 
 violation contains v if {
+	not _heals
 	app.is_application
-	name := _tenant_name
 	finding := _finding
+	name := _tenant_name
 	msg := sprintf("%s: tenant %q's Application %s; %s", [app.display_name, name, finding.problem, finding.fix])
 	v := lib.violation(rego.metadata.chain(), finding.field, finding.value, msg)
 }
@@ -30,6 +31,13 @@ _automated := object.get(input.object, ["spec", "syncPolicy", "automated"], null
 _self_heal := object.get(_automated, "selfHeal", null)
 
 _fix := "set spec.syncPolicy.automated with selfHeal: true so that Argo CD applies every promotion and undoes hand edits"
+
+# _heals holds for an automated sync policy with selfHeal, not turned off, which
+# is what the rule asks for.
+_heals if {
+	input.object.spec.syncPolicy.automated.selfHeal == true
+	not input.object.spec.syncPolicy.automated.enabled == false
+}
 
 # _finding is what is wrong with the sync policy, one thing at most.
 _finding := {

@@ -47,19 +47,53 @@ violation contains v if {
 	v := lib.violation(rego.metadata.chain(), _environment_field, environment, msg)
 }
 
-# A source path, or a value file, reads outside the environment's directory.
+# A source path reads outside the environment's directory.
 violation contains v if {
-	some read in _reads
-	not _allowed(read.path)
-	msg := sprintf(
-		"%s: %s %q reads %s, outside the %s directory %q%s; a %s Application reads only its own environment's directory: point it at a path under %s/",
-		[
-			app.display_name, read.field, read.value, _shown(read.path), app.environment, _directory,
-			_other_environment_note(read.path), app.environment, _directory,
-		],
-	)
-	v := lib.violation(rego.metadata.chain(), read.field, read.value, msg)
+	_directory
+	some src in app.sources
+	path := src.source.path
+	is_string(path)
+	path != ""
+	normalized := paths.normalize(path)
+	not _allowed(normalized)
+	field := sprintf("%s.path", [src.path])
+	v := lib.violation(rego.metadata.chain(), field, path, _message(field, path, normalized))
 }
+
+# A git source without a path, and without ref (a values-only source), renders
+# the repository root.
+violation contains v if {
+	_directory
+	some src in app.sources
+	object.get(src.source, "path", "") == ""
+	not _allowed("")
+	not _is_chart(src.source)
+	not _is_ref(src.source)
+	field := sprintf("%s.path", [src.path])
+	v := lib.violation(rego.metadata.chain(), field, "", _message(field, "", ""))
+}
+
+# A Helm value file reads outside the environment's directory.
+violation contains v if {
+	_directory
+	some src in app.sources
+	files := src.source.helm.valueFiles
+	is_array(files)
+	some i, file in files
+	is_string(file)
+	normalized := paths.normalize(_value_file_path(src.source, file))
+	not _allowed(normalized)
+	field := sprintf("%s.helm.valueFiles[%d]", [src.path, i])
+	v := lib.violation(rego.metadata.chain(), field, file, _message(field, file, normalized))
+}
+
+_message(field, value, path) := sprintf(
+	"%s: %s %q reads %s, outside the %s directory %q%s; a %s Application reads only its own environment's directory: point it at a path under %s/",
+	[
+		app.display_name, field, value, _shown(path), app.environment, _directory,
+		_other_environment_note(path), app.environment, _directory,
+	],
+)
 
 _known_environment(environment) if is_string(config.environments[environment])
 
@@ -80,11 +114,21 @@ _other_directories contains dir if {
 }
 
 # _allowed holds for a normalized path under the environment's directory and
-# under no other environment's directory.
+# under no other environment's directory. The first definition is the common
+# case, checked without a function call: inside the directory, no ".." at all,
+# and no other environment directory inside this one.
+_allowed(path) if {
+	startswith(path, _directory_prefix)
+	not contains(path, "..")
+	count(_other_directories) == 0
+}
+
 _allowed(path) if {
 	_under(path, _directory)
 	not _under_other(path)
 }
+
+_directory_prefix := concat("", [_directory, "/"])
 
 _under_other(path) if {
 	some dir in _other_directories
@@ -116,37 +160,6 @@ _other_environment_note(path) := sprintf(", inside another environment's directo
 	dirs := sort([dir | some dir in _other_directories; _under(path, dir)])
 	count(dirs) > 0
 } else := ""
-
-# _reads is every repository path the Application reads, each with the field it
-# is written at, the value written there and the normalized path it resolves to.
-_reads contains {"field": field, "value": path, "path": paths.normalize(path)} if {
-	_directory
-	some src in app.sources
-	path := src.source.path
-	is_string(path)
-	path != ""
-	field := sprintf("%s.path", [src.path])
-}
-
-# A git source without a path, and without ref (a values-only source), renders
-# the repository root.
-_reads contains {"field": sprintf("%s.path", [src.path]), "value": "", "path": ""} if {
-	_directory
-	some src in app.sources
-	object.get(src.source, "path", "") == ""
-	not _is_chart(src.source)
-	not _is_ref(src.source)
-}
-
-_reads contains {"field": field, "value": file, "path": paths.normalize(resolved)} if {
-	_directory
-	some src in app.sources
-	is_array(src.source.helm.valueFiles)
-	some i, file in src.source.helm.valueFiles
-	is_string(file)
-	resolved := _value_file_path(src.source, file)
-	field := sprintf("%s.helm.valueFiles[%d]", [src.path, i])
-}
 
 # _value_file_path is the repository path a Helm value file resolves to, the
 # way Argo CD resolves it: $ref/... from the ref source's repository root, an

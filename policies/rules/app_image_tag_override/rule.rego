@@ -90,31 +90,21 @@ _message(field, detail) := sprintf(
 # key. A value path that matches a key ends with the key's last dotted segment
 # (tag for image.tag), and so does the last object key of the path, which JSON
 # writes escaped character by character: without any such segment in the text
-# there is no match. A segment that is empty or ends with "]" (it could match an
-# array index) makes every text a candidate.
+# there is no match. A segment that ends with "]" could match an array index,
+# which the text does not show: its needle is "", found in every text.
 _may_set_tag(json_text) if {
 	some needle in _tag_needles
 	contains(json_text, needle)
 }
 
-_may_set_tag(_) if {
-	some segment in _tag_segments
-	_matches_any_path(segment)
-}
-
-# _tag_segments are the last dotted segments of the tag keys; _tag_needles the
-# same as JSON writes them inside a string.
-_tag_segments := {segment |
+_tag_needles := {_needle(parts[count(parts) - 1]) |
 	some key in _tag_keys
 	parts := split(key, ".")
-	segment := parts[count(parts) - 1]
 }
 
-_tag_needles := {trim_suffix(trim_prefix(json.marshal(segment), `"`), `"`) | some segment in _tag_segments}
-
-_matches_any_path("")
-
-_matches_any_path(segment) if endswith(segment, "]")
+_needle(segment) := "" if {
+	endswith(segment, "]")
+} else := trim_suffix(trim_prefix(json.marshal(segment), `"`), `"`)
 
 # _tag_keys are the value paths that hold an image tag.
 _tag_keys := [key | some key in config.imageTagKeys; is_string(key); key != ""]

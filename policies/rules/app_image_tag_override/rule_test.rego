@@ -204,3 +204,26 @@ test_parameters_given_as_object_do_not_fire if {
 	count(_production({"source": _helm({"parameters": {"a": {"name": "image.tag"}}})})) == 0
 	count(_production({"source": _kustomize({"a": "shop:1"})})) == 0
 }
+
+# The JSON text check that skips the walk when no tag key can match must not
+# skip a value path that does match.
+
+test_values_object_key_holding_a_dotted_tag_key_is_refused if {
+	_production({"source": _helm({"valuesObject": {"conduit.image.tag": "1", "image": {"tagx": "2"}}})}) == {"spec.source.helm.valuesObject.conduit.image.tag": "1"}
+}
+
+test_values_without_a_tag_key_are_allowed if {
+	count(_production({"source": _helm({"valuesObject": {"image": {"repository": "shop"}}, "values": "replicas: 2\n"})})) == 0
+}
+
+test_configured_tag_key_ending_with_an_index_is_used if {
+	spec := {"source": _helm({"valuesObject": {"tags": ["1", "2"]}})}
+	findings := _production(spec) with data.tenantguard.config as {"imageTagKeys": ["tags[0]"]}
+	findings == {"spec.source.helm.valuesObject.tags[0]": "1"}
+}
+
+test_configured_tag_key_with_characters_json_escapes_is_used if {
+	spec := {"source": _helm({"valuesObject": {"image": {"<tag>": "1"}}})}
+	findings := _production(spec) with data.tenantguard.config as {"imageTagKeys": ["image.<tag>"]}
+	findings == {"spec.source.helm.valuesObject.image.<tag>": "1"}
+}

@@ -18,9 +18,10 @@ import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 
 violation contains v if {
-	some src in app.git_sources
+	some src in app.sources
 	revision := src.source.targetRevision
 	is_commit(revision)
+	not app.is_chart(src.source)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
 		"%s: %s is pinned to commit %q; track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
@@ -33,5 +34,6 @@ violation contains v if {
 # refs/... name such as refs/heads/3f1c9a0.
 is_commit(revision) if {
 	is_string(revision)
+	count(revision) >= 7
 	regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)
 }

@@ -28,12 +28,12 @@ import data.tenantguard.lib.config.config
 import data.tenantguard.lib.paths
 
 violation contains v if {
+	user := _untrusted_user
 	some src in app.sources
 	path := src.source.path
 	is_string(path)
 	_under(paths.normalize(path), _production_directory)
 	_is_new(src.source)
-	user := _untrusted_user
 	field := sprintf("%s.path", [src.path])
 	msg := sprintf(
 		"%s: %s %q reads the production directory %q; %s an Application at production is reserved to trusted identities (%s) and %q is not one; people promote through git: open a pull request that promotes %s/ to %s/",

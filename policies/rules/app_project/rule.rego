@@ -19,11 +19,20 @@ import data.tenantguard.lib.application as app
 import data.tenantguard.lib.tenant
 
 violation contains v if {
+	not _in_tenant_project
 	app.is_application
 	project := object.get(input.object, ["spec", "project"], "")
 	problem := _problem(project)
 	msg := sprintf("%s: spec.project is %q, %s; set spec.project to %s", [app.display_name, project, problem, _fix])
 	v := lib.violation(rego.metadata.chain(), "spec.project", project, msg)
+}
+
+# _in_tenant_project holds for an Application in its tenant's project, when
+# that project is neither empty nor "default": _problem has nothing to say then.
+_in_tenant_project if {
+	input.object.spec.project == _tenant_project
+	_tenant_project != ""
+	_tenant_project != "default"
 }
 
 # _problem says what is wrong with the project, one reason at most.

@@ -21,6 +21,7 @@ import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
 
 violation contains v if {
+	count(config.allowedRepos) > 0
 	count(_allowed) > 0
 	some src in app.sources
 	url := src.source.repoURL

@@ -58,10 +58,11 @@ violation contains v if {
 # A destination server or name that is not the tenant's cluster.
 violation contains v if {
 	app.is_application
-	expected := _destination
 	some key in ["server", "name"]
-	cluster := object.get(input.object, ["spec", "destination", key], "")
+	cluster := input.object.spec.destination[key]
 	cluster != ""
+	expected := _destination
+	cluster != expected
 	_canonical(cluster) != _canonical(expected)
 	field := sprintf("spec.destination.%s", [key])
 	msg := sprintf(
@@ -74,9 +75,9 @@ violation contains v if {
 # No destination cluster at all.
 violation contains v if {
 	app.is_application
-	expected := _destination
 	object.get(input.object, ["spec", "destination", "server"], "") == ""
 	object.get(input.object, ["spec", "destination", "name"], "") == ""
+	expected := _destination
 	msg := sprintf(
 		"%s: spec.destination.server is %q and spec.destination.name is not set either; %s",
 		[app.display_name, "", _fix_cluster(expected)],

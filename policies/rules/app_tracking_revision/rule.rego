@@ -31,12 +31,12 @@ import data.tenantguard.lib.config.config
 # A git source whose revision names a ref that is not an allowed tracking ref.
 violation contains v if {
 	some src in app.sources
-	not _is_chart(src.source)
 	revision := src.source.targetRevision
+	not revision in _tracking_ref_set
 	is_string(revision)
 	revision != ""
+	not _is_chart(src.source)
 	not _is_commit(revision)
-	not _is_tracking_ref(revision)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
 		"%s: %s is %q, which is not an allowed tracking ref (allowed: %s); per-environment branches drift and conflict, so set targetRevision to %s and promote changes from staging/ to production/ through a pull request on that one branch",
@@ -48,7 +48,9 @@ violation contains v if {
 # A chart source whose version is missing, a range, a wildcard or not exact.
 violation contains v if {
 	some src in app.sources
-	_is_chart(src.source)
+	chart := src.source.chart
+	is_string(chart)
+	chart != ""
 	revision := object.get(src.source, "targetRevision", "")
 	is_string(revision)
 	not _is_exact_version(revision)
@@ -71,10 +73,7 @@ _is_chart(source) if {
 # app-pinned-revision reports those.
 _is_commit(revision) if regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)
 
-_is_tracking_ref(revision) if {
-	some ref in _tracking_refs
-	revision == ref
-}
+_tracking_ref_set := {ref | some ref in _tracking_refs}
 
 _tracking_refs := [ref | some ref in config.trackingRefs; is_string(ref)]
 

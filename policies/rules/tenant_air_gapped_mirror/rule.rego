@@ -22,6 +22,7 @@ import data.tenantguard.lib.tenant
 
 # A registry mirror set on the Tenant is valid, air-gapped or not.
 violation contains v if {
+	input.object.kind == "Tenant"
 	tenant.is_tenant(input.object)
 	mirror := input.object.spec.registryMirror
 	is_string(mirror)
@@ -36,6 +37,7 @@ violation contains v if {
 
 # An air-gapped Tenant with no mirror of its own needs a cluster default.
 violation contains v if {
+	input.object.kind == "Tenant"
 	_air_gapped_without_mirror
 	not _default_mirror
 	msg := sprintf(
@@ -47,6 +49,7 @@ violation contains v if {
 
 # The cluster default the webhook would fill in must be valid too.
 violation contains v if {
+	input.object.kind == "Tenant"
 	_air_gapped_without_mirror
 	mirror := _default_mirror
 	not _valid(mirror)

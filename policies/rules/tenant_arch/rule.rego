@@ -18,6 +18,7 @@ import data.tenantguard.lib.config.config
 import data.tenantguard.lib.tenant
 
 violation contains v if {
+	input.object.kind == "Tenant"
 	tenant.is_tenant(input.object)
 	arch := input.object.spec.arch
 	is_string(arch)

@@ -18,6 +18,7 @@ import data.tenantguard.lib
 import data.tenantguard.lib.tenant
 
 violation contains v if {
+	input.object.kind == "Tenant"
 	cloud := _set("cloud")
 	not _regions[cloud]
 	msg := sprintf(
@@ -28,6 +29,7 @@ violation contains v if {
 }
 
 violation contains v if {
+	input.object.kind == "Tenant"
 	region := _set("region")
 	object.get(input.object, ["spec", "cloud"], "") in {"", null}
 	msg := sprintf(
@@ -38,6 +40,7 @@ violation contains v if {
 }
 
 violation contains v if {
+	input.object.kind == "Tenant"
 	region := _set("region")
 	cloud := _set("cloud")
 	format := _regions[cloud]

@@ -20,6 +20,8 @@ import data.tenantguard.lib
 import data.tenantguard.lib.tenant
 
 violation contains v if {
+	input.object.kind == "Tenant"
+	input.oldObject.kind == "Tenant"
 	_update
 	old := input.oldObject.spec.environment
 	not old in {"", null}
@@ -33,6 +35,8 @@ violation contains v if {
 }
 
 violation contains v if {
+	input.object.kind == "Tenant"
+	input.oldObject.kind == "Tenant"
 	_update
 	is_string(input.oldObject.metadata.name)
 	is_string(input.object.metadata.name)

@@ -21,6 +21,7 @@ import data.tenantguard.lib.config.config
 import data.tenantguard.lib.tenant
 
 violation contains v if {
+	input.object.kind == "Tenant"
 	some n in _names
 	not regex.match(n.pattern, n.value)
 	msg := sprintf(
@@ -31,6 +32,7 @@ violation contains v if {
 }
 
 violation contains v if {
+	input.object.kind == "Tenant"
 	some n in _names
 	length := count(n.value) + n.suffix
 	length > _max_length

@@ -19,6 +19,7 @@ import data.tenantguard.lib.tenant
 
 violation contains v if {
 	input.operation == "DELETE"
+	input.oldObject.kind == "Tenant"
 	old := input.oldObject
 	tenant.is_tenant(old)
 	tenant.environment(old) == "production"
