@@ -28,24 +28,31 @@ type Result struct {
 func Evaluate(ctx context.Context, engine *policy.Engine, docs []Document) ([]Result, error) {
 	results := make([]Result, len(docs))
 	errs := make([]error, len(docs))
+	parallel(len(docs), func(i int) {
+		results[i], errs[i] = evaluateOne(ctx, engine, docs[i])
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// parallel runs work(0..n-1) on one worker per CPU and waits for all of them.
+func parallel(n int, work func(i int)) {
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				results[i], errs[i] = evaluateOne(ctx, engine, docs[i])
+				work(i)
 			}
 		})
 	}
-	for i := range docs {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return results, nil
 }
 
 func evaluateOne(ctx context.Context, engine *policy.Engine, doc Document) (Result, error) {

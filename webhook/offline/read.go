@@ -1,6 +1,8 @@
 package offline
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
 
 	"github.com/tenantguard/tenantguard/webhook/decode"
 )
@@ -108,9 +111,68 @@ func readSource(source string, stdin io.Reader) ([]Document, error) {
 
 // decodeStream splits a YAML or JSON stream into documents. Empty documents
 // (a lone ---, comments only) are skipped but still counted, so that indexes
-// match what a reader counts in the file.
+// match what a reader counts in the file. YAML documents, the common case of
+// `helm template` output, are converted in parallel.
 func decodeStream(source string, r io.Reader) ([]Document, error) {
-	dec := utilyaml.NewYAMLOrJSONDecoder(r, 4096)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		return decodeJSONStream(source, data)
+	}
+	chunks, err := splitYAML(source, data)
+	if err != nil {
+		return nil, err
+	}
+	objects := make([]map[string]any, len(chunks))
+	errs := make([]error, len(chunks))
+	parallel(len(chunks), func(i int) {
+		objects[i], errs[i] = yamlObject(source, i+1, chunks[i])
+	})
+	if err := firstError(errs); err != nil {
+		return nil, err
+	}
+	var docs []Document
+	for i, obj := range objects {
+		if obj != nil {
+			docs = append(docs, Document{Source: source, Index: i + 1, Object: obj})
+		}
+	}
+	return docs, nil
+}
+
+// splitYAML cuts a YAML stream into its documents' bytes.
+func splitYAML(source string, data []byte) ([][]byte, error) {
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	var chunks [][]byte
+	for {
+		chunk, err := reader.Read()
+		if errors.Is(err, io.EOF) {
+			return chunks, nil
+		}
+		if err != nil {
+			return nil, &ParseError{Source: source, Index: len(chunks) + 1, Err: err}
+		}
+		chunks = append(chunks, chunk)
+	}
+}
+
+func yamlObject(source string, index int, chunk []byte) (map[string]any, error) {
+	raw, err := yaml.YAMLToJSON(chunk)
+	if err != nil {
+		return nil, &ParseError{Source: source, Index: index, Err: fmt.Errorf("error converting YAML to JSON: %w", err)}
+	}
+	obj, err := decode.Object(raw, field.NewPath("document"))
+	if err != nil {
+		return nil, &ParseError{Source: source, Index: index, Err: err}
+	}
+	return obj, nil
+}
+
+// decodeJSONStream reads a stream of JSON objects, one after another.
+func decodeJSONStream(source string, data []byte) ([]Document, error) {
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
 	var docs []Document
 	for index := 1; ; index++ {
 		var raw json.RawMessage
@@ -129,4 +191,14 @@ func decodeStream(source string, r io.Reader) ([]Document, error) {
 			docs = append(docs, Document{Source: source, Index: index, Object: obj})
 		}
 	}
+}
+
+// firstError is the error of the earliest document, so that a user fixes files top down.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -34,7 +34,9 @@ func TestWatcherSwapsInChangesAndRefusesBrokenOnes(t *testing.T) {
 	current := reload.Fixed(first)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	go func() { _ = (&reload.Watcher{Loader: loader, Current: current, Interval: 10 * time.Millisecond, Log: logr.Discard()}).Start(ctx) }()
+	go func() {
+		_ = (&reload.Watcher{Loader: loader, Current: current, Interval: 10 * time.Millisecond, Log: logr.Discard()}).Start(ctx)
+	}()
 
 	write(t, configFile, "arches: [amd64, arm64, s390x]\n")
 	require.Eventually(t, func() bool { return len(current.Get().Config.Arches) == 3 }, 5*time.Second, 10*time.Millisecond,
