@@ -46,6 +46,7 @@ run: envtest-assets ## Start a local control plane with tenantguard registered, 
 generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from webhook/api.
 	$(CONTROLLER_GEN) object paths=./webhook/api/...
 	$(CONTROLLER_GEN) crd paths=./webhook/api/... output:crd:artifacts:config=config/crd/bases
+	cp config/crd/bases/tenantguard.io_tenants.yaml charts/tenantguard/files/
 
 .PHONY: fmt
 fmt: $(OPA) ## Format Go and Rego sources.
@@ -55,9 +56,9 @@ fmt: $(OPA) ## Format Go and Rego sources.
 ##@ Testing
 
 .PHONY: test
-test: verify-generated vet policy-test go-test conftest-test ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest.
+test: verify-generated vet policy-test go-test conftest-test chart-test docker-build-stage ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest, chart, image build stage.
 
-GENERATED := config/crd/bases webhook/api/v1alpha1/zz_generated.deepcopy.go
+GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml webhook/api/v1alpha1/zz_generated.deepcopy.go
 
 .PHONY: verify-generated
 verify-generated: ## Fail when the CRD or deepcopy code is stale (regenerates them).
@@ -82,8 +83,8 @@ policy-test: $(OPA) ## opa fmt, opa check --strict, opa test with at least $(POL
 	@$(OPA) test --coverage --threshold $(POLICY_COVERAGE) policies | grep '"coverage"' | tail -1
 
 .PHONY: go-test
-go-test: envtest-assets $(CONFTEST) ## Go tests, end-to-end against a real kube-apiserver included.
-	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) TENANTGUARD_CONFTEST=$(CONFTEST) go test ./...
+go-test: envtest-assets $(CONFTEST) $(HELM) $(KUSTOMIZE) ## Go tests, end-to-end against a real kube-apiserver included.
+	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) TENANTGUARD_CONFTEST=$(CONFTEST) TENANTGUARD_HELM=$(HELM) TENANTGUARD_KUSTOMIZE=$(KUSTOMIZE) go test ./...
 
 .PHONY: conftest-test
 conftest-test: $(CONFTEST) ## conftest verify and conftest test on the example manifests.
@@ -95,7 +96,7 @@ conftest-test: $(CONFTEST) ## conftest verify and conftest test on the example m
 ##@ Tools
 
 .PHONY: tools
-tools: $(OPA) $(CONFTEST) $(CONTROLLER_GEN) envtest-assets ## Install every tool and binary the tests use.
+tools: $(OPA) $(CONFTEST) $(CONTROLLER_GEN) $(HELM) $(KUSTOMIZE) envtest-assets ## Install every tool and binary the tests use.
 
 $(OPA):
 	GOBIN=$(LOCALBIN) go install github.com/open-policy-agent/opa@$(OPA_VERSION)
@@ -112,3 +113,5 @@ $(CONTROLLER_GEN):
 .PHONY: envtest-assets
 envtest-assets: ## Build kube-apiserver, etcd and kubectl from source into the cache (once per version).
 	@test/tools/envtest-binaries.sh $(ENVTEST_ASSETS) $(KUBERNETES_VERSION) $(ETCD_VERSION)
+
+include charts/install.mk

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,6 +26,7 @@ func applySamples(ctx context.Context, c *cluster.Cluster, dir string) error {
 	if err != nil {
 		return err
 	}
+	docs = slices.DeleteFunc(docs, func(d offline.Document) bool { return d.Object["kind"] == "Kustomization" })
 	// Tenants first: Applications are defaulted from them.
 	sort.SliceStable(docs, func(i, j int) bool {
 		return docs[i].Object["kind"] == "Tenant" && docs[j].Object["kind"] != "Tenant"

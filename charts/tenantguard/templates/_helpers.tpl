@@ -1,0 +1,108 @@
+{{/* Object names. With the release name "tenantguard" they match config/default. */}}
+{{- define "tenantguard.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "tenantguard.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "tenantguard.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "tenantguard.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "tenantguard.labels" -}}
+{{ include "tenantguard.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end }}
+
+{{- define "tenantguard.serviceAccountName" -}}
+{{- default (include "tenantguard.fullname" .) .Values.serviceAccount.name }}
+{{- end }}
+
+{{- define "tenantguard.webhookService" -}}
+{{- include "tenantguard.fullname" . }}-webhook
+{{- end }}
+
+{{- define "tenantguard.certificate" -}}
+{{- include "tenantguard.fullname" . }}-serving-cert
+{{- end }}
+
+{{- define "tenantguard.tlsSecret" -}}
+{{- default (printf "%s-webhook-tls" (include "tenantguard.fullname" .)) .Values.tls.secretName }}
+{{- end }}
+
+{{- define "tenantguard.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* Both webhook configurations share these; only the name, path and rules differ. */}}
+{{- define "tenantguard.webhookCommon" -}}
+admissionReviewVersions: ["v1"]
+sideEffects: None
+failurePolicy: {{ .Values.webhook.failurePolicy }}
+timeoutSeconds: {{ .Values.webhook.timeoutSeconds }}
+{{- /* Tenants are cluster-scoped: a namespaceSelector never applies to them. */}}
+namespaceSelector:
+  matchExpressions:
+    - key: kubernetes.io/metadata.name
+      operator: NotIn
+      values: {{ concat (list "kube-system" .Release.Namespace) .Values.webhook.excludedNamespaces | uniq | toJson }}
+{{ include "tenantguard.matchConditions" . }}
+{{- end }}
+
+{{/*
+The requests the server would admit untouched anyway, skipped before they are
+sent. Each mirrors a check of webhook/handler, so none skips a request a rule reads:
+tenantguard writes nothing itself; an UPDATE that leaves spec, labels and
+finalizers as they were (Argo CD's status and operation writes) is passed by
+both handlers; so is any UPDATE of an object being deleted. Not skipped: Argo
+CD's controllers, which create and update child Applications (app-of-apps).
+*/}}
+{{- define "tenantguard.matchConditions" -}}
+matchConditions:
+  - name: not-tenantguard
+    expression: request.userInfo.username != {{ printf "system:serviceaccount:%s:%s" .Release.Namespace (include "tenantguard.serviceAccountName" .) | squote }}
+  - name: not-status-only
+    expression: >-
+      request.operation != 'UPDATE' ||
+      object.?spec != oldObject.?spec ||
+      object.metadata.?labels != oldObject.metadata.?labels ||
+      object.metadata.?finalizers != oldObject.metadata.?finalizers
+  - name: not-deleting
+    expression: request.operation != 'UPDATE' || !has(object.metadata.deletionTimestamp)
+{{- end }}
+
+{{- define "tenantguard.webhookAnnotations" -}}
+{{- if eq .Values.tls.source "certManager" -}}
+annotations:
+  cert-manager.io/inject-ca-from: {{ printf "%s/%s" .Release.Namespace (include "tenantguard.certificate" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "tenantguard.clientConfig" -}}
+clientConfig:
+  service:
+    name: {{ include "tenantguard.webhookService" .root }}
+    namespace: {{ .root.Release.Namespace }}
+    path: {{ .path }}
+  {{- if eq .root.Values.tls.source "secret" }}
+  caBundle: {{ required "tls.caBundle is required when tls.source is secret" .root.Values.tls.caBundle }}
+  {{- end }}
+{{- end }}

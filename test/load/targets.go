@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8sruntime "k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/policies"
+	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/webhook/server"
+)
+
+// startControlPlane starts kube-apiserver and etcd with only the Tenant CRD.
+// No webhook configuration is installed: the load client calls the webhook
+// servers directly, and the API server is there only so that tenantguard's
+// Tenant cache has something to list and watch.
+func startControlPlane() (*envtest.Environment, *rest.Config, error) {
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		return nil, nil, errors.New("KUBEBUILDER_ASSETS is not set; point it at the envtest binaries, e.g. ~/.cache/tenantguard/envtest/k8s-v1.37.2-etcd-v3.6.16")
+	}
+	env := &envtest.Environment{CRDInstallOptions: envtest.CRDInstallOptions{
+		Paths: []string{filepath.Join(repoRoot(), "config", "crd", "bases")}, ErrorIfPathMissing: true,
+	}}
+	cfg, err := env.Start()
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting control plane: %w", err)
+	}
+	return env, cfg, nil
+}
+
+// createTenants creates the Tenants the Applications belong to, through the
+// API server, before tenantguard starts, so that its cache lists them at start
+// as it would in a running cluster.
+func createTenants(ctx context.Context, cfg *rest.Config, tenants []tenant) error {
+	scheme, err := tenantScheme()
+	if err != nil {
+		return err
+	}
+	cl, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return err
+	}
+	for _, t := range tenants {
+		obj := &tenantv1.Tenant{
+			ObjectMeta: metav1.ObjectMeta{Name: t.name},
+			Spec:       tenantv1.TenantSpec{Environment: t.env, Arch: t.arch, Cloud: "aws", Region: "eu-west-1"},
+		}
+		if err := cl.Create(ctx, obj); err != nil {
+			return fmt.Errorf("creating Tenant %s: %w", t.name, err)
+		}
+	}
+	return nil
+}
+
+// startTenantguard runs tenantguard's real server, as `tenantguard serve`
+// builds it, in this process. It returns once the Tenant cache has synced and
+// a TLS handshake succeeds, so the first measured request meets a ready server.
+func startTenantguard(ctx context.Context, cfg *rest.Config, opts server.Options) (<-chan error, error) {
+	mgr, err := server.New(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	syncCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if !mgr.GetCache().WaitForCacheSync(syncCtx) {
+		return nil, errors.New("the Tenant cache did not sync within 30s")
+	}
+	return done, waitForTLS(net.JoinHostPort(opts.Host, strconv.Itoa(opts.Port)), done)
+}
+
+// startBaseline runs a controller-runtime webhook server that allows
+// everything, on the same TLS setup: what the HTTP, TLS, JSON and
+// AdmissionReview plumbing costs alone, without tenantguard's decoding,
+// Tenant lookup, defaults and Rego.
+func startBaseline(ctx context.Context, host string, port int, certDir string) (<-chan error, error) {
+	hooks := webhook.NewServer(webhook.Options{
+		Host: host, Port: port, CertDir: certDir,
+		// The same TLS options as tenantguard's server: HTTP/1.1 only, TLS 1.2+.
+		TLSOpts: []func(*tls.Config){func(c *tls.Config) {
+			c.MinVersion = tls.VersionTLS12
+			c.NextProtos = []string{"http/1.1"}
+		}},
+	})
+	allow := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
+		return admission.Allowed("")
+	})
+	hooks.Register(server.ValidatePath, &admission.Webhook{Handler: allow})
+	hooks.Register(server.MutatePath, &admission.Webhook{Handler: allow})
+	done := make(chan error, 1)
+	go func() { done <- hooks.Start(ctx) }()
+	return done, waitForTLS(net.JoinHostPort(host, strconv.Itoa(port)), done)
+}
+
+// waitForTLS dials addr until a TLS handshake succeeds, the server fails, or 30 s pass.
+func waitForTLS(addr string, failed <-chan error) error {
+	dialer := &net.Dialer{Timeout: time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		conn, err := tls.DialWithDialer(dialer, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // only checks that the server is up
+		if err == nil {
+			return conn.Close()
+		}
+		select {
+		case err := <-failed:
+			return fmt.Errorf("webhook server stopped: %w", err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("webhook server at %s did not answer TLS within 30s", addr)
+}
+
+// freePort asks the kernel for an unused loopback port. Another process could
+// take it before the server binds it; on a test machine that is rare enough.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// copyPolicies writes the embedded policies, without their tests, into dir,
+// so that the server loads them from files (as from a ConfigMap volume) and
+// the reload watcher has a PolicyDir to hash.
+func copyPolicies(dir string) error {
+	return fs.WalkDir(policies.FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(name) != ".rego" || strings.HasSuffix(name, "_test.rego") {
+			return err
+		}
+		data, err := fs.ReadFile(policies.FS, name)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o600)
+	})
+}
+
+// servedRevision reads tenantguard_policy_revision_info from controller-runtime's
+// registry, in this process: the revision whose gauge is 1 is the one served.
+func servedRevision() (string, error) {
+	families, err := ctrlmetrics.Registry.Gather()
+	if err != nil {
+		return "", err
+	}
+	var served []string
+	for _, f := range families {
+		if f.GetName() != "tenantguard_policy_revision_info" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if m.GetGauge().GetValue() != 1 {
+				continue
+			}
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "revision" {
+					served = append(served, l.GetValue())
+				}
+			}
+		}
+	}
+	if len(served) != 1 {
+		return "", fmt.Errorf("tenantguard_policy_revision_info has %d current revisions: %v", len(served), served)
+	}
+	return served[0], nil
+}
+
+// repoRoot is the repository root, two directories above this file; `go run`
+// keeps source paths absolute, so this works from any working directory.
+func repoRoot() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return "."
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+func tenantScheme() (*k8sruntime.Scheme, error) {
+	scheme := k8sruntime.NewScheme()
+	return scheme, tenantv1.AddToScheme(scheme)
+}
