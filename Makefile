@@ -19,6 +19,10 @@ CONFTEST := $(LOCALBIN)/conftest-$(CONFTEST_VERSION)
 CONTROLLER_GEN := $(LOCALBIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
+# The chart, kustomize and image targets; included here so that their tool
+# variables are defined before the rules below name them as prerequisites.
+include charts/install.mk
+
 SHELL := /usr/bin/env bash -o pipefail
 .SHELLFLAGS := -ec
 .DEFAULT_GOAL := help
@@ -113,5 +117,3 @@ $(CONTROLLER_GEN):
 .PHONY: envtest-assets
 envtest-assets: ## Build kube-apiserver, etcd and kubectl from source into the cache (once per version).
 	@test/tools/envtest-binaries.sh $(ENVTEST_ASSETS) $(KUBERNETES_VERSION) $(ETCD_VERSION)
-
-include charts/install.mk
