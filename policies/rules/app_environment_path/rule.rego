@@ -49,6 +49,7 @@ violation contains v if {
 
 # A source path reads outside the environment's directory.
 violation contains v if {
+	not _plain
 	_directory
 	some src in app.sources
 	path := src.source.path
@@ -63,6 +64,7 @@ violation contains v if {
 # A git source without a path, and without ref (a values-only source), renders
 # the repository root.
 violation contains v if {
+	not _plain
 	_directory
 	some src in app.sources
 	object.get(src.source, "path", "") == ""
@@ -75,6 +77,7 @@ violation contains v if {
 
 # A Helm value file reads outside the environment's directory.
 violation contains v if {
+	not _plain
 	_directory
 	some src in app.sources
 	files := src.source.helm.valueFiles
@@ -85,6 +88,43 @@ violation contains v if {
 	not _allowed(normalized)
 	field := sprintf("%s.helm.valueFiles[%d]", [src.path, i])
 	v := lib.violation(rego.metadata.chain(), field, file, _message(field, file, normalized))
+}
+
+# _plain holds for the common Application, whose every source reads a clean
+# path inside its environment's directory (no "." segment, no "//") with value
+# files relative to it, and whose environment holds no other environment's
+# directory: no path can lie outside, so the rule stops before normalizing.
+_plain if {
+	dir := app.environment_directory
+	is_string(dir)
+	prefix := concat("", [dir, "/"])
+	not _holds_other_environment(prefix)
+	every src in app.sources {
+		_plain_path(src.source.path, prefix)
+		every file in object.get(src.source, ["helm", "valueFiles"], []) {
+			_plain_value_file(file)
+		}
+	}
+}
+
+_holds_other_environment(prefix) if {
+	some other in config.environments
+	startswith(other, prefix)
+}
+
+_plain_path(path, prefix) if {
+	startswith(path, prefix)
+	not contains(path, ".")
+	not contains(path, "//")
+}
+
+_plain_value_file(file) if {
+	is_string(file)
+	not contains(file, "..")
+	not contains(file, "//")
+	not startswith(file, "/")
+	not startswith(file, "$")
+	not contains(file, "://")
 }
 
 _message(field, value, path) := sprintf(
