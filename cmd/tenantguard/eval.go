@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -35,6 +37,12 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opts, ok := parseEvalFlags(args, stderr)
 	if !ok {
 		return exitUsage
+	}
+	// eval is a short batch whose live heap is the manifests it read: collecting
+	// garbage less often makes it about a fifth faster for a few times that heap.
+	// GOGC, when set, still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 	code, err := evaluate(context.Background(), opts, stdin, stdout)
 	if err != nil {
