@@ -48,7 +48,16 @@ git_sources contains src if {
 	not is_chart(src.source)
 }
 
-# is_chart holds for a source that names a Helm chart, as Argo CD decides it.
+# is_commit holds for a revision that is a commit SHA, alone or at the end of a
+# refs/... name such as refs/heads/3f1c9a0.
+is_commit(revision) if {
+	is_string(revision)
+	count(revision) >= 7
+	regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)
+}
+
+# is_chart holds for a source that names a Helm chart, as Argo CD decides it:
+# chart is a non-empty string, so chart: "" is a git source.
 is_chart(source) if {
 	is_string(source.chart)
 	source.chart != ""

@@ -89,11 +89,12 @@ func (c *Cluster) serve(ctx context.Context) error {
 		return err
 	}
 	go func() { c.done <- mgr.Start(ctx) }()
-	return waitForTLS(net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(wio.LocalServingPort)), c.done)
+	return WaitForTLS(net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(wio.LocalServingPort)), c.done)
 }
 
-// waitForTLS dials addr until a TLS handshake succeeds, the server fails, or 30 s pass.
-func waitForTLS(addr string, failed <-chan error) error {
+// WaitForTLS dials addr until a TLS handshake succeeds, the server reports a
+// failure on failed, or 30 s pass.
+func WaitForTLS(addr string, failed <-chan error) error {
 	dialer := &net.Dialer{Timeout: time.Second}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {

@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/policies"
+	"github.com/tenantguard/tenantguard/test/cluster"
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/server"
 )
@@ -86,7 +87,7 @@ func startTenantguard(ctx context.Context, cfg *rest.Config, opts server.Options
 	if !mgr.GetCache().WaitForCacheSync(syncCtx) {
 		return nil, errors.New("the Tenant cache did not sync within 30s")
 	}
-	return done, waitForTLS(net.JoinHostPort(opts.Host, strconv.Itoa(opts.Port)), done)
+	return done, cluster.WaitForTLS(net.JoinHostPort(opts.Host, strconv.Itoa(opts.Port)), done)
 }
 
 // startBaseline runs a controller-runtime webhook server that allows
@@ -109,25 +110,7 @@ func startBaseline(ctx context.Context, host string, port int, certDir string) (
 	hooks.Register(server.MutatePath, &admission.Webhook{Handler: allow})
 	done := make(chan error, 1)
 	go func() { done <- hooks.Start(ctx) }()
-	return done, waitForTLS(net.JoinHostPort(host, strconv.Itoa(port)), done)
-}
-
-// waitForTLS dials addr until a TLS handshake succeeds, the server fails, or 30 s pass.
-func waitForTLS(addr string, failed <-chan error) error {
-	dialer := &net.Dialer{Timeout: time.Second}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		conn, err := tls.DialWithDialer(dialer, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // only checks that the server is up
-		if err == nil {
-			return conn.Close()
-		}
-		select {
-		case err := <-failed:
-			return fmt.Errorf("webhook server stopped: %w", err)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("webhook server at %s did not answer TLS within 30s", addr)
+	return done, cluster.WaitForTLS(net.JoinHostPort(host, strconv.Itoa(port)), done)
 }
 
 // freePort asks the kernel for an unused loopback port. Another process could

@@ -69,7 +69,7 @@ violation contains v if {
 	some src in app.sources
 	object.get(src.source, "path", "") == ""
 	not _allowed("")
-	not _is_chart(src.source)
+	not app.is_chart(src.source)
 	not _is_ref(src.source)
 	field := sprintf("%s.path", [src.path])
 	v := lib.violation(rego.metadata.chain(), field, "", _message(field, "", ""))
@@ -213,24 +213,19 @@ _value_file_path(_, file) := substring(file, indexof(file, "/"), -1) if {
 
 _value_file_path(source, file) := file if {
 	startswith(file, "/")
-	not _is_chart(source)
+	not app.is_chart(source)
 }
 
 _value_file_path(source, file) := concat("/", [_source_path(source), file]) if {
 	not startswith(file, "$")
 	not startswith(file, "/")
 	not contains(file, "://")
-	not _is_chart(source)
+	not app.is_chart(source)
 }
 
 _source_path(source) := source.path if {
 	is_string(source.path)
 } else := ""
-
-_is_chart(source) if {
-	is_string(source.chart)
-	source.chart != ""
-}
 
 _is_ref(source) if {
 	is_string(source.ref)

@@ -20,7 +20,7 @@ import data.tenantguard.lib.application as app
 violation contains v if {
 	some src in app.sources
 	revision := src.source.targetRevision
-	is_commit(revision)
+	app.is_commit(revision)
 	not app.is_chart(src.source)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
@@ -28,12 +28,4 @@ violation contains v if {
 		[app.display_name, field, revision],
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
-}
-
-# is_commit holds for a revision that is a commit SHA, alone or at the end of a
-# refs/... name such as refs/heads/3f1c9a0.
-is_commit(revision) if {
-	is_string(revision)
-	count(revision) >= 7
-	regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)
 }

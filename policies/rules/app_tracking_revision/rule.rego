@@ -35,8 +35,8 @@ violation contains v if {
 	not revision in _tracking_ref_set
 	is_string(revision)
 	revision != ""
-	not _is_chart(src.source)
-	not _is_commit(revision)
+	not app.is_chart(src.source)
+	not app.is_commit(revision)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
 		"%s: %s is %q, which is not an allowed tracking ref (allowed: %s); per-environment branches drift and conflict, so set targetRevision to %s and promote changes from staging/ to production/ through a pull request on that one branch",
@@ -61,17 +61,6 @@ violation contains v if {
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
 }
-
-# _is_chart holds for a source that reads a Helm repository. Argo CD treats a
-# source as a chart only when chart is a non-empty string, so chart: "" is a git source.
-_is_chart(source) if {
-	is_string(source.chart)
-	source.chart != ""
-}
-
-# _is_commit holds for a commit SHA, alone or at the end of a refs/... name;
-# app-pinned-revision reports those.
-_is_commit(revision) if regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)
 
 _tracking_ref_set := {ref | some ref in _tracking_refs}
 
