@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
@@ -32,11 +32,8 @@ var handledKinds = map[metav1.GroupKind]Kind{
 
 // Handles reports whether tenantguard admits objects of this apiVersion and kind.
 func Handles(apiVersion, kind string) bool {
-	group, _, _ := strings.Cut(apiVersion, "/")
-	if !strings.Contains(apiVersion, "/") {
-		group = ""
-	}
-	_, ok := handledKinds[metav1.GroupKind{Group: group, Kind: kind}]
+	gk := schema.FromAPIVersionAndKind(apiVersion, kind).GroupKind()
+	_, ok := handledKinds[metav1.GroupKind{Group: gk.Group, Kind: gk.Kind}]
 	return ok
 }
 
