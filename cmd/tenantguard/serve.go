@@ -26,6 +26,7 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.StringVar(&opts.ProbeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	flags.BoolVar(&opts.EnableHTTP2, "enable-http2", false, "serve HTTP/2 as well as HTTP/1.1")
 	flags.StringVar(&opts.PolicyDir, "policy-dir", "", "directory of Rego policies to run instead of the embedded ones; reloaded on change")
+	flags.StringVar(&opts.ExtraPolicyDir, "extra-policy-dir", "", "directory of Rego files to run beside the policies, such as rules of your own; reloaded on change")
 	flags.DurationVar(&opts.ReloadInterval, "reload-interval", 5*time.Second, "how often the policy directory and cluster config are checked for changes")
 	flags.DurationVar(&opts.Limits.Deadline, "review-deadline", 8*time.Second, "longest a review may take; keep it under the webhook configuration's timeoutSeconds")
 	flags.IntVar(&opts.Limits.MaxInFlight, "max-in-flight", 64, "reviews evaluated at once; more wait for a slot until their deadline")

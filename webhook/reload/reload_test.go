@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenantguard/tenantguard/webhook/metrics"
+	"github.com/tenantguard/tenantguard/webhook/policy"
 	"github.com/tenantguard/tenantguard/webhook/reload"
 )
 
@@ -60,4 +61,41 @@ func TestWatcherSwapsInChangesAndRefusesBrokenOnes(t *testing.T) {
 func write(t *testing.T, path, content string) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+}
+
+func TestExtraPoliciesRunBesideTheEmbeddedOnes(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "team.rego"), `# METADATA
+# title: Applications of team shop name their owner
+# custom:
+#   id: team-owner-label
+#   enforcement: warn
+package tenantguard.rules.team_owner_label
+
+import data.tenantguard.lib
+import data.tenantguard.lib.application as app
+
+violation contains v if {
+	app.is_application
+	not app.labels.owner
+	v := lib.violation(rego.metadata.chain(), "metadata.labels.owner", "", sprintf("%s: set metadata.labels.owner", [app.display_name]))
+}
+`)
+	snapshot, err := reload.Loader{ExtraPolicyDir: dir}.Load(t.Context())
+	require.NoError(t, err)
+	assert.Contains(t, snapshot.Engine.RuleIDs(), "team-owner-label")
+	assert.Contains(t, snapshot.Engine.RuleIDs(), "app-pinned-revision", "the embedded rules still run")
+
+	app := map[string]any{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+		"metadata": map[string]any{"name": "shop", "namespace": "argocd"},
+		"spec":     map[string]any{"project": "tenant-shop"}}
+	findings, err := snapshot.Engine.Review(t.Context(), policy.Input{Operation: "CREATE", Object: app})
+	require.NoError(t, err)
+	require.Len(t, findings.With(policy.Warn), 1)
+	assert.Equal(t, "[team-owner-label] Application argocd/shop: set metadata.labels.owner", findings.With(policy.Warn)[0].String())
+
+	write(t, filepath.Join(dir, "broken.rego"), "package tenantguard.rules.broken\nviolation contains")
+	_, err = reload.Loader{ExtraPolicyDir: dir}.Load(t.Context())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "extra/broken.rego:2")
 }

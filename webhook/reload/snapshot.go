@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"sync/atomic"
+	"testing/fstest"
 
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/webhook/config"
@@ -33,6 +34,9 @@ type Snapshot struct {
 type Loader struct {
 	// PolicyDir holds the Rego policies. Empty means the embedded ones.
 	PolicyDir string
+	// ExtraPolicyDir holds Rego files served beside the policies of PolicyDir
+	// (or the embedded ones), such as a team's own rules. Empty means none.
+	ExtraPolicyDir string
 	// ConfigFile is the cluster config. Empty means the defaults.
 	ConfigFile string
 }
@@ -49,7 +53,11 @@ func (l Loader) Load(ctx context.Context) (*Snapshot, error) {
 			return nil, err
 		}
 	}
-	engine, err := policy.NewWithConfig(ctx, l.policies(), cfg, nil)
+	bundle, err := l.bundle()
+	if err != nil {
+		return nil, err
+	}
+	engine, err := policy.NewWithConfig(ctx, bundle, cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +71,38 @@ func (l Loader) policies() fs.FS {
 	return os.DirFS(l.PolicyDir)
 }
 
+// extraPrefix is where the extra policies appear in the bundle, and in the
+// file names of their compile errors.
+const extraPrefix = "extra"
+
+// bundle is the policies with the extra ones beside them, under extra/.
+func (l Loader) bundle() (fs.FS, error) {
+	if l.ExtraPolicyDir == "" {
+		return l.policies(), nil
+	}
+	merged := fstest.MapFS{}
+	for prefix, fsys := range map[string]fs.FS{".": l.policies(), extraPrefix: os.DirFS(l.ExtraPolicyDir)} {
+		err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
+				return err
+			}
+			data, err := fs.ReadFile(fsys, name)
+			merged[path.Join(prefix, name)] = &fstest.MapFile{Data: data}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("reading policies: %w", err)
+		}
+	}
+	return merged, nil
+}
+
 // Revision hashes the contents of the config file and the .rego files.
 func (l Loader) Revision() (string, error) {
+	bundle, err := l.bundle()
+	if err != nil {
+		return "", err
+	}
 	h := sha256.New()
 	if l.ConfigFile != "" {
 		data, err := os.ReadFile(l.ConfigFile)
@@ -73,11 +111,11 @@ func (l Loader) Revision() (string, error) {
 		}
 		h.Write(data)
 	}
-	err := fs.WalkDir(l.policies(), ".", func(name string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(bundle, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
 			return err
 		}
-		data, err := fs.ReadFile(l.policies(), name)
+		data, err := fs.ReadFile(bundle, name)
 		h.Write([]byte(name))
 		h.Write(data)
 		return err

@@ -53,6 +53,8 @@ type Options struct {
 	EnableHTTP2 bool
 	// PolicyDir holds the Rego policies to run. Defaults to the embedded policies.
 	PolicyDir string
+	// ExtraPolicyDir holds Rego files run beside those policies. Defaults to none.
+	ExtraPolicyDir string
 	// ConfigFile is the cluster config file. Defaults to the built-in defaults.
 	ConfigFile string
 	// ReloadInterval is how often the policy and config files are checked for
@@ -79,7 +81,7 @@ func (o *Options) setDefaults() {
 // is an error and nothing is served.
 func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, error) {
 	opts.setDefaults()
-	loader := reload.Loader{PolicyDir: opts.PolicyDir, ConfigFile: opts.ConfigFile}
+	loader := reload.Loader{PolicyDir: opts.PolicyDir, ExtraPolicyDir: opts.ExtraPolicyDir, ConfigFile: opts.ConfigFile}
 	snapshot, err := loader.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -152,7 +154,7 @@ func watchTenants(ctx context.Context, mgr manager.Manager, cfg *config.ClusterC
 	if _, err := mgr.GetCache().GetInformer(ctx, &tenantv1.Tenant{}); err != nil {
 		return nil, fmt.Errorf("watching Tenants: %w", err)
 	}
-	return &tenantctx.Finder{Reader: mgr.GetCache()}, nil
+	return &tenantctx.Finder{Reader: mgr.GetCache(), Live: mgr.GetAPIReader()}, nil
 }
 
 // tlsOptions require TLS 1.2 or newer and, unless enabled, leave HTTP/2 out of ALPN.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -18,6 +19,10 @@ const NamespaceIndex = "tenantguard.io/namespace"
 type Finder struct {
 	// Reader is the manager's cache, indexed with IndexTenants.
 	Reader client.Reader
+	// Live reads the API server when the cache lacks a Tenant that a label
+	// names: the supervisor creates a Tenant and its Application moments apart,
+	// and the cache may not have seen the Tenant yet. Optional.
+	Live client.Reader
 }
 
 var _ Lookup = &Finder{}
@@ -38,10 +43,14 @@ func (f *Finder) ForApplication(ctx context.Context, app map[string]any) (map[st
 	return Of(ctx, f, app)
 }
 
-// ByName returns the Tenant of that name.
+// ByName returns the Tenant of that name, from the cache, else from the API
+// server when the cache has not seen it yet.
 func (f *Finder) ByName(ctx context.Context, name string) (map[string]any, error) {
 	var t tenantv1.Tenant
 	err := f.Reader.Get(ctx, client.ObjectKey{Name: name}, &t)
+	if apierrors.IsNotFound(err) && f.Live != nil {
+		err = f.Live.Get(ctx, client.ObjectKey{Name: name}, &t)
+	}
 	if err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
