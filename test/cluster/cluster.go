@@ -111,6 +111,12 @@ func WaitForTLS(addr string, failed <-chan error) error {
 	return fmt.Errorf("webhook server at %s did not answer TLS within 30s", addr)
 }
 
+// ServingCertDir holds the serving certificate kube-apiserver trusts for the
+// webhook, for tests that start a server of their own on another port.
+func (c *Cluster) ServingCertDir() string {
+	return c.env.WebhookInstallOptions.LocalServingCertDir
+}
+
 // KubeConfig returns a kubeconfig for an administrator of the cluster, for kubectl.
 func (c *Cluster) KubeConfig() ([]byte, error) {
 	user, err := c.env.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, nil)

@@ -34,7 +34,10 @@ func Guarded(webhook string, h admission.Handler, limits Limits) admission.Handl
 	slots := make(chan struct{}, limits.MaxInFlight)
 	return admission.HandlerFunc(func(ctx context.Context, req admission.Request) admission.Response {
 		start := time.Now()
-		ctx, cancel := context.WithTimeout(ctx, limits.Deadline)
+		// The request's context ends when the server starts shutting down; a
+		// review already running finishes within its own deadline instead, so
+		// that a stopping replica drains rather than failing what it accepted.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), limits.Deadline)
 		defer cancel()
 		resp := run(ctx, h, req, slots)
 		metrics.ReviewDuration.WithLabelValues(webhook).Observe(time.Since(start).Seconds())
