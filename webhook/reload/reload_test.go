@@ -58,9 +58,13 @@ func TestWatcherSwapsInChangesAndRefusesBrokenOnes(t *testing.T) {
 	assert.Contains(t, err.Error(), "broken.rego:2")
 }
 
+// write replaces a file whole, as a ConfigMap volume does (it swaps a
+// symlink), so that the watcher never reads a half-written file.
 func write(t *testing.T, path, content string) {
 	t.Helper()
-	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	tmp := path + ".tmp"
+	require.NoError(t, os.WriteFile(tmp, []byte(content), 0o600))
+	require.NoError(t, os.Rename(tmp, path))
 }
 
 func TestExtraPoliciesRunBesideTheEmbeddedOnes(t *testing.T) {
