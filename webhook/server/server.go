@@ -89,25 +89,9 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	state := reload.Fixed(snapshot)
 	metrics.Register()
 	metrics.PolicyRevision.WithLabelValues(snapshot.Revision).Set(1)
-	hooks := webhook.NewServer(webhook.Options{
-		Host: opts.Host, Port: opts.Port, CertDir: opts.CertDir,
-		TLSOpts: tlsOptions(opts.EnableHTTP2),
-	})
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
-	if err := tenantv1.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 scheme,
-		WebhookServer:          hooks,
-		Metrics:                metricsserver.Options{BindAddress: opts.MetricsAddr},
-		HealthProbeBindAddress: opts.ProbeAddr,
-	})
+	mgr, err := newManager(cfg, opts)
 	if err != nil {
-		return nil, fmt.Errorf("creating manager: %w", err)
+		return nil, err
 	}
 	tenants, err := watchTenants(ctx, mgr, snapshot.Config)
 	if err != nil {
@@ -118,12 +102,37 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 		return nil, err
 	}
 	// The manager starts its webhook server only once GetWebhookServer was called.
-	hooks = mgr.GetWebhookServer()
+	hooks := mgr.GetWebhookServer()
 	mutator := &handler.Mutator{Tenants: tenants, State: state}
 	validator := &handler.Validator{Tenants: tenants, State: state}
 	hooks.Register(MutatePath, &admission.Webhook{Handler: handler.Guarded("mutate", mutator, opts.Limits)})
 	hooks.Register(ValidatePath, &admission.Webhook{Handler: handler.Guarded("validate", validator, opts.Limits)})
 	return mgr, addProbes(mgr, hooks)
+}
+
+// newManager builds the manager with tenantguard's scheme, its HTTPS webhook
+// server, and the metrics and probe endpoints.
+func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := tenantv1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme: scheme,
+		WebhookServer: webhook.NewServer(webhook.Options{
+			Host: opts.Host, Port: opts.Port, CertDir: opts.CertDir,
+			TLSOpts: tlsOptions(opts.EnableHTTP2),
+		}),
+		Metrics:                metricsserver.Options{BindAddress: opts.MetricsAddr},
+		HealthProbeBindAddress: opts.ProbeAddr,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating manager: %w", err)
+	}
+	return mgr, nil
 }
 
 // addProbes serves /healthz, and /readyz once the webhook server listens and
