@@ -50,10 +50,7 @@ violation contains v if {
 func TestShutdownDrainsReviewsInFlight(t *testing.T) {
 	const inFlight = 6
 	addr, stop, stopped := startSecondServer(t)
-	client := &http.Client{Transport: &http.Transport{
-		TLSClientConfig:     &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // loopback test server
-		MaxIdleConnsPerHost: inFlight,
-	}}
+	client := &http.Client{Transport: insecureTransport(inFlight)}
 
 	// Warm up as many connections as reviews to come, so that at shutdown every
 	// review is running on an open connection, not still connecting.
@@ -99,15 +96,19 @@ func postConcurrently(client *http.Client, addr, prefix string, n int, during fu
 }
 
 func startSecondServer(t *testing.T) (addr string, stop func(), stopped <-chan error) {
+	return startServer(t, server.Options{MetricsAddr: "0", ProbeAddr: "0"})
+}
+
+// startServer starts another tenantguard server against the test cluster, on
+// its own port, with the slow rule among its extra policies.
+func startServer(t *testing.T, opts server.Options) (addr string, stop func(), stopped <-chan error) {
 	t.Helper()
 	extra := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(extra, "slow.rego"), []byte(slowRule), 0o600))
 	port := freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	mgr, err := server.New(ctx, env.Config, server.Options{
-		Host: "127.0.0.1", Port: port, CertDir: env.ServingCertDir(),
-		MetricsAddr: "0", ProbeAddr: "0", ExtraPolicyDir: extra,
-	})
+	opts.Host, opts.Port, opts.CertDir, opts.ExtraPolicyDir = "127.0.0.1", port, env.ServingCertDir(), extra
+	mgr, err := server.New(ctx, env.Config, opts)
 	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
@@ -144,6 +145,14 @@ func postReview(client *http.Client, addr, uid string) (int, error) {
 		return resp.StatusCode, fmt.Errorf("unexpected answer %+v", review.Response)
 	}
 	return resp.StatusCode, nil
+}
+
+// insecureTransport reaches the loopback test servers, keeping up to conns connections open.
+func insecureTransport(conns int) *http.Transport {
+	return &http.Transport{
+		TLSClientConfig:     &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // loopback test server
+		MaxIdleConnsPerHost: conns,
+	}
 }
 
 func freePort(t *testing.T) int {
