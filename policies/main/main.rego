@@ -37,6 +37,6 @@ _enforcement(v) := e if {
 	e := config.enforcement[v.rule]
 } else := v.enforcement
 
-_excluded if object.get(input, ["object", "metadata", "namespace"], "") in config.excludedNamespaces
+_excluded if input.object.metadata.namespace in config.excludedNamespaces
 
-_excluded if object.get(input, ["oldObject", "metadata", "namespace"], "") in config.excludedNamespaces
+_excluded if input.oldObject.metadata.namespace in config.excludedNamespaces

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/tenantguard/tenantguard/policies"
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
@@ -63,10 +64,21 @@ func benchInput(b *testing.B) policy.Input {
 	}
 }
 
+// servedData is the base document as `tenantguard serve` hands it over: the
+// default cluster config, defaults filled in.
+func servedData(b *testing.B) map[string]any {
+	data, err := config.Default().PolicyData(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
 // BenchmarkReview evaluates one Application against the whole rule set, in
-// process, and reports the median evaluation time as well as the mean.
+// process, as the webhook does, and reports the median evaluation time as
+// well as the mean.
 func BenchmarkReview(b *testing.B) {
-	e := engine(b, policies.FS, nil)
+	e := engine(b, policies.FS, servedData(b))
 	in := benchInput(b)
 	var times []time.Duration
 	b.ReportAllocs()
@@ -92,7 +104,7 @@ func BenchmarkRuleAlone(b *testing.B) {
 	}
 	for _, rule := range append([]string{"none"}, rules...) {
 		b.Run(path.Base(rule), func(b *testing.B) {
-			e := engine(b, onlyRule(b, rule), nil)
+			e := engine(b, onlyRule(b, rule), servedData(b))
 			for b.Loop() {
 				if _, err := e.Review(b.Context(), in); err != nil {
 					b.Fatal(err)
