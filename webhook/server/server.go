@@ -163,7 +163,7 @@ func watchTenants(ctx context.Context, mgr manager.Manager, cfg *config.ClusterC
 	if _, err := mgr.GetCache().GetInformer(ctx, &tenantv1.Tenant{}); err != nil {
 		return nil, fmt.Errorf("watching Tenants: %w", err)
 	}
-	return &tenantctx.Finder{Reader: mgr.GetCache(), Live: mgr.GetAPIReader()}, nil
+	return &tenantctx.Finder{Reader: mgr.GetCache(), MissWait: time.Second}, nil
 }
 
 // tlsOptions require TLS 1.2 or newer and, unless enabled, leave HTTP/2 out of ALPN.

@@ -3,6 +3,7 @@ package tenantctx
 import (
 	"context"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -19,11 +20,15 @@ const NamespaceIndex = "tenantguard.io/namespace"
 type Finder struct {
 	// Reader is the manager's cache, indexed with IndexTenants.
 	Reader client.Reader
-	// Live reads the API server when the cache lacks a Tenant that a label
-	// names: the supervisor creates a Tenant and its Application moments apart,
-	// and the cache may not have seen the Tenant yet. Optional.
-	Live client.Reader
+	// MissWait is how long to keep looking in the cache for a Tenant that a
+	// label names but the cache lacks: the supervisor creates a Tenant and its
+	// Application moments apart, and the cache may not have seen the Tenant
+	// yet. The API server is never read on the request path. Defaults to none.
+	MissWait time.Duration
 }
+
+// missPoll is how often the cache is looked at again during MissWait.
+const missPoll = 20 * time.Millisecond
 
 var _ Lookup = &Finder{}
 
@@ -43,18 +48,25 @@ func (f *Finder) ForApplication(ctx context.Context, app map[string]any) (map[st
 	return Of(ctx, f, app)
 }
 
-// ByName returns the Tenant of that name, from the cache, else from the API
-// server when the cache has not seen it yet.
+// ByName returns the Tenant of that name from the cache, waiting up to
+// MissWait for a Tenant the cache has not seen yet.
 func (f *Finder) ByName(ctx context.Context, name string) (map[string]any, error) {
-	var t tenantv1.Tenant
-	err := f.Reader.Get(ctx, client.ObjectKey{Name: name}, &t)
-	if apierrors.IsNotFound(err) && f.Live != nil {
-		err = f.Live.Get(ctx, client.ObjectKey{Name: name}, &t)
+	deadline := time.Now().Add(f.MissWait)
+	for {
+		var t tenantv1.Tenant
+		err := f.Reader.Get(ctx, client.ObjectKey{Name: name}, &t)
+		if err == nil {
+			return toMap(&t)
+		}
+		if !apierrors.IsNotFound(err) || !time.Now().Before(deadline) {
+			return nil, client.IgnoreNotFound(err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil
+		case <-time.After(missPoll):
+		}
 	}
-	if err != nil {
-		return nil, client.IgnoreNotFound(err)
-	}
-	return toMap(&t)
 }
 
 // ByNamespace returns the one Tenant that owns namespace.
