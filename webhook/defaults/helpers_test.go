@@ -71,9 +71,18 @@ func fieldsOf(changes []defaults.Change) []string {
 
 // valueChanges keeps the changes made inside helm.valuesObject.
 func valueChanges(changes []defaults.Change) []defaults.Change {
+	return changesWhere(changes, func(field string) bool { return strings.Contains(field, ".helm.valuesObject.") })
+}
+
+// metadataChanges keeps the changes made to labels and finalizers.
+func metadataChanges(changes []defaults.Change) []defaults.Change {
+	return changesWhere(changes, func(field string) bool { return strings.HasPrefix(field, "metadata.") })
+}
+
+func changesWhere(changes []defaults.Change, keep func(field string) bool) []defaults.Change {
 	var kept []defaults.Change
 	for _, c := range changes {
-		if strings.Contains(c.Field, ".helm.valuesObject.") {
+		if keep(c.Field) {
 			kept = append(kept, c)
 		}
 	}

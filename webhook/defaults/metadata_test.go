@@ -1,7 +1,6 @@
 package defaults_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,17 +8,6 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/defaults"
 )
-
-// metadataChanges keeps the changes made to labels and finalizers.
-func metadataChanges(changes []defaults.Change) []defaults.Change {
-	var kept []defaults.Change
-	for _, c := range changes {
-		if strings.HasPrefix(c.Field, "metadata.") {
-			kept = append(kept, c)
-		}
-	}
-	return kept
-}
 
 func TestApplicationOfATenantIsLabelledAndFinalized(t *testing.T) {
 	const finalizer = defaults.ResourcesFinalizer
