@@ -96,7 +96,10 @@ tenant_name := name if {
 	name := input.object.metadata.labels["tenantguard.io/tenant"]
 	is_string(name)
 	name != ""
-} else := input.tenant.metadata.name
+} else := name if {
+	name := input.tenant.metadata.name
+	is_string(name)
+}
 
 # environment is the Application's environment: its tenantguard.io/environment
 # label, else its Tenant's. Undefined when neither is known.

@@ -21,7 +21,7 @@ violation contains v if {
 	not _heals
 	app.is_application
 	finding := _finding
-	name := _tenant_name
+	name := app.tenant_name
 	msg := sprintf("%s: tenant %q's Application %s; %s", [app.display_name, name, finding.problem, finding.fix])
 	v := lib.violation(rego.metadata.chain(), finding.field, finding.value, msg)
 }
@@ -66,14 +66,3 @@ _finding := {
 _shown(value) := "not set" if value == null
 
 else := json.marshal(value)
-
-# _tenant_name is the Application's tenant: its non-empty tenant label, else the
-# Tenant found for it. An empty label does not hide the Tenant.
-_tenant_name := name if {
-	name := app.tenant_name
-	is_string(name)
-	name != ""
-} else := name if {
-	name := input.tenant.metadata.name
-	is_string(name)
-}

@@ -40,7 +40,7 @@ _problem(project) := "which leaves the Application without a project" if {
 	not _is_set(project)
 } else := "Argo CD's unrestricted project" if {
 	project == "default"
-} else := sprintf("not the project of tenant %q", [_tenant_name]) if {
+} else := sprintf("not the project of tenant %q", [app.tenant_name]) if {
 	project != _tenant_project
 }
 
@@ -49,18 +49,7 @@ _is_set(project) if {
 	project != ""
 }
 
-# _tenant_name is the Application's tenant: its non-empty tenant label, else the
-# Tenant found for it. An empty label does not hide the Tenant.
-_tenant_name := name if {
-	name := app.tenant_name
-	is_string(name)
-	name != ""
-} else := name if {
-	name := input.tenant.metadata.name
-	is_string(name)
-}
-
-_tenant_project := tenant.project_for(_tenant_name)
+_tenant_project := tenant.project_for(app.tenant_name)
 
 _fix := sprintf("%q", [_tenant_project]) if {
 	_tenant_project

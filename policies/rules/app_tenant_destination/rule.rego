@@ -91,18 +91,10 @@ _given_tenant_name := name if {
 	is_string(name)
 }
 
-# _tenant_name is the Application's tenant: its non-empty tenant label, else the
-# Tenant found for it. An empty label does not hide the Tenant.
-_tenant_name := name if {
-	name := app.tenant_name
-	is_string(name)
-	name != ""
-} else := _given_tenant_name
-
 # _owner is the tenant whose namespace and cluster the Application must use.
 _owner := name if {
 	name := _given_tenant_name
-} else := _tenant_name
+} else := app.tenant_name
 
 # _namespace is the tenant's namespace: the Tenant's when it is known (and
 # named: tenant.namespace errors on a name that is not a string), else the
@@ -110,15 +102,15 @@ _owner := name if {
 _namespace := ns if {
 	_given_tenant_name
 	ns := tenant.namespace(input.tenant)
-} else := tenant.namespace_for(_tenant_name)
+} else := tenant.namespace_for(app.tenant_name)
 
 # _destination is the tenant's cluster; defined only for an Application of a tenant.
 _destination := dest if {
-	_tenant_name
+	app.tenant_name
 	is_object(input.tenant)
 	dest := tenant.destination(input.tenant)
 } else := config.defaults.destination if {
-	_tenant_name
+	app.tenant_name
 }
 
 _canonical(cluster) := _in_cluster if {
