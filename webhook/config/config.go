@@ -91,3 +91,9 @@ func Default() *ClusterConfig {
 		ExcludedNamespaces: []string{"kube-system"},
 	}
 }
+
+// TenantNamespace is the namespace a tenant owns when its spec names none:
+// TenantNaming.NamespacePrefix followed by the tenant's name.
+func (c *ClusterConfig) TenantNamespace(tenant string) string {
+	return c.TenantNaming.NamespacePrefix + tenant
+}

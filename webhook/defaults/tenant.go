@@ -46,7 +46,7 @@ type fill struct{ key, value string }
 func tenantFills(name string, spec map[string]any, cfg *config.ClusterConfig) []fill {
 	namespace := ""
 	if name != "" {
-		namespace = cfg.TenantNaming.NamespacePrefix + name
+		namespace = cfg.TenantNamespace(name)
 	}
 	candidates := []fill{
 		{"namespace", namespace},

@@ -37,7 +37,7 @@ func OwnedNamespace(name, namespace string, cfg *config.ClusterConfig) string {
 	if namespace != "" {
 		return namespace
 	}
-	return cfg.TenantNaming.NamespacePrefix + name
+	return cfg.TenantNamespace(name)
 }
 
 func label(obj map[string]any, key string) string {
