@@ -45,13 +45,15 @@ func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) 
 	if data == nil {
 		data = map[string]any{}
 	}
+	// Both queries share one compilation of the modules.
+	compiler, err := compile(modules)
+	if err != nil {
+		return nil, err
+	}
 	// The store keeps data as AST values, so that evaluations do not convert the
 	// config and Tenants from Go values on every read.
 	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
-	options := []func(*rego.Rego){rego.Store(store), rego.StoreReadAST(true)}
-	for _, m := range modules {
-		options = append(options, rego.ParsedModule(m))
-	}
+	options := []func(*rego.Rego){rego.Compiler(compiler), rego.Store(store), rego.StoreReadAST(true)}
 	review, err := prepare(ctx, reviewQuery, options)
 	if err != nil {
 		return nil, err
@@ -73,6 +75,19 @@ func (e *Engine) RuleIDs() []string {
 		ids[i] = r.ID
 	}
 	return ids
+}
+
+// compile compiles the modules once; its errors name the file and line.
+func compile(modules []*ast.Module) (*ast.Compiler, error) {
+	byName := make(map[string]*ast.Module, len(modules))
+	for _, m := range modules {
+		byName[m.Package.Location.File] = m
+	}
+	compiler := ast.NewCompiler()
+	if compiler.Compile(byName); compiler.Failed() {
+		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)
+	}
+	return compiler, nil
 }
 
 func prepare(ctx context.Context, query string, options []func(*rego.Rego)) (rego.PreparedEvalQuery, error) {
