@@ -10,8 +10,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
+	"slices"
 	"sync/atomic"
 	"testing/fstest"
 
@@ -41,27 +43,74 @@ type Loader struct {
 	ConfigFile string
 }
 
-// Load reads, validates and compiles a snapshot.
+// Load reads, validates and compiles a snapshot. Its revision is the hash of
+// exactly the contents it compiled, even when the files change meanwhile.
 func (l Loader) Load(ctx context.Context) (*Snapshot, error) {
-	revision, err := l.Revision()
+	f, err := l.read()
 	if err != nil {
 		return nil, err
 	}
 	cfg := config.Default()
-	if l.ConfigFile != "" {
-		if cfg, err = config.Load(l.ConfigFile); err != nil {
-			return nil, err
+	if f.config != nil {
+		if cfg, err = config.Parse(f.config); err != nil {
+			return nil, fmt.Errorf("cluster config %s: %w", l.ConfigFile, err)
 		}
 	}
-	bundle, err := l.bundle()
+	engine, err := policy.NewWithConfig(ctx, f.bundle, cfg, nil)
 	if err != nil {
 		return nil, err
 	}
-	engine, err := policy.NewWithConfig(ctx, bundle, cfg, nil)
+	return &Snapshot{Config: cfg, Engine: engine, Revision: f.revision()}, nil
+}
+
+// Revision hashes the contents of the config file and the .rego files.
+func (l Loader) Revision() (string, error) {
+	f, err := l.read()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	return &Snapshot{Config: cfg, Engine: engine, Revision: revision}, nil
+	return f.revision(), nil
+}
+
+// files are the contents a snapshot is loaded from, read once.
+type files struct {
+	// config is the cluster config file; nil without one.
+	config []byte
+	// bundle is every .rego file: the policies, and the extra ones under extra/.
+	bundle fstest.MapFS
+}
+
+// extraPrefix is where the extra policies appear in the bundle, and in the
+// file names of their compile errors.
+const extraPrefix = "extra"
+
+func (l Loader) read() (*files, error) {
+	f := &files{bundle: fstest.MapFS{}}
+	if l.ConfigFile != "" {
+		data, err := os.ReadFile(l.ConfigFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading cluster config: %w", err)
+		}
+		f.config = data
+	}
+	sources := map[string]fs.FS{".": l.policies()}
+	if l.ExtraPolicyDir != "" {
+		sources[extraPrefix] = os.DirFS(l.ExtraPolicyDir)
+	}
+	for prefix, fsys := range sources {
+		err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
+				return err
+			}
+			data, err := fs.ReadFile(fsys, name)
+			f.bundle[path.Join(prefix, name)] = &fstest.MapFile{Data: data}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("reading policies: %w", err)
+		}
+	}
+	return f, nil
 }
 
 func (l Loader) policies() fs.FS {
@@ -71,59 +120,15 @@ func (l Loader) policies() fs.FS {
 	return os.DirFS(l.PolicyDir)
 }
 
-// extraPrefix is where the extra policies appear in the bundle, and in the
-// file names of their compile errors.
-const extraPrefix = "extra"
-
-// bundle is the policies with the extra ones beside them, under extra/.
-func (l Loader) bundle() (fs.FS, error) {
-	if l.ExtraPolicyDir == "" {
-		return l.policies(), nil
-	}
-	merged := fstest.MapFS{}
-	for prefix, fsys := range map[string]fs.FS{".": l.policies(), extraPrefix: os.DirFS(l.ExtraPolicyDir)} {
-		err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
-				return err
-			}
-			data, err := fs.ReadFile(fsys, name)
-			merged[path.Join(prefix, name)] = &fstest.MapFile{Data: data}
-			return err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("reading policies: %w", err)
-		}
-	}
-	return merged, nil
-}
-
-// Revision hashes the contents of the config file and the .rego files.
-func (l Loader) Revision() (string, error) {
-	bundle, err := l.bundle()
-	if err != nil {
-		return "", err
-	}
+// revision is a short hash of the config and of every file's name and contents.
+func (f *files) revision() string {
 	h := sha256.New()
-	if l.ConfigFile != "" {
-		data, err := os.ReadFile(l.ConfigFile)
-		if err != nil {
-			return "", fmt.Errorf("reading cluster config: %w", err)
-		}
-		h.Write(data)
-	}
-	err = fs.WalkDir(bundle, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
-			return err
-		}
-		data, err := fs.ReadFile(bundle, name)
+	h.Write(f.config)
+	for _, name := range slices.Sorted(maps.Keys(f.bundle)) {
 		h.Write([]byte(name))
-		h.Write(data)
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("reading policies: %w", err)
+		h.Write(f.bundle[name].Data)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:12], nil
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // Current holds the snapshot being served. It is safe for concurrent use.
