@@ -5,6 +5,7 @@
 #   how to name it in a message, and every source with the field path it sits at.
 package tenantguard.lib.application
 
+import data.tenantguard.lib
 import data.tenantguard.lib.config.config
 
 # is_application holds when the object under review is an Argo CD Application.
@@ -13,8 +14,9 @@ is_application if {
 	startswith(input.object.apiVersion, "argoproj.io/")
 }
 
-# display_name names the Application the way kubectl does: namespace/name.
-display_name := sprintf("Application %s/%s", [_namespace, _name])
+# display_name names the Application the way kubectl does: namespace/name (a
+# namespace or name that is not a string is written as JSON, see lib.show).
+display_name := sprintf("Application %s/%s", [lib.show(_namespace), lib.show(_name)])
 
 _namespace := object.get(input.object, ["metadata", "namespace"], "")
 

@@ -6,6 +6,7 @@
 #   values whether or not a Tenant was defaulted yet.
 package tenantguard.lib.tenant
 
+import data.tenantguard.lib
 import data.tenantguard.lib.config.config
 
 # is_tenant holds when obj is a tenantguard Tenant.
@@ -38,8 +39,9 @@ arch(t) := t.spec.arch if {
 # environment is a Tenant's environment, staging or production.
 environment(t) := t.spec.environment
 
-# display_name names a Tenant in messages.
-display_name(t) := sprintf("Tenant %v", [object.get(t, ["metadata", "name"], "<unnamed>")])
+# display_name names a Tenant in messages (a name that is not a string is
+# written as JSON, see lib.show).
+display_name(t) := sprintf("Tenant %s", [lib.show(object.get(t, ["metadata", "name"], "<unnamed>"))])
 
 # _set holds for a non-empty string; null and other types count as unset.
 _set(value) if {

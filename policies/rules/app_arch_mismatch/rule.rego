@@ -70,8 +70,8 @@ _expected := arch if {
 }
 
 _message(field, value, expected) := sprintf(
-	"%s: %s sets %s to %s, but tenant %s runs on %q nodes; remove it (tenantguard sets the tenant's arch) or set it to %q",
-	[app.display_name, field, _arch_key, _shown(value), _shown(_tenant_name), expected, expected],
+	"%s: %s sets %s to %s, but tenant %s runs on %s nodes; remove it (tenantguard sets the tenant's arch) or set it to %s",
+	[app.display_name, field, _arch_key, lib.quote(value), lib.quote(_tenant_name), lib.quote(expected), lib.quote(expected)],
 )
 
 # _all_expected holds when the JSON text of Helm values has no kubernetes.io/arch
@@ -94,7 +94,3 @@ _segment(key) := sprintf("[%d]", [key]) if {
 } else := concat("", [".", key])
 
 _tenant_name := object.get(input.tenant, ["metadata", "name"], "")
-
-_shown(value) := sprintf("%q", [value]) if {
-	is_string(value)
-} else := json.marshal(value)

@@ -200,3 +200,9 @@ test_arch_that_is_not_a_string_is_compared_as_it_is if {
 	other := _fields(review) with data.tenantguard.config as {"defaults": {"arch": "64"}}
 	other == {"spec.source.helm.valuesObject.global.nodeSelector.kubernetes.io/arch"}
 }
+
+test_non_string_tenant_name_is_printed_as_json if {
+	t := object.union(_arm, {"metadata": {"name": 123}})
+	some v in rule.violation with input as _review({"source": _chart({"valuesObject": _selector("amd64")})}, t)
+	contains(v.msg, `to "amd64", but tenant 123 runs on "arm64" nodes`)
+}

@@ -22,7 +22,7 @@ violation contains v if {
 	app.is_application
 	finding := _finding
 	name := app.tenant_name
-	msg := sprintf("%s: tenant %q's Application %s; %s", [app.display_name, name, finding.problem, finding.fix])
+	msg := sprintf("%s: tenant %s's Application %s; %s", [app.display_name, lib.quote(name), finding.problem, finding.fix])
 	v := lib.violation(rego.metadata.chain(), finding.field, finding.value, msg)
 }
 
@@ -50,7 +50,7 @@ _finding := {
 } else := {
 	"field": "spec.syncPolicy.automated",
 	"value": _automated,
-	"problem": sprintf("has automated sync turned off: spec.syncPolicy.automated is %s", [json.marshal(_automated)]),
+	"problem": sprintf("has automated sync turned off: spec.syncPolicy.automated is %s", [_shown(_automated)]),
 	"fix": "remove enabled: false from spec.syncPolicy.automated and set selfHeal: true there",
 } if {
 	_automated.enabled == false
@@ -63,6 +63,8 @@ _finding := {
 	_self_heal != true
 }
 
+# _shown writes the sync policy's value as JSON (a string too, quoted the JSON
+# way), shortened by lib.show; null is "not set".
 _shown(value) := "not set" if value == null
 
-else := json.marshal(value)
+else := lib.show(json.marshal(value))

@@ -41,8 +41,8 @@ violation contains v if {
 	is_string(environment)
 	not _known_environment(environment)
 	msg := sprintf(
-		"%s: environment %q (%s) is not one of the configured environments (%s); set the label, or the Tenant's spec.environment, to one of them",
-		[app.display_name, environment, _environment_field, concat(", ", _environment_names)],
+		"%s: environment %s (%s) is not one of the configured environments (%s); set the label, or the Tenant's spec.environment, to one of them",
+		[app.display_name, lib.quote(environment), _environment_field, concat(", ", _environment_names)],
 	)
 	v := lib.violation(rego.metadata.chain(), _environment_field, environment, msg)
 }
@@ -128,10 +128,10 @@ _plain_value_file(file) if {
 }
 
 _message(field, value, path) := sprintf(
-	"%s: %s %q reads %s, outside the %s directory %q%s; a %s Application reads only its own environment's directory: point it at a path under %s/",
+	"%s: %s %s reads %s, outside the %s directory %s%s; a %s Application reads only its own environment's directory: point it at a path under %s/",
 	[
-		app.display_name, field, value, _shown(path), app.environment, _directory,
-		_other_environment_note(path), app.environment, _directory,
+		app.display_name, field, lib.quote(value), _shown(path), lib.show(app.environment), lib.quote(_directory),
+		_other_environment_note(path), lib.show(app.environment), lib.show(_directory),
 	],
 )
 
@@ -192,11 +192,11 @@ _in(_, "")
 
 _shown(path) := "the repository root" if path == ""
 
-_shown(path) := sprintf("%q", [path]) if path != ""
+_shown(path) := lib.quote(path) if path != ""
 
 # _other_environment_note names the deepest other environment directory the
 # path lies in, if any.
-_other_environment_note(path) := sprintf(", inside another environment's directory %q", [dirs[count(dirs) - 1]]) if {
+_other_environment_note(path) := sprintf(", inside another environment's directory %s", [lib.quote(dirs[count(dirs) - 1])]) if {
 	dirs := sort([dir | some dir in _other_directories; _under(path, dir)])
 	count(dirs) > 0
 } else := ""

@@ -39,7 +39,7 @@ violation contains v if {
 	is_string(p.name)
 	_is_tag_key(p.name)
 	field := sprintf("%s.helm.%s[%d].name", [src.path, kind, i])
-	detail := sprintf("%s %q = %s", [_parameter_kind[kind], p.name, _parameter_value(p)])
+	detail := sprintf("%s %s = %s", [_parameter_kind[kind], lib.quote(p.name), _parameter_value(p)])
 	v := lib.violation(rego.metadata.chain(), field, p.name, _message(field, detail))
 }
 
@@ -52,7 +52,7 @@ violation contains v if {
 	_may_set_tag(values.json)
 	some found in _tag_values(values.values)
 	field := sprintf("%s.helm.valuesObject.%s", [values.path, found.key])
-	detail := sprintf("%s = %s", [found.key, _show(found.value)])
+	detail := sprintf("%s = %s", [found.key, lib.quote(found.value)])
 	v := lib.violation(rego.metadata.chain(), field, found.value, _message(field, detail))
 }
 
@@ -64,7 +64,7 @@ violation contains v if {
 	_may_set_tag(values.json)
 	some found in _tag_values(values.values)
 	field := sprintf("%s.helm.values", [values.path])
-	detail := sprintf("%s = %s", [found.key, _show(found.value)])
+	detail := sprintf("%s = %s", [found.key, lib.quote(found.value)])
 	v := lib.violation(rego.metadata.chain(), field, found.value, _message(field, detail))
 }
 
@@ -78,7 +78,7 @@ violation contains v if {
 	is_string(image)
 	_sets_tag(image)
 	field := sprintf("%s.kustomize.images[%d]", [src.path, i])
-	v := lib.violation(rego.metadata.chain(), field, image, _message(field, sprintf("image %q", [image])))
+	v := lib.violation(rego.metadata.chain(), field, image, _message(field, sprintf("image %s", [lib.quote(image)])))
 }
 
 _message(field, detail) := sprintf(
@@ -161,12 +161,8 @@ _sets_tag(image) if {
 	contains(segments[count(segments) - 1], ":")
 }
 
-_parameter_value(p) := _show(p.value) if {
+_parameter_value(p) := lib.quote(p.value) if {
 	"value" in object.keys(p)
-} else := _show(p.path) if {
+} else := lib.quote(p.path) if {
 	"path" in object.keys(p)
 } else := "(no value)"
-
-_show(x) := sprintf("%q", [x]) if is_string(x)
-
-_show(x) := sprintf("%v", [x]) if not is_string(x)

@@ -130,6 +130,11 @@ test_values_object_message_shows_the_value if {
 	contains(v.msg, "with conduit.image.tag = 7;")
 }
 
+test_values_object_message_shows_an_object_value_as_json if {
+	some v in rule.violation with input as _review("production", {"source": _helm({"valuesObject": {"image": {"tag": {"name": "v2", "pinned": true}}}})})
+	contains(v.msg, `with image.tag = {"name":"v2","pinned":true};`)
+}
+
 # values YAML
 
 test_values_yaml_image_tag_is_refused if {

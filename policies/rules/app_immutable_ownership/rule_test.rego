@@ -130,3 +130,41 @@ test_message_names_application_field_value_and_fix if {
 	contains(v.msg, `metadata.labels["tenantguard.io/tenant"] cannot change from "foo" to "bar"`)
 	contains(v.msg, `set metadata.labels["tenantguard.io/tenant"] back to "foo"`)
 }
+
+# Labels and a project that are not strings are printed as their JSON text,
+# never as %q prints them (123 as '{').
+
+_message(review, field) := v.msg if {
+	some v in rule.violation with input as review
+	v.field == field
+}
+
+test_numeric_tenant_label_change_is_printed_as_a_number if {
+	old := _app({"tenantguard.io/tenant": 123}, "tenant-foo")
+	msg := _message(_update(old, _app(_owned, "tenant-foo")), _tenant_label)
+	contains(msg, `metadata.labels["tenantguard.io/tenant"] cannot change from 123 to "foo"`)
+	contains(msg, `set metadata.labels["tenantguard.io/tenant"] back to 123,`)
+	not contains(msg, "'{'")
+}
+
+test_boolean_environment_label_removal_is_printed_as_a_boolean if {
+	old := _app({"tenantguard.io/environment": true}, "tenant-foo")
+	msg := _message(_update(old, _app({}, "tenant-foo")), _env_label)
+	contains(msg, `metadata.labels["tenantguard.io/environment"] was true and cannot be removed`)
+	contains(msg, `restore metadata.labels["tenantguard.io/environment"] to true,`)
+}
+
+test_object_label_and_project_are_printed_as_json if {
+	old := _app({"tenantguard.io/tenant": {"a": 1}}, ["tenant-foo"])
+	review := _update(old, _app(_owned, "tenant-bar"))
+	contains(_message(review, _tenant_label), `cannot change from {"a":1} to "foo"`)
+	contains(_message(review, "spec.project"), `spec.project cannot change from ["tenant-foo"] to "tenant-bar"`)
+}
+
+test_very_long_label_is_shortened if {
+	long := concat("", [x | some _ in numbers.range(1, 1000); x := "f"])
+	old := _app({"tenantguard.io/tenant": long}, "tenant-foo")
+	msg := _message(_update(old, _app(_owned, "tenant-foo")), _tenant_label)
+	contains(msg, concat("", [`cannot change from "`, substring(long, 0, 256), `…" to "foo"`]))
+	not contains(msg, substring(long, 0, 257))
+}

@@ -24,8 +24,8 @@ violation contains v if {
 	not app.is_chart(src.source)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
-		"%s: %s is pinned to commit %q; track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
-		[app.display_name, field, revision],
+		"%s: %s is pinned to commit %s; track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
+		[app.display_name, field, lib.quote(revision)],
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
 }

@@ -36,10 +36,10 @@ violation contains v if {
 	_is_new(src.source)
 	field := sprintf("%s.path", [src.path])
 	msg := sprintf(
-		"%s: %s %q reads the production directory %q; %s an Application at production is reserved to trusted identities (%s) and %q is not one; people promote through git: open a pull request that promotes %s/ to %s/",
+		"%s: %s %s reads the production directory %s; %s an Application at production is reserved to trusted identities (%s) and %s is not one; people promote through git: open a pull request that promotes %s/ to %s/",
 		[
-			app.display_name, field, path, _production_directory, _action[input.operation],
-			concat(", ", _trusted), user, _staging_directory, _production_directory,
+			app.display_name, field, lib.quote(path), lib.quote(_production_directory), _action[input.operation],
+			concat(", ", _trusted), lib.quote(user), lib.show(_staging_directory), lib.show(_production_directory),
 		],
 	)
 	v := lib.violation(rego.metadata.chain(), field, path, msg)

@@ -23,7 +23,7 @@ violation contains v if {
 	app.is_application
 	project := object.get(input.object, ["spec", "project"], "")
 	problem := _problem(project)
-	msg := sprintf("%s: spec.project is %q, %s; set spec.project to %s", [app.display_name, project, problem, _fix])
+	msg := sprintf("%s: spec.project is %s, %s; set spec.project to %s", [app.display_name, lib.quote(project), problem, _fix])
 	v := lib.violation(rego.metadata.chain(), "spec.project", project, msg)
 }
 
@@ -40,7 +40,7 @@ _problem(project) := "which leaves the Application without a project" if {
 	not _is_set(project)
 } else := "Argo CD's unrestricted project" if {
 	project == "default"
-} else := sprintf("not the project of tenant %q", [app.tenant_name]) if {
+} else := sprintf("not the project of tenant %s", [lib.quote(app.tenant_name)]) if {
 	project != _tenant_project
 }
 
@@ -51,6 +51,6 @@ _is_set(project) if {
 
 _tenant_project := tenant.project_for(app.tenant_name)
 
-_fix := sprintf("%q", [_tenant_project]) if {
+_fix := lib.quote(_tenant_project) if {
 	_tenant_project
 } else := "the AppProject of the team that owns the Application"

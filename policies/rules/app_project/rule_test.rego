@@ -121,3 +121,17 @@ test_message_names_application_field_value_and_fix if {
 	contains(v.msg, `not the project of tenant "foo"`)
 	contains(v.msg, `set spec.project to "tenant-foo"`)
 }
+
+test_non_string_project_is_printed_as_json if {
+	some v in rule.violation with input as _review(_label_foo, {"project": 123})
+	contains(v.msg, `spec.project is 123, which leaves the Application without a project; set spec.project to "tenant-foo"`)
+}
+
+test_non_string_application_name_is_printed_as_json if {
+	review := _review(_label_foo, {"project": true})
+	some v in rule.violation with input as json.patch(review, [
+		{"op": "replace", "path": "/object/metadata/name", "value": 5},
+		{"op": "replace", "path": "/object/metadata/namespace", "value": false},
+	])
+	startswith(v.msg, "Application false/5: spec.project is true, ")
+}

@@ -36,8 +36,8 @@ violation contains v if {
 	label != ""
 	label != owner
 	msg := sprintf(
-		"%s: %s is %q, but the Application belongs to tenant %q; an Application cannot name another tenant: set %s to %q, or deploy to tenant %q's own namespace instead",
-		[app.display_name, _label, label, owner, _label, owner, label],
+		"%s: %s is %s, but the Application belongs to tenant %s; an Application cannot name another tenant: set %s to %s, or deploy to tenant %s's own namespace instead",
+		[app.display_name, _label, lib.quote(label), lib.quote(owner), _label, lib.quote(owner), lib.quote(label)],
 	)
 	v := lib.violation(rego.metadata.chain(), _label, label, msg)
 }
@@ -49,8 +49,8 @@ violation contains v if {
 	namespace := app.destination_namespace
 	namespace != expected
 	msg := sprintf(
-		"%s: spec.destination.namespace is %q, not the namespace of tenant %q; set spec.destination.namespace to %q",
-		[app.display_name, namespace, _owner, expected],
+		"%s: spec.destination.namespace is %s, not the namespace of tenant %s; set spec.destination.namespace to %s",
+		[app.display_name, lib.quote(namespace), lib.quote(_owner), lib.quote(expected)],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.destination.namespace", namespace, msg)
 }
@@ -66,8 +66,8 @@ violation contains v if {
 	_canonical(cluster) != _canonical(expected)
 	field := sprintf("spec.destination.%s", [key])
 	msg := sprintf(
-		"%s: %s is %q, not the cluster of tenant %q; %s",
-		[app.display_name, field, cluster, _owner, _fix_cluster(expected)],
+		"%s: %s is %s, not the cluster of tenant %s; %s",
+		[app.display_name, field, lib.quote(cluster), lib.quote(_owner), _fix_cluster(expected)],
 	)
 	v := lib.violation(rego.metadata.chain(), field, cluster, msg)
 }
@@ -117,7 +117,7 @@ _canonical(cluster) := _in_cluster if {
 	cluster == "in-cluster"
 } else := cluster
 
-_fix_cluster(expected) := sprintf("set spec.destination.server to %q and remove spec.destination.name", [expected]) if {
+_fix_cluster(expected) := sprintf("set spec.destination.server to %s and remove spec.destination.name", [lib.quote(expected)]) if {
 	is_string(expected)
 	contains(expected, "://")
-} else := sprintf("set spec.destination.name to %q and remove spec.destination.server", [expected])
+} else := sprintf("set spec.destination.name to %s and remove spec.destination.server", [lib.quote(expected)])

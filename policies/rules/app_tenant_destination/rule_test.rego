@@ -198,3 +198,45 @@ test_non_string_tenant_destination_does_not_error if {
 	t := _tenant("foo", {"destination": 8, "namespace": 7})
 	_fields(_review_with(_label_foo, {"server": "https://prod.example.com", "namespace": "tenant-foo"}, t)) == {"spec.destination.server"}
 }
+
+# A tenant label, namespace or cluster that is not a string is printed as its
+# JSON text, never as %q prints it (123 as '{').
+
+_label_message(label) := v.msg if {
+	some v in rule.violation with input as _review_with({"tenantguard.io/tenant": label}, _home, _foo)
+	v.field == `metadata.labels["tenantguard.io/tenant"]`
+}
+
+test_numeric_tenant_label_is_printed_as_a_number if {
+	msg := _label_message(123)
+	contains(msg, `Application argocd/shop: metadata.labels["tenantguard.io/tenant"] is 123, but the Application belongs to tenant "foo"`)
+	contains(msg, `set metadata.labels["tenantguard.io/tenant"] to "foo", or deploy to tenant 123's own namespace instead`)
+	not contains(msg, "'{'")
+	not contains(msg, "%!")
+}
+
+test_boolean_tenant_label_is_printed_as_a_boolean if {
+	msg := _label_message(true)
+	contains(msg, `metadata.labels["tenantguard.io/tenant"] is true, but`)
+	contains(msg, "deploy to tenant true's own namespace")
+}
+
+test_object_tenant_label_is_printed_as_json if {
+	msg := _label_message({"a": 1})
+	contains(msg, `metadata.labels["tenantguard.io/tenant"] is {"a":1}, but`)
+	contains(msg, `deploy to tenant {"a":1}'s own namespace`)
+}
+
+test_very_long_tenant_label_is_shortened if {
+	long := concat("", [x | some _ in numbers.range(1, 5000); x := "b"])
+	msg := _label_message(long)
+	contains(msg, concat("", [` is "`, substring(long, 0, 256), `…", but`]))
+	not contains(msg, substring(long, 0, 257))
+	count(msg) < 1000
+}
+
+test_non_string_destination_namespace_and_server_are_printed_as_json if {
+	msgs := {v.field: v.msg | some v in rule.violation with input as _review(_label_foo, {"server": 42, "namespace": 7})}
+	contains(msgs["spec.destination.namespace"], `spec.destination.namespace is 7, not the namespace of tenant "foo"`)
+	contains(msgs["spec.destination.server"], `spec.destination.server is 42, not the cluster of tenant "foo"`)
+}

@@ -39,8 +39,8 @@ violation contains v if {
 	not app.is_commit(revision)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
-		"%s: %s is %q, which is not an allowed tracking ref (allowed: %s); per-environment branches drift and conflict, so set targetRevision to %s and promote changes from staging/ to production/ through a pull request on that one branch",
-		[app.display_name, field, revision, _allowed_refs_text, _suggested_ref],
+		"%s: %s is %s, which is not an allowed tracking ref (allowed: %s); per-environment branches drift and conflict, so set targetRevision to %s and promote changes from staging/ to production/ through a pull request on that one branch",
+		[app.display_name, field, lib.quote(revision), _allowed_refs_text, _suggested_ref],
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
 }
@@ -56,8 +56,8 @@ violation contains v if {
 	not _is_exact_version(revision)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
-		"%s: %s of chart %q is %q: %s; set targetRevision to an exact chart version such as 1.2.3 and raise it through a pull request",
-		[app.display_name, field, src.source.chart, revision, _chart_problem(revision)],
+		"%s: %s of chart %s is %s: %s; set targetRevision to an exact chart version such as 1.2.3 and raise it through a pull request",
+		[app.display_name, field, lib.quote(chart), lib.quote(revision), _chart_problem(revision)],
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
 }

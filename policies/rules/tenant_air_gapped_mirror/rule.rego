@@ -29,8 +29,8 @@ violation contains v if {
 	mirror != ""
 	not _valid(mirror)
 	msg := sprintf(
-		"%s: spec.registryMirror %q is not a registry host; %s, e.g. %q",
-		[tenant.display_name(input.object), mirror, _hint(mirror), _example],
+		"%s: spec.registryMirror %s is not a registry host; %s, e.g. %q",
+		[tenant.display_name(input.object), lib.quote(mirror), _hint(mirror), _example],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.registryMirror", mirror, msg)
 }
@@ -54,8 +54,8 @@ violation contains v if {
 	mirror := _default_mirror
 	not _valid(mirror)
 	msg := sprintf(
-		"%s: spec.airGapped is true and spec.registryMirror is empty, but the cluster default defaults.registryMirror %q is not a registry host; set spec.registryMirror to the registry the tenant pulls its images from, e.g. %q",
-		[tenant.display_name(input.object), mirror, _example],
+		"%s: spec.airGapped is true and spec.registryMirror is empty, but the cluster default defaults.registryMirror %s is not a registry host; set spec.registryMirror to the registry the tenant pulls its images from, e.g. %q",
+		[tenant.display_name(input.object), lib.quote(mirror), _example],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.registryMirror", mirror, msg)
 }

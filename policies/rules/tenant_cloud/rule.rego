@@ -22,8 +22,8 @@ violation contains v if {
 	cloud := _set("cloud")
 	not _regions[cloud]
 	msg := sprintf(
-		"%s: spec.cloud %q is not a supported cloud; set spec.cloud to one of aws, azure, gcp (lowercase), or remove it",
-		[tenant.display_name(input.object), cloud],
+		"%s: spec.cloud %s is not a supported cloud; set spec.cloud to one of aws, azure, gcp (lowercase), or remove it",
+		[tenant.display_name(input.object), lib.quote(cloud)],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.cloud", cloud, msg)
 }
@@ -33,8 +33,8 @@ violation contains v if {
 	region := _set("region")
 	object.get(input.object, ["spec", "cloud"], "") in {"", null}
 	msg := sprintf(
-		"%s: spec.region %q is set without spec.cloud; set spec.cloud to the cloud the region belongs to (aws, azure or gcp), or remove spec.region",
-		[tenant.display_name(input.object), region],
+		"%s: spec.region %s is set without spec.cloud; set spec.cloud to the cloud the region belongs to (aws, azure or gcp), or remove spec.region",
+		[tenant.display_name(input.object), lib.quote(region)],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.region", region, msg)
 }
@@ -46,8 +46,8 @@ violation contains v if {
 	format := _regions[cloud]
 	not regex.match(format.pattern, region)
 	msg := sprintf(
-		"%s: spec.region %q is not a region of %s; write the region as %s names it, e.g. %s, or correct spec.cloud",
-		[tenant.display_name(input.object), region, cloud, cloud, format.examples],
+		"%s: spec.region %s is not a region of %s; write the region as %s names it, e.g. %s, or correct spec.cloud",
+		[tenant.display_name(input.object), lib.quote(region), cloud, cloud, format.examples],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.region", region, msg)
 }

@@ -28,8 +28,8 @@ violation contains v if {
 	new := object.get(input.object, ["spec", "environment"], null)
 	new != old
 	msg := sprintf(
-		"%s: spec.environment cannot change from %v to %v, it is immutable; keep spec.environment: %v, or create a new Tenant in the new environment instead",
-		[tenant.display_name(input.object), _quote(old), _quote(new), _quote(old)],
+		"%s: spec.environment cannot change from %s to %s, it is immutable; keep spec.environment: %s, or create a new Tenant in the new environment instead",
+		[tenant.display_name(input.object), lib.quote(old), lib.quote(new), lib.quote(old)],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.environment", new, msg)
 }
@@ -44,8 +44,8 @@ violation contains v if {
 	new := tenant.namespace(input.object)
 	new != old
 	msg := sprintf(
-		"%s: spec.namespace cannot change the Tenant's namespace from %v to %v, it is immutable; set spec.namespace back to %v, or create a new Tenant for the new namespace instead",
-		[tenant.display_name(input.object), _quote(old), _quote(new), _quote(old)],
+		"%s: spec.namespace cannot change the Tenant's namespace from %s to %s, it is immutable; set spec.namespace back to %s, or create a new Tenant for the new namespace instead",
+		[tenant.display_name(input.object), lib.quote(old), lib.quote(new), lib.quote(old)],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.namespace", new, msg)
 }
@@ -57,9 +57,3 @@ _update if {
 	tenant.is_tenant(input.oldObject)
 	tenant.is_tenant(input.object)
 }
-
-# _quote writes a string quoted and anything else as it is.
-_quote(x) := q if {
-	is_string(x)
-	q := sprintf("%q", [x])
-} else := sprintf("%v", [x])

@@ -130,3 +130,8 @@ test_namespace_message_names_tenant_field_values_and_fix if {
 	contains(msg, `set spec.namespace back to "tenant-shop"`)
 	contains(msg, "create a new Tenant")
 }
+
+test_non_string_environment_is_printed_as_json if {
+	msg := _msg({"environment": 5}, {"environment": {"name": "production"}})
+	contains(msg, `spec.environment cannot change from 5 to {"name":"production"}, it is immutable; keep spec.environment: 5,`)
+}

@@ -25,8 +25,8 @@ violation contains v if {
 	some n in _names
 	not regex.match(n.pattern, n.value)
 	msg := sprintf(
-		"Tenant %s: %s %q is not %s; use only lowercase letters, digits and '-', %s, such as %q",
-		[n.display, n.field, n.value, n.form, n.ends, _suggestion(n)],
+		"Tenant %s: %s %s is not %s; use only lowercase letters, digits and '-', %s, such as %s",
+		[n.display, n.field, lib.quote(n.value), n.form, n.ends, lib.quote(_suggestion(n))],
 	)
 	v := lib.violation(rego.metadata.chain(), n.field, n.value, msg)
 }
@@ -37,8 +37,8 @@ violation contains v if {
 	length := count(n.value) + n.suffix
 	length > _max_length
 	msg := sprintf(
-		"Tenant %s: %s %q %s %d characters, more than the %d allowed (cluster config tenantNaming.maxNameLength), so its namespace and prefixed resources would be invalid; shorten it to at most %d characters",
-		[n.display, n.field, n.value, n.makes, length, _max_length, _max_length - n.suffix],
+		"Tenant %s: %s %s %s %d characters, more than the %d allowed (cluster config tenantNaming.maxNameLength), so its namespace and prefixed resources would be invalid; shorten it to at most %d characters",
+		[n.display, n.field, lib.quote(n.value), n.makes, length, _max_length, _max_length - n.suffix],
 	)
 	v := lib.violation(rego.metadata.chain(), n.field, n.value, msg)
 }
@@ -53,7 +53,7 @@ _names contains n if {
 	n := {
 		"field": "metadata.name",
 		"value": name,
-		"display": name,
+		"display": lib.show(name),
 		"pattern": _label,
 		"suffix": 0,
 		"form": "a DNS-1123 label",
@@ -68,7 +68,7 @@ _names contains n if {
 	n := {
 		"field": "metadata.generateName",
 		"value": prefix,
-		"display": concat("", [prefix, "<generated>"]),
+		"display": concat("", [lib.show(prefix), "<generated>"]),
 		"pattern": _label_prefix,
 		"suffix": 5,
 		"form": "the start of a DNS-1123 label",

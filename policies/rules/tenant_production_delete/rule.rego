@@ -27,8 +27,8 @@ violation contains v if {
 	allowed != "true"
 	name := object.get(old, ["metadata", "name"], "<unnamed>")
 	msg := sprintf(
-		"Tenant %v: a production Tenant is deleted only when %s is \"true\" (it is %s); if the deletion is intended, run kubectl annotate tenant %v %s=true%s and delete it again",
-		[name, _field, _current(old), name, _annotation, _overwrite(old)],
+		"Tenant %s: a production Tenant is deleted only when %s is \"true\" (it is %s); if the deletion is intended, run kubectl annotate tenant %s %s=true%s and delete it again",
+		[lib.show(name), _field, _current(old), lib.show(name), _annotation, _overwrite(old)],
 	)
 	v := lib.violation(rego.metadata.chain(), _field, allowed, msg)
 }
@@ -37,8 +37,9 @@ _annotation := "tenantguard.io/allow-delete"
 
 _field := sprintf("metadata.annotations[%q]", [_annotation])
 
-# _current says what the annotation holds now.
-_current(old) := json.marshal(old.metadata.annotations[_annotation]) if {
+# _current says what the annotation holds now, as JSON (a string too, quoted
+# the JSON way), shortened by lib.show.
+_current(old) := lib.show(json.marshal(old.metadata.annotations[_annotation])) if {
 	_annotated(old)
 } else := "not set"
 

@@ -111,3 +111,18 @@ test_unnamed_tenant_is_refused if {
 	some v in rule.violation with input as {"operation": "DELETE", "oldObject": old}
 	startswith(v.msg, "Tenant <unnamed>: ")
 }
+
+test_non_string_name_and_annotation_are_printed_as_json if {
+	old := object.union(_tenant("production", {"tenantguard.io/allow-delete": true}), {"metadata": {"name": 123}})
+	some v in rule.violation with input as {"operation": "DELETE", "oldObject": old}
+	startswith(v.msg, "Tenant 123: ")
+	contains(v.msg, "(it is true)")
+	contains(v.msg, "kubectl annotate tenant 123 tenantguard.io/allow-delete=true --overwrite")
+}
+
+test_very_long_annotation_is_shortened if {
+	long := concat("", [x | some _ in numbers.range(1, 1000); x := "n"])
+	msg := _msg({"tenantguard.io/allow-delete": long})
+	contains(msg, concat("", [`(it is "`, substring(long, 0, 255), "…)"]))
+	not contains(msg, substring(long, 0, 256))
+}
