@@ -20,8 +20,9 @@ var chartOnlyAnnotations = map[string]bool{
 // TestChartAndKustomizeInstallTheSameObjects renders the chart as the release
 // "tenantguard" in tenantguard-system and builds config/default, and compares
 // them object by object: kinds, names, namespaces, specs, webhooks (rules,
-// selectors, matchConditions, CA injection), RBAC rules, container args. Labels
-// differ (Helm's own), and config/default also creates its namespace.
+// selectors, matchConditions, CA injection), RBAC rules, container args, env
+// (GOMEMLIMIT) and resources. Labels differ (Helm's own), and config/default
+// also creates its namespace.
 func TestChartAndKustomizeInstallTheSameObjects(t *testing.T) {
 	chart := index(helmTemplate(t, "tenantguard", "tenantguard-system"))
 	kustomize := index(kustomizeBuild(t, "default"))
