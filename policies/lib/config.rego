@@ -37,6 +37,14 @@ defaults := {
 	],
 	"enforcement": {},
 	"excludedNamespaces": ["kube-system"],
+	"limits": {
+		"maxReviewBytes": 4194304,
+		"maxDepth": 100,
+		"maxSources": 64,
+		"maxFieldBytes": 4096,
+		"maxLabels": 256,
+		"maxFindings": 20,
+	},
 }
 
 # config is the effective cluster config: the given one, key by key over the

@@ -37,6 +37,8 @@ type ClusterConfig struct {
 	Enforcement map[string]string `json:"enforcement"`
 	// ExcludedNamespaces are namespaces whose objects tenantguard leaves alone. Defaults to kube-system.
 	ExcludedNamespaces []string `json:"excludedNamespaces"`
+	// Limits bound what one admission review may carry.
+	Limits Limits `json:"limits"`
 }
 
 // Defaults are the values filled into Tenants that leave them empty.
@@ -89,6 +91,7 @@ func Default() *ClusterConfig {
 		},
 		Enforcement:        map[string]string{},
 		ExcludedNamespaces: []string{"kube-system"},
+		Limits:             DefaultLimits(),
 	}
 }
 

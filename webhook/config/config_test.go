@@ -53,6 +53,14 @@ defaults: {registryMirror: mirror.example.com:5000/tenants}
 	assert.Equal(t, "global.nodeSelector", cfg.ValuePaths.NodeSelector)
 }
 
+func TestParseSetsOneLimitAndKeepsTheOthers(t *testing.T) {
+	cfg, err := config.Parse([]byte("limits: {maxSources: 200}\n"))
+	require.NoError(t, err)
+	want := config.DefaultLimits()
+	want.MaxSources = 200
+	assert.Equal(t, want, cfg.Limits)
+}
+
 func TestParseRefusesBadConfigNamingTheKey(t *testing.T) {
 	cases := map[string]struct {
 		yaml    string
@@ -71,6 +79,9 @@ func TestParseRefusesBadConfigNamingTheKey(t *testing.T) {
 		"a name length past the namespace size": {"tenantNaming: {maxNameLength: 60}\n", "tenantNaming.maxNameLength"},
 		"an excluded namespace that is invalid": {"excludedNamespaces: [Kube_System]\n", "excludedNamespaces[0]"},
 		"a key of the wrong type":               {"arches: amd64\n", "arches"},
+		"a review size too small to admit much": {"limits: {maxReviewBytes: 1000}\n", "limits.maxReviewBytes"},
+		"a nesting depth below the envelope":    {"limits: {maxDepth: 3}\n", "limits.maxDepth"},
+		"no findings in a response":             {"limits: {maxFindings: 0}\n", "limits.maxFindings"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

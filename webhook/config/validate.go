@@ -40,6 +40,7 @@ func (c *ClusterConfig) Validate() field.ErrorList {
 			errs = append(errs, field.NotSupported(field.NewPath("enforcement").Key(rule), c.Enforcement[rule], enforcements))
 		}
 	}
+	errs = append(errs, c.Limits.validate(field.NewPath("limits"))...)
 	for i, ns := range c.ExcludedNamespaces {
 		for _, msg := range validation.IsDNS1123Label(ns) {
 			errs = append(errs, field.Invalid(field.NewPath("excludedNamespaces").Index(i), ns, msg))

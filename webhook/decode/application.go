@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
 )
 
 // Source is one source of an Application, with the field path it sits at.
@@ -44,8 +46,9 @@ func Sources(app map[string]any) []Source {
 var sourceStringFields = []string{"repoURL", "path", "chart", "targetRevision", "ref"}
 
 // checkApplication refuses an Application whose fields the pipeline reads are of
-// the wrong type, so that neither defaults nor rules guess at their meaning.
-func checkApplication(app map[string]any) field.ErrorList {
+// the wrong type or past the limits, so that neither defaults nor rules guess
+// at their meaning or spend time out of proportion on them.
+func checkApplication(app map[string]any, limits config.Limits) field.ErrorList {
 	if app == nil {
 		return nil
 	}
@@ -59,13 +62,16 @@ func checkApplication(app map[string]any) field.ErrorList {
 		return field.ErrorList{mustBe(specPath, raw, "an object")}
 	}
 	errs := checkObject(spec, specPath, "source")
-	errs = append(errs, checkSourceList(spec["sources"], specPath.Child("sources"))...)
+	errs = append(errs, checkSourceList(spec["sources"], specPath.Child("sources"), limits.MaxSources)...)
+	if len(errs) > 0 {
+		return errs
+	}
 	errs = append(errs, checkObject(spec, specPath, "sourceHydrator")...)
 	if hydrator, ok := spec["sourceHydrator"].(map[string]any); ok {
 		errs = append(errs, checkObject(hydrator, specPath.Child("sourceHydrator"), "drySource")...)
 	}
 	for _, src := range Sources(app) {
-		errs = append(errs, checkStrings(src.Fields, src.Path, sourceStringFields)...)
+		errs = append(errs, checkStrings(src.Fields, src.Path, sourceStringFields, limits.MaxFieldBytes)...)
 	}
 	return errs
 }
@@ -82,13 +88,16 @@ func checkObject(parent map[string]any, parentPath *field.Path, name string) fie
 	return nil
 }
 
-func checkSourceList(value any, path *field.Path) field.ErrorList {
+func checkSourceList(value any, path *field.Path, maxSources int) field.ErrorList {
 	if value == nil {
 		return nil
 	}
 	list, ok := value.([]any)
 	if !ok {
 		return field.ErrorList{mustBe(path, value, "a list of sources")}
+	}
+	if len(list) > maxSources {
+		return field.ErrorList{overLimit(path, len(list), fmt.Sprintf("must list at most %d sources", maxSources), "limits.maxSources")}
 	}
 	var errs field.ErrorList
 	for i, entry := range list {
@@ -99,12 +108,17 @@ func checkSourceList(value any, path *field.Path) field.ErrorList {
 	return errs
 }
 
-func checkStrings(obj map[string]any, path *field.Path, names []string) field.ErrorList {
+func checkStrings(obj map[string]any, path *field.Path, names []string, maxBytes int) field.ErrorList {
 	var errs field.ErrorList
 	for _, name := range names {
 		value, present := obj[name]
-		if _, ok := value.(string); present && value != nil && !ok {
+		s, ok := value.(string)
+		switch {
+		case present && value != nil && !ok:
 			errs = append(errs, mustBe(path.Child(name), value, "a string"))
+		case len(s) > maxBytes:
+			errs = append(errs, overLimit(path.Child(name), shorten([]byte(s)),
+				fmt.Sprintf("must be at most %d bytes, not %d", maxBytes, len(s)), "limits.maxFieldBytes"))
 		}
 	}
 	return errs

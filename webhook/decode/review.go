@@ -12,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
 )
 
 // Kind is a kind of object tenantguard admits.
@@ -55,9 +57,9 @@ type Review struct {
 	UserInfo authenticationv1.UserInfo
 }
 
-// Request decodes an admission request into a Review. The error names the field
-// that could not be read.
-func Request(req admission.Request) (*Review, error) {
+// Request decodes an admission request into a Review within limits. The error
+// names the field that could not be read, or the limit it passed.
+func Request(req admission.Request, limits config.Limits) (*Review, error) {
 	gk := metav1.GroupKind{Group: req.Kind.Group, Kind: req.Kind.Kind}
 	kind, ok := handledKinds[gk]
 	if !ok {
@@ -77,12 +79,33 @@ func Request(req admission.Request) (*Review, error) {
 	if review.Object == nil && req.Operation != admissionv1.Delete {
 		return nil, field.Required(field.NewPath("object"), "the request carries no object to admit")
 	}
-	if kind == KindApplication {
-		if err := checkApplication(review.Object).ToAggregate(); err != nil {
-			return nil, err
-		}
+	if err := checkObjects(review, req.Kind, limits).ToAggregate(); err != nil {
+		return nil, err
 	}
 	return review, nil
+}
+
+// checkObjects refuses an object or old object that is not the request's, or
+// that carries what the pipeline cannot read within limits.
+func checkObjects(review *Review, kind metav1.GroupVersionKind, limits config.Limits) field.ErrorList {
+	var errs field.ErrorList
+	for _, o := range []struct {
+		obj  map[string]any
+		path *field.Path
+	}{{review.Object, field.NewPath("object")}, {review.OldObject, field.NewPath("oldObject")}} {
+		errs = append(errs, checkIdentity(o.obj, o.path, kind, review.Namespace)...)
+		errs = append(errs, checkLabels(o.obj, o.path, limits.MaxLabels)...)
+	}
+	if review.Kind == KindApplication {
+		errs = append(errs, checkApplication(review.Object, limits)...)
+	}
+	return errs
+}
+
+// overLimit is the error of a value past one of the configured limits, which
+// it names so that an operator knows what to raise.
+func overLimit(path *field.Path, value any, detail, limit string) *field.Error {
+	return field.Invalid(path, value, detail+" ("+limit+")")
 }
 
 // Object decodes a raw JSON object, keeping numbers exactly as written so that

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/decode"
 )
 
@@ -100,7 +101,7 @@ func TestRequestRefusesWhatThePipelineCannotRead(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			review, err := decode.Request(tt.req)
+			review, err := decode.Request(tt.req, config.DefaultLimits())
 			require.Error(t, err)
 			assert.Nil(t, review)
 			assert.Contains(t, err.Error(), tt.wantPath)
@@ -111,7 +112,7 @@ func TestRequestRefusesWhatThePipelineCannotRead(t *testing.T) {
 func TestRequestDecodesAValidApplication(t *testing.T) {
 	object := app(`{"project":"shop","source":{"repoURL":"https://git.example.com/platform.git","targetRevision":"main"}}`)
 
-	review, err := decode.Request(appRequest(admissionv1.Create, object, ""))
+	review, err := decode.Request(appRequest(admissionv1.Create, object, ""), config.DefaultLimits())
 
 	require.NoError(t, err)
 	assert.Equal(t, "uid-1", review.UID)
@@ -126,7 +127,7 @@ func TestRequestDecodesAValidApplication(t *testing.T) {
 }
 
 func TestRequestAcceptsADeleteThatCarriesOnlyTheOldObject(t *testing.T) {
-	review, err := decode.Request(appRequest(admissionv1.Delete, "", app(`{"source":{"repoURL":"r"}}`)))
+	review, err := decode.Request(appRequest(admissionv1.Delete, "", app(`{"source":{"repoURL":"r"}}`)), config.DefaultLimits())
 
 	require.NoError(t, err)
 	assert.Equal(t, admissionv1.Delete, review.Operation)
@@ -137,7 +138,7 @@ func TestRequestAcceptsADeleteThatCarriesOnlyTheOldObject(t *testing.T) {
 func TestRequestKeepsNumbersExactlyAsWritten(t *testing.T) {
 	object := app(`{"source":{"repoURL":"r"},"revisionHistoryLimit":12345678901234567890,"ratio":0.1000000000000000055511151231257827}`)
 
-	review, err := decode.Request(appRequest(admissionv1.Create, object, ""))
+	review, err := decode.Request(appRequest(admissionv1.Create, object, ""), config.DefaultLimits())
 	require.NoError(t, err)
 	out, err := json.Marshal(review.Object["spec"])
 

@@ -24,7 +24,7 @@ func admitted(raw []byte) map[string]any {
 	req.Kind = metav1.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha1", Kind: "Application"}
 	req.Operation = admissionv1.Create
 	req.Object = runtime.RawExtension{Raw: raw}
-	review, err := decode.Request(req)
+	review, err := decode.Request(req, config.DefaultLimits())
 	if err != nil {
 		return nil
 	}

@@ -10,11 +10,14 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/webhook/request"
 )
 
-// FuzzAdmissionReview sends arbitrary bodies through both webhooks, panics not
+// FuzzAdmissionReview sends arbitrary bodies through both webhooks, from the
+// request stage on, panics not
 // recovered: every body gets an AdmissionReview response, and a request that is
 // not allowed carries a status code and a message saying why.
 func FuzzAdmissionReview(f *testing.F) {
@@ -29,9 +32,12 @@ func FuzzAdmissionReview(f *testing.F) {
 		f.Fatal(err)
 	}
 	state := reload.Fixed(snapshot)
-	hooks := []*admission.Webhook{
-		(&admission.Webhook{Handler: &handler.Validator{State: state}}).WithRecoverPanic(false),
-		(&admission.Webhook{Handler: &handler.Mutator{State: state}}).WithRecoverPanic(false),
+	var hooks []http.Handler
+	for _, h := range []admission.Handler{&handler.Validator{State: state}, &handler.Mutator{State: state}} {
+		hooks = append(hooks, &request.Handler{
+			Webhook: "fuzz", Limits: config.DefaultLimits, Budget: request.NewBudget(64 << 20),
+			Review: (&admission.Webhook{Handler: h}).WithRecoverPanic(false),
+		})
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, hook := range hooks {

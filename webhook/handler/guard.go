@@ -41,7 +41,7 @@ func Guarded(webhook string, h admission.Handler, limits Limits) admission.Handl
 		defer cancel()
 		resp := run(ctx, h, req, slots)
 		metrics.ReviewDuration.WithLabelValues(webhook).Observe(time.Since(start).Seconds())
-		metrics.Reviews.WithLabelValues(webhook, req.Kind.Kind, string(req.Operation), decision(resp)).Inc()
+		metrics.CountReview(webhook, req.Kind.Kind, string(req.Operation), resp)
 		return resp
 	})
 }
@@ -54,23 +54,5 @@ func run(ctx context.Context, h admission.Handler, req admission.Request, slots 
 	case <-ctx.Done():
 		return admission.Errored(http.StatusServiceUnavailable,
 			fmt.Errorf("tenantguard is at its limit of reviews in flight: %w", ctx.Err()))
-	}
-}
-
-// decision names the outcome of a review for the metrics.
-func decision(resp admission.Response) string {
-	switch {
-	case resp.Allowed && len(resp.Patches) > 0:
-		return "patched"
-	case resp.Allowed && len(resp.Warnings) > 0:
-		return "warned"
-	case resp.Allowed:
-		return "allowed"
-	case resp.Result != nil && resp.Result.Code == http.StatusForbidden:
-		return "denied"
-	case resp.Result != nil && resp.Result.Code == http.StatusBadRequest:
-		return "malformed"
-	default:
-		return "failed"
 	}
 }

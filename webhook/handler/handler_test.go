@@ -13,8 +13,10 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/webhook/request"
 )
 
 // review is an AdmissionReview v1 as kube-apiserver sends it.
@@ -30,8 +32,8 @@ func review(group, kind, spec string) string {
 
 func application(spec string) string { return review("argoproj.io", "Application", spec) }
 
-// serve posts body to the handler behind controller-runtime's webhook server and
-// returns the admission response it wrote.
+// serve posts body to the handler behind the request stage, as the server
+// does, and returns the admission response it wrote.
 func serve(t *testing.T, h admission.Handler, contentType string, body io.Reader) *admissionv1.AdmissionResponse {
 	t.Helper()
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/validate", body)
@@ -40,7 +42,11 @@ func serve(t *testing.T, h admission.Handler, contentType string, body io.Reader
 	}
 	rec := httptest.NewRecorder()
 
-	(&admission.Webhook{Handler: h}).ServeHTTP(rec, req)
+	front := &request.Handler{
+		Webhook: "test", Limits: config.DefaultLimits, Budget: request.NewBudget(64 << 20),
+		Review: &admission.Webhook{Handler: h},
+	}
+	front.ServeHTTP(rec, req)
 
 	require.Equal(t, http.StatusOK, rec.Code)
 	var out admissionv1.AdmissionReview
@@ -127,10 +133,10 @@ func TestHandlersRefuseWhatTheyCannotRead(t *testing.T) {
 			contentType: "application/json", body: application(`null`),
 			wantMessage: "spec: Required value",
 		},
-		"a body over 7 MiB is refused as too large": {
+		"a body over 4 MiB is refused as too large": {
 			contentType: "application/json",
-			body:        application(`{"source":{"repoURL":"` + strings.Repeat("x", 8<<20) + `"}}`),
-			wantMessage: "request entity is too large", wantCode: http.StatusRequestEntityTooLarge,
+			body:        application(`{"source":{"repoURL":"` + strings.Repeat("x", 4<<20) + `"}}`),
+			wantMessage: "(limits.maxReviewBytes)", wantCode: http.StatusRequestEntityTooLarge,
 		},
 		"an Application with sources that are not a list is a bad request naming them": {
 			contentType: "application/json", body: application(`{"sources":{"repoURL":"r"}}`),

@@ -28,11 +28,12 @@ var _ admission.Handler = &Mutator{}
 
 // Handle decodes the request and patches in the defaults of an Application or a Tenant.
 func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.Response {
-	review, err := decode.Request(req)
+	snapshot := m.State.Get()
+	review, err := decode.Request(req, snapshot.Config.Limits)
 	if err != nil {
 		return respond.Malformed(err)
 	}
-	cfg := m.State.Get().Config
+	cfg := snapshot.Config
 	if review.Object == nil || review.Deleting() || review.OnlyStatusChanged() ||
 		slices.Contains(cfg.ExcludedNamespaces, review.Namespace) {
 		return admission.Allowed("")

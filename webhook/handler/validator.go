@@ -29,7 +29,8 @@ var _ admission.Handler = &Validator{}
 
 // Handle decodes the request, evaluates the rule set on it and answers with the verdict.
 func (v *Validator) Handle(ctx context.Context, req admission.Request) admission.Response {
-	review, err := decode.Request(req)
+	snapshot := v.State.Get()
+	review, err := decode.Request(req, snapshot.Config.Limits)
 	if err != nil {
 		return respond.Malformed(err)
 	}
@@ -41,7 +42,7 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		return respond.Failed("finding the Application's Tenant", err)
 	}
 	start := time.Now()
-	findings, err := v.State.Get().Engine.Review(ctx, policy.Input{
+	findings, err := snapshot.Engine.Review(ctx, policy.Input{
 		Operation: string(review.Operation),
 		Object:    review.Object,
 		OldObject: review.OldObject,
@@ -61,7 +62,7 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 			"deny", ruleIDs(findings.With(policy.Deny)), "warn", ruleIDs(findings.With(policy.Warn)),
 			"dryrun", ruleIDs(findings.With(policy.DryRun)))
 	}
-	return respond.Verdict(findings)
+	return respond.Verdict(findings, snapshot.Config.Limits.MaxFindings)
 }
 
 func ruleIDs(findings policy.Findings) []string {

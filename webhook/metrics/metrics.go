@@ -3,13 +3,19 @@
 package metrics
 
 import (
+	"net/http"
+	"slices"
+
 	"github.com/prometheus/client_golang/prometheus"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
 
 var (
 	// Reviews counts admission reviews by webhook, kind, operation and decision
-	// (allowed, patched, denied, warned, malformed, failed).
+	// (allowed, patched, denied, warned, malformed, too-large, saturated,
+	// failed); count with
+	// CountReview, which keeps every label in a closed set.
 	Reviews = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "tenantguard_reviews_total",
 		Help: "Admission reviews answered, by webhook, kind, operation and decision.",
@@ -47,6 +53,57 @@ var (
 		Help: "Changed policies or cluster config that failed to load; the last good ones keep serving.",
 	})
 )
+
+// labelOther stands for every label value outside a closed set.
+const labelOther = "other"
+
+// kinds and operations are the closed sets of the kind and operation labels:
+// the values come from requests, and any client may send any string, so that
+// an open set would let it grow the metrics without bound.
+var (
+	kinds      = []string{"Application", "Tenant"}
+	operations = []string{"CREATE", "UPDATE", "DELETE", "CONNECT"}
+)
+
+// CountReview counts one answered review. kind and operation are read from the
+// request; values tenantguard does not handle are counted as "other".
+func CountReview(webhook, kind, operation string, resp admission.Response) {
+	Reviews.WithLabelValues(webhook, closed(kind, kinds), closed(operation, operations), decision(resp)).Inc()
+}
+
+// decision names the outcome of a review: patched, warned, allowed, denied,
+// malformed, too-large, saturated or failed.
+func decision(resp admission.Response) string {
+	code := int32(0)
+	if resp.Result != nil {
+		code = resp.Result.Code
+	}
+	switch {
+	case resp.Allowed && len(resp.Patches) > 0:
+		return "patched"
+	case resp.Allowed && len(resp.Warnings) > 0:
+		return "warned"
+	case resp.Allowed:
+		return "allowed"
+	case code == http.StatusForbidden:
+		return "denied"
+	case code == http.StatusBadRequest:
+		return "malformed"
+	case code == http.StatusRequestEntityTooLarge:
+		return "too-large"
+	case code == http.StatusServiceUnavailable:
+		return "saturated"
+	default:
+		return "failed"
+	}
+}
+
+func closed(value string, set []string) string {
+	if slices.Contains(set, value) {
+		return value
+	}
+	return labelOther
+}
 
 // Register adds tenantguard's metrics to controller-runtime's registry. It is
 // safe to call more than once.

@@ -2,12 +2,15 @@ package respond_test
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/decode"
@@ -80,7 +83,7 @@ func TestVerdict(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			resp := respond.Verdict(tt.findings)
+			resp := respond.Verdict(tt.findings, config.DefaultLimits().MaxFindings)
 
 			assert.Equal(t, tt.wantAllowed, resp.Allowed)
 			require.NotNil(t, resp.Result)
@@ -147,4 +150,44 @@ func TestPatchOfAnUnchangedObjectIsEmpty(t *testing.T) {
 	assert.True(t, resp.Allowed)
 	assert.Empty(t, resp.Patches)
 	assert.Nil(t, resp.PatchType)
+}
+
+func TestPatchIsTheSameForTheSameRequest(t *testing.T) {
+	// Many sources and a Tenant give many operations, on keys of one map: the
+	// order a map yields them in changes from run to run, the patch must not.
+	original := `{"kind":"Application","metadata":{"name":"shop","namespace":"argocd"},"spec":{"sources":[` +
+		`{"repoURL":"a","chart":"c"},{"repoURL":"b","chart":"c"},{"repoURL":"c"},{"repoURL":"d"},` +
+		`{"repoURL":"e"},{"repoURL":"f"},{"repoURL":"g"},{"repoURL":"h"},{"repoURL":"i"},{"repoURL":"j"},{"repoURL":"k"}]}}`
+	tenant := map[string]any{"metadata": map[string]any{"name": "shop"},
+		"spec": map[string]any{"environment": "staging", "arch": "arm64", "airGapped": true, "registryMirror": "mirror.example.com"}}
+	var first string
+	for i := range 20 {
+		app, err := decode.Object([]byte(original), field.NewPath("object"))
+		require.NoError(t, err)
+		require.NotEmpty(t, defaults.Application(app, tenant, config.Default()))
+		resp := respond.Patch([]byte(original), app)
+		require.NoError(t, resp.Complete(admission.Request{}))
+		if i == 0 {
+			first = string(resp.Patch)
+			require.Contains(t, first, "/spec/sources/10/targetRevision")
+			continue
+		}
+		require.Equal(t, first, string(resp.Patch), "run %d", i)
+	}
+	assert.Less(t, strings.Index(first, "/spec/sources/2/"), strings.Index(first, "/spec/sources/10/"), "list indexes in numeric order")
+}
+
+func TestVerdictListsAtMostMaxFindings(t *testing.T) {
+	var findings policy.Findings
+	for i := range 25 {
+		findings = append(findings, finding("app-pinned-revision", policy.Deny, fmt.Sprintf("source %d is pinned", i)))
+	}
+
+	resp := respond.Verdict(findings, 3)
+
+	lines := strings.Split(resp.Result.Message, "\n")
+	assert.Equal(t, []string{
+		"[app-pinned-revision] source 0 is pinned", "[app-pinned-revision] source 1 is pinned",
+		"[app-pinned-revision] source 2 is pinned", "... and 22 more findings (limits.maxFindings)",
+	}, lines)
 }

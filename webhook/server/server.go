@@ -6,7 +6,12 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"math"
 	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -24,6 +29,7 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/metrics"
 	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/webhook/request"
 	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
@@ -62,6 +68,11 @@ type Options struct {
 	ReloadInterval time.Duration
 	// Limits bound the reviews in flight and how long each may take.
 	Limits handler.Limits
+	// MaxInFlightBytes bounds the bytes of the reviews being read and judged
+	// at once. Defaults to InFlightBytesFor the Go memory limit.
+	MaxInFlightBytes int64
+	// Connections bound the connections clients hold on the webhook's port.
+	Connections Connections
 }
 
 func (o *Options) setDefaults() {
@@ -73,6 +84,12 @@ func (o *Options) setDefaults() {
 	}
 	if o.ProbeAddr == "" {
 		o.ProbeAddr = ":8081"
+	}
+	if o.CertDir == "" {
+		o.CertDir = filepath.Join(os.TempDir(), "k8s-webhook-server", "serving-certs")
+	}
+	if o.MaxInFlightBytes == 0 {
+		o.MaxInFlightBytes = InFlightBytesFor(debug.SetMemoryLimit(-1))
 	}
 }
 
@@ -103,11 +120,32 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	}
 	// The manager starts its webhook server only once GetWebhookServer was called.
 	hooks := mgr.GetWebhookServer()
-	mutator := &handler.Mutator{Tenants: tenants, State: state}
-	validator := &handler.Validator{Tenants: tenants, State: state}
-	hooks.Register(MutatePath, &admission.Webhook{Handler: handler.Guarded("mutate", mutator, opts.Limits)})
-	hooks.Register(ValidatePath, &admission.Webhook{Handler: handler.Guarded("validate", validator, opts.Limits)})
+	budget := request.NewBudget(opts.MaxInFlightBytes)
+	limits := func() config.Limits { return state.Get().Config.Limits }
+	for path, h := range map[string]admission.Handler{
+		MutatePath:   &handler.Mutator{Tenants: tenants, State: state},
+		ValidatePath: &handler.Validator{Tenants: tenants, State: state},
+	} {
+		name := strings.TrimPrefix(path, "/")
+		hooks.Register(path, &request.Handler{
+			Webhook: name, Limits: limits, Budget: budget, Wait: opts.Limits.Deadline,
+			Review: &admission.Webhook{Handler: handler.Guarded(name, h, opts.Limits)},
+		})
+	}
 	return mgr, addProbes(mgr, hooks)
+}
+
+// InFlightBytesFor is the default bound on review bytes in flight for a
+// process whose Go memory limit is memoryLimit: a review costs up to about
+// reviewCost times its size while it is decoded, defaulted and evaluated
+// (measured in docs/performance.md), and half the limit is left to the
+// caches and the rest of the process. Without a memory limit it is 64 MiB.
+func InFlightBytesFor(memoryLimit int64) int64 {
+	const reviewCost = 16
+	if memoryLimit <= 0 || memoryLimit == math.MaxInt64 {
+		return 64 << 20
+	}
+	return max(memoryLimit/2/reviewCost, 4<<20)
 }
 
 // newManager builds the manager with tenantguard's scheme, its HTTPS webhook
@@ -121,11 +159,8 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 		return nil, err
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme: scheme,
-		WebhookServer: webhook.NewServer(webhook.Options{
-			Host: opts.Host, Port: opts.Port, CertDir: opts.CertDir,
-			TLSOpts: tlsOptions(opts.EnableHTTP2),
-		}),
+		Scheme:                 scheme,
+		WebhookServer:          newHTTPSServer(opts, ctrl.Log.WithName("webhook-server")),
 		Metrics:                metricsserver.Options{BindAddress: opts.MetricsAddr},
 		HealthProbeBindAddress: opts.ProbeAddr,
 	})
@@ -163,7 +198,7 @@ func watchTenants(ctx context.Context, mgr manager.Manager, cfg *config.ClusterC
 	if _, err := mgr.GetCache().GetInformer(ctx, &tenantv1.Tenant{}); err != nil {
 		return nil, fmt.Errorf("watching Tenants: %w", err)
 	}
-	return &tenantctx.Finder{Reader: mgr.GetCache(), MissWait: time.Second}, nil
+	return &tenantctx.Finder{Reader: mgr.GetCache()}, nil
 }
 
 // tlsOptions require TLS 1.2 or newer and, unless enabled, leave HTTP/2 out of ALPN.

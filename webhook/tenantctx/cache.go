@@ -3,9 +3,7 @@ package tenantctx
 import (
 	"context"
 	"fmt"
-	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -16,19 +14,14 @@ import (
 // NamespaceIndex is the cache index of Tenants by the namespace they own.
 const NamespaceIndex = "tenantguard.io/namespace"
 
-// Finder looks Tenants up in the manager's cache.
+// Finder looks Tenants up in the manager's cache, and only there: the API
+// server is never read on the request path, and a review never waits for a
+// Tenant the cache has not seen, since any client can name Tenants that do not
+// exist and would hold a review slot for each.
 type Finder struct {
 	// Reader is the manager's cache, indexed with IndexTenants.
 	Reader client.Reader
-	// MissWait is how long to keep looking in the cache for a Tenant that a
-	// label names but the cache lacks: the supervisor creates a Tenant and its
-	// Application moments apart, and the cache may not have seen the Tenant
-	// yet. The API server is never read on the request path. Defaults to none.
-	MissWait time.Duration
 }
-
-// missPoll is how often the cache is looked at again during MissWait.
-const missPoll = 20 * time.Millisecond
 
 var _ Lookup = &Finder{}
 
@@ -48,25 +41,14 @@ func (f *Finder) ForApplication(ctx context.Context, app map[string]any) (map[st
 	return Of(ctx, f, app)
 }
 
-// ByName returns the Tenant of that name from the cache, waiting up to
-// MissWait for a Tenant the cache has not seen yet.
+// ByName returns the Tenant of that name from the cache, nil when the cache
+// has none.
 func (f *Finder) ByName(ctx context.Context, name string) (map[string]any, error) {
-	deadline := time.Now().Add(f.MissWait)
-	for {
-		var t tenantv1.Tenant
-		err := f.Reader.Get(ctx, client.ObjectKey{Name: name}, &t)
-		if err == nil {
-			return toMap(&t)
-		}
-		if !apierrors.IsNotFound(err) || !time.Now().Before(deadline) {
-			return nil, client.IgnoreNotFound(err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, nil
-		case <-time.After(missPoll):
-		}
+	var t tenantv1.Tenant
+	if err := f.Reader.Get(ctx, client.ObjectKey{Name: name}, &t); err != nil {
+		return nil, client.IgnoreNotFound(err)
 	}
+	return toMap(&t)
 }
 
 // ByNamespace returns the one Tenant that owns namespace.

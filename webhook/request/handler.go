@@ -1,0 +1,164 @@
+package request
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"time"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/metrics"
+)
+
+// Handler serves one webhook path: it reads the AdmissionReview within the
+// limits and budget, hands the request to controller-runtime's admission
+// handling, and writes the answer back as an admission.k8s.io/v1 AdmissionReview.
+type Handler struct {
+	// Webhook names the webhook in metrics, such as validate.
+	Webhook string
+	// Review judges the request: controller-runtime's admission.Webhook around
+	// tenantguard's handler, which completes the response and recovers panics.
+	Review *admission.Webhook
+	// Limits returns the limits being served; they follow the cluster config.
+	Limits func() config.Limits
+	// Budget bounds the bytes of reviews in flight, across webhooks.
+	Budget *Budget
+	// Wait is the longest a review waits for its bytes. Defaults to 8 seconds.
+	Wait time.Duration
+}
+
+var _ http.Handler = &Handler{}
+
+// ServeHTTP answers every request with an AdmissionReview, even when the
+// request could not be read, so that kube-apiserver shows the reason.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	limits := h.Limits()
+	body, release, resp := h.read(w, r, limits)
+	if release != nil {
+		defer release()
+	}
+	if resp != nil {
+		metrics.CountReview(h.Webhook, "", "", *resp)
+		write(r.Context(), w, *resp)
+		return
+	}
+	req, err := decodeReview(body, limits.MaxDepth)
+	if err != nil {
+		refused := admission.Errored(http.StatusBadRequest, err)
+		metrics.CountReview(h.Webhook, "", "", refused)
+		write(r.Context(), w, refused)
+		return
+	}
+	write(r.Context(), w, h.Review.Handle(r.Context(), req))
+}
+
+// read takes the review's bytes from the budget and reads its body. It returns
+// a response instead when the request is refused; release is set whenever
+// bytes were taken.
+func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits config.Limits) ([]byte, func(), *admission.Response) {
+	if err := checkHeader(r, limits.MaxReviewBytes); err != nil {
+		return nil, nil, err
+	}
+	size := r.ContentLength
+	if size < 0 { // unknown until read: hold the largest a review may be
+		size = limits.MaxReviewBytes
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), h.wait())
+	defer cancel()
+	release, err := h.Budget.Acquire(ctx, size)
+	if err != nil {
+		return nil, nil, refusal(http.StatusServiceUnavailable,
+			fmt.Errorf("tenantguard is at its limit of review bytes in flight (%d bytes): %w", h.Budget.Size(), err))
+	}
+	body, err := readBody(w, r, size, limits.MaxReviewBytes)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, release, refusal(http.StatusRequestEntityTooLarge, tooLargeError(limits.MaxReviewBytes))
+		}
+		return nil, release, refusal(http.StatusBadRequest, fmt.Errorf("reading the request body: %w", err))
+	}
+	return body, release, nil
+}
+
+func (h *Handler) wait() time.Duration {
+	if h.Wait == 0 {
+		return 8 * time.Second
+	}
+	return h.Wait
+}
+
+// checkHeader refuses, before the body is read, a request that is not a POST
+// of JSON or that declares more bytes than a review may have.
+func checkHeader(r *http.Request, maxBytes int64) *admission.Response {
+	if r.Method != http.MethodPost {
+		return refusal(http.StatusBadRequest, fmt.Errorf("method: %s, want POST", r.Method))
+	}
+	if mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mediaType != "application/json" {
+		return refusal(http.StatusBadRequest, fmt.Errorf("contentType=%s, expected application/json", r.Header.Get("Content-Type")))
+	}
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return refusal(http.StatusBadRequest, errors.New("request body is empty"))
+	}
+	if r.ContentLength > maxBytes {
+		return refusal(http.StatusRequestEntityTooLarge, tooLargeError(maxBytes))
+	}
+	return nil
+}
+
+// readBody reads at most maxBytes, into a buffer of the declared size.
+func readBody(w http.ResponseWriter, r *http.Request, size, maxBytes int64) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxBytes))
+	return buf.Bytes(), err
+}
+
+func tooLargeError(maxBytes int64) error {
+	return fmt.Errorf("request entity is too large: a review may have at most %d bytes (limits.maxReviewBytes)", maxBytes)
+}
+
+// decodeReview reads a JSON admission.k8s.io/v1 AdmissionReview, once its
+// shape is known to be safe to decode.
+func decodeReview(body []byte, maxDepth int) (admission.Request, error) {
+	if err := checkShape(body, maxDepth); err != nil {
+		return admission.Request{}, err
+	}
+	var review admissionv1.AdmissionReview
+	if err := json.Unmarshal(body, &review); err != nil {
+		return admission.Request{}, fmt.Errorf("request body: must be a JSON AdmissionReview: %w", err)
+	}
+	gvk := review.GroupVersionKind()
+	if want := admissionv1.SchemeGroupVersion.WithKind("AdmissionReview"); gvk != want {
+		return admission.Request{}, field.Invalid(field.NewPath("apiVersion"), review.APIVersion+", kind "+review.Kind,
+			"tenantguard reads admission.k8s.io/v1 AdmissionReviews only")
+	}
+	if review.Request == nil {
+		return admission.Request{}, field.Required(field.NewPath("request"), "an AdmissionReview to answer carries a request")
+	}
+	return admission.Request{AdmissionRequest: *review.Request}, nil
+}
+
+func refusal(code int32, err error) *admission.Response {
+	resp := admission.Errored(code, err)
+	return &resp
+}
+
+// write sends the answer as an admission.k8s.io/v1 AdmissionReview, whatever
+// the request claimed to be.
+func write(ctx context.Context, w http.ResponseWriter, resp admission.Response) {
+	review := admissionv1.AdmissionReview{Response: &resp.AdmissionResponse}
+	review.SetGroupVersionKind(admissionv1.SchemeGroupVersion.WithKind("AdmissionReview"))
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(review); err != nil {
+		log.FromContext(ctx).V(1).Info("writing the response failed", "error", err.Error())
+	}
+}
