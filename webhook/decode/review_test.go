@@ -2,6 +2,8 @@ package decode_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -181,4 +183,106 @@ func TestSourcesHandsOutTheApplicationsOwnMaps(t *testing.T) {
 
 func TestSourcesOfAnObjectWithoutSpecIsEmpty(t *testing.T) {
 	assert.Empty(t, decode.Sources(map[string]any{"kind": "Application"}))
+}
+
+// withLabels is an Application object carrying labels (raw JSON).
+func withLabels(labels string) string {
+	return `{"apiVersion":"argoproj.io/v1alpha1","kind":"Application",` +
+		`"metadata":{"name":"shop","namespace":"argocd","labels":` + labels + `},"spec":{}}`
+}
+
+func TestRequestRefusesAnObjectThatIsNotWhatTheRequestSays(t *testing.T) {
+	tests := map[string]struct {
+		object, oldObject string
+		want              string
+	}{
+		"another group in the object's apiVersion": {
+			object: strings.Replace(app(`{}`), "argoproj.io/v1alpha1", "evil.example.com/v1", 1),
+			want:   `object.apiVersion: Invalid value: "evil.example.com/v1, kind Application": must match the request's kind: argoproj.io/v1alpha1, kind Application`,
+		},
+		"another kind in the object": {
+			object: strings.Replace(app(`{}`), `"kind":"Application"`, `"kind":"AppProject"`, 1),
+			want:   "object.apiVersion: Invalid value",
+		},
+		"no apiVersion in the object": {
+			object: `{"kind":"Application","metadata":{"name":"shop","namespace":"argocd"},"spec":{}}`,
+			want:   "object.apiVersion: Invalid value",
+		},
+		"another namespace in the object": {
+			object: strings.Replace(app(`{}`), `"namespace":"argocd"`, `"namespace":"tenant-shop"`, 1),
+			want:   `object.metadata.namespace: Invalid value: "tenant-shop": must match the request's namespace "argocd"`,
+		},
+		"a numeric namespace in the object": {
+			object: strings.Replace(app(`{}`), `"namespace":"argocd"`, `"namespace":5`, 1),
+			want:   "object.metadata.namespace: Invalid value: 5",
+		},
+		"another kind in the old object": {
+			object:    app(`{}`),
+			oldObject: strings.Replace(app(`{}`), "argoproj.io/v1alpha1", "evil.example.com/v1", 1),
+			want:      "oldObject.apiVersion: Invalid value",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := decode.Request(appRequest(admissionv1.Update, tt.object, tt.oldObject), config.DefaultLimits())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestRequestRefusesWhatPassesALimitNamingIt(t *testing.T) {
+	manyLabels := map[string]string{}
+	for i := range 257 {
+		manyLabels[fmt.Sprintf("l%d", i)] = "v"
+	}
+	rawLabels, _ := json.Marshal(manyLabels)
+	pinned := `{"repoURL":"r","targetRevision":"3f1c9a0"}`
+	tests := map[string]struct {
+		object string
+		want   string
+	}{
+		"65 sources": {
+			object: app(`{"sources":[` + strings.Repeat(pinned+",", 64) + pinned + `]}`),
+			want:   "spec.sources: Invalid value: 65: must list at most 64 sources (limits.maxSources)",
+		},
+		"a repoURL over 4096 bytes": {
+			object: app(`{"source":{"repoURL":"` + strings.Repeat("r", 4097) + `"}}`),
+			want:   "spec.source.repoURL: Invalid value: \"rrrr",
+		},
+		"257 labels": {
+			object: withLabels(string(rawLabels)),
+			want:   "object.metadata.labels: Invalid value: 257: must have at most 256 labels (limits.maxLabels)",
+		},
+		"a numeric label": {
+			object: withLabels(`{"tenantguard.io/tenant":5}`),
+			want:   "object.metadata.labels[tenantguard.io/tenant]: Invalid value: 5: must be a string, not a number",
+		},
+		"a label value Kubernetes refuses": {
+			object: withLabels(`{"tenantguard.io/tenant":"` + strings.Repeat("x", 64) + `"}`),
+			want:   "object.metadata.labels: Invalid value",
+		},
+		"labels that are a list": {
+			object: withLabels(`["a"]`),
+			want:   "object.metadata.labels: Invalid value",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := decode.Request(appRequest(admissionv1.Create, tt.object, ""), config.DefaultLimits())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Less(t, len(err.Error()), 1000, "the message stays short whatever the value")
+		})
+	}
+}
+
+func TestRequestReadsUpToTheLimits(t *testing.T) {
+	pinned := `{"repoURL":"r","targetRevision":"3f1c9a0"}`
+	object := app(`{"sources":[` + strings.Repeat(pinned+",", 63) + pinned + `]}`)
+
+	review, err := decode.Request(appRequest(admissionv1.Create, object, ""), config.DefaultLimits())
+
+	require.NoError(t, err)
+	assert.Len(t, decode.Sources(review.Object), 64)
 }

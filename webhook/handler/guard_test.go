@@ -2,6 +2,8 @@ package handler_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"net/http"
 	"testing"
 	"time"
@@ -56,4 +58,21 @@ func TestGuardRefusesPastTheDeadlineWhenSaturated(t *testing.T) {
 	assert.False(t, resp.Allowed)
 	assert.EqualValues(t, http.StatusServiceUnavailable, resp.Result.Code)
 	assert.Contains(t, resp.Result.Message, "limit of reviews in flight")
+}
+
+func TestGuardCountsKindsAndOperationsFromClosedSets(t *testing.T) {
+	seriesBefore := testutil.CollectAndCount(metrics.Reviews)
+	h := handler.Guarded("closed", admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
+		return admission.Allowed("")
+	}), handler.Limits{})
+	for i := range 50 {
+		req := guardRequest()
+		req.Kind.Kind = fmt.Sprintf("Kind%d-%s", i, strings.Repeat("x", 1000))
+		req.Operation = admissionv1.Operation(fmt.Sprintf("OP%d", i))
+		h.Handle(t.Context(), req)
+	}
+
+	counter := metrics.Reviews.WithLabelValues("closed", "other", "other", "allowed")
+	assert.Equal(t, 50.0, testutil.ToFloat64(counter), "every unknown kind and operation counts as other")
+	assert.Equal(t, seriesBefore+1, testutil.CollectAndCount(metrics.Reviews), "one series, not one per value sent")
 }

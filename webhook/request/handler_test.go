@@ -1,0 +1,153 @@
+package request_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/request"
+)
+
+// allowAll stands in for the pipeline: these tests are about what reaches it.
+var allowAll = admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
+	return admission.Allowed("")
+})
+
+func front(budget *request.Budget) *request.Handler {
+	return &request.Handler{
+		Webhook: "validate", Limits: config.DefaultLimits, Budget: budget, Wait: 50 * time.Millisecond,
+		Review: &admission.Webhook{Handler: allowAll},
+	}
+}
+
+// post sends body to the request stage and returns the AdmissionReview it wrote.
+func post(t *testing.T, h http.Handler, body io.Reader, contentLength int64) admissionv1.AdmissionReview {
+	t.Helper()
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/validate", body)
+	req.Header.Set("Content-Type", "application/json")
+	req.ContentLength = contentLength
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code)
+	var out admissionv1.AdmissionReview
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &out), rec.Body.String())
+	require.NotNil(t, out.Response)
+	require.NotNil(t, out.Response.Result)
+	return out
+}
+
+func send(t *testing.T, h http.Handler, body string) admissionv1.AdmissionReview {
+	return post(t, h, strings.NewReader(body), int64(len(body)))
+}
+
+func review(apiVersion string) string {
+	return `{"apiVersion":"` + apiVersion + `","kind":"AdmissionReview","request":{"uid":"u-1",` +
+		`"kind":{"group":"argoproj.io","version":"v1alpha1","kind":"Application"},"operation":"CREATE",` +
+		`"object":{"spec":{"note":"a string with { and [ and \" inside"}}}}`
+}
+
+func TestAValidReviewReachesThePipelineAndIsAnsweredAsV1(t *testing.T) {
+	out := send(t, front(request.NewBudget(1<<20)), review("admission.k8s.io/v1"))
+
+	assert.True(t, out.Response.Allowed)
+	assert.EqualValues(t, "u-1", out.Response.UID)
+	assert.Equal(t, "admission.k8s.io/v1", out.APIVersion)
+	assert.Equal(t, "AdmissionReview", out.Kind)
+}
+
+func TestBodiesThatAreNotV1JSONReviewsAreRefusedBeforeDecoding(t *testing.T) {
+	aliases := "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+	tests := map[string]struct{ body, want string }{
+		"YAML with aliases sent as JSON":   {aliases, "must be a JSON AdmissionReview object, starting with '{'"},
+		"a JSON list":                      {`[` + review("admission.k8s.io/v1") + `]`, "starting with '{'"},
+		"a v1beta1 review":                 {review("admission.k8s.io/v1beta1"), "apiVersion: Invalid value"},
+		"a review of another kind":         {strings.Replace(review("admission.k8s.io/v1"), `"AdmissionReview"`, `"Scale"`, 1), "admission.k8s.io/v1 AdmissionReviews only"},
+		"a review without a request":       {`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}`, "request: Required value"},
+		"truncated JSON":                   {`{"apiVersion":"admission.k8s.io/v1",`, "must be a JSON AdmissionReview"},
+		"objects nested past the limit":    {`{"a":` + strings.Repeat(`{"a":`, 100) + `1` + strings.Repeat(`}`, 101), "deeper than 100 levels (limits.maxDepth)"},
+		"lists nested past the limit":      {`{"a":` + strings.Repeat(`[`, 100) + strings.Repeat(`]`, 100) + `}`, "(limits.maxDepth)"},
+		"a request that is not an object":  {`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"x"}`, "must be a JSON AdmissionReview"},
+		"leading whitespace then YAML map": {"  \n" + aliases, "starting with '{'"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			out := send(t, front(request.NewBudget(1<<20)), tt.body)
+
+			assert.False(t, out.Response.Allowed)
+			assert.EqualValues(t, http.StatusBadRequest, out.Response.Result.Code)
+			assert.Contains(t, out.Response.Result.Message, tt.want)
+			assert.Equal(t, "admission.k8s.io/v1", out.APIVersion)
+		})
+	}
+}
+
+func TestNestingUpToTheLimitIsRead(t *testing.T) {
+	// The review is depth 1, so 99 more levels reach exactly 100.
+	body := `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","x":` +
+		strings.Repeat(`[`, 98) + strings.Repeat(`]`, 98) + `}}`
+
+	out := send(t, front(request.NewBudget(1<<20)), body)
+
+	assert.True(t, out.Response.Allowed, out.Response.Result.Message)
+}
+
+// unread fails the test if the body is read: a refusal by declared size must not read it.
+type unread struct{ t *testing.T }
+
+func (u unread) Read([]byte) (int, error) {
+	u.t.Error("the body was read")
+	return 0, io.EOF
+}
+
+func TestABodyDeclaredTooLargeIsRefusedUnread(t *testing.T) {
+	out := post(t, front(request.NewBudget(1<<20)), unread{t}, 4<<20+1)
+
+	assert.EqualValues(t, http.StatusRequestEntityTooLarge, out.Response.Result.Code)
+	assert.Contains(t, out.Response.Result.Message, "at most 4194304 bytes (limits.maxReviewBytes)")
+}
+
+func TestABodyOfUnknownLengthIsCutAtTheLimit(t *testing.T) {
+	body := `{"a":"` + strings.Repeat("x", 4<<20) + `"}`
+
+	out := post(t, front(request.NewBudget(8<<20)), strings.NewReader(body), -1)
+
+	assert.EqualValues(t, http.StatusRequestEntityTooLarge, out.Response.Result.Code)
+	assert.Contains(t, out.Response.Result.Message, "(limits.maxReviewBytes)")
+}
+
+func TestAReviewWaitsForBytesThenIsRefusedAsSaturated(t *testing.T) {
+	budget := request.NewBudget(1 << 20)
+	release, err := budget.Acquire(t.Context(), 1<<20)
+	require.NoError(t, err)
+	h := front(budget)
+
+	out := send(t, h, review("admission.k8s.io/v1"))
+
+	assert.EqualValues(t, http.StatusServiceUnavailable, out.Response.Result.Code)
+	assert.Contains(t, out.Response.Result.Message, "limit of review bytes in flight")
+	release()
+	assert.True(t, send(t, h, review("admission.k8s.io/v1")).Response.Allowed, "answered once the bytes are back")
+}
+
+func TestSmallReviewsPassWhileALargeOneHoldsPartOfTheBudget(t *testing.T) {
+	budget := request.NewBudget(1 << 20)
+	release, err := budget.Acquire(t.Context(), 900<<10)
+	require.NoError(t, err)
+	defer release()
+
+	out := send(t, front(budget), review("admission.k8s.io/v1"))
+
+	assert.True(t, out.Response.Allowed)
+}
