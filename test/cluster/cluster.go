@@ -34,6 +34,9 @@ type Cluster struct {
 	Client client.Client
 	// Root is the repository's root directory.
 	Root string
+	// Cache is the webhook server's cache, where it looks Tenants up; a test
+	// that creates a Tenant waits for it there before the webhook can see it.
+	Cache client.Reader
 
 	env    *envtest.Environment
 	cancel context.CancelFunc
@@ -88,6 +91,7 @@ func (c *Cluster) serve(ctx context.Context) error {
 	if c.Client, err = client.New(c.Config, client.Options{Scheme: mgr.GetScheme()}); err != nil {
 		return err
 	}
+	c.Cache = mgr.GetCache()
 	go func() { c.done <- mgr.Start(ctx) }()
 	return WaitForTLS(net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(wio.LocalServingPort)), c.done)
 }

@@ -28,6 +28,10 @@ func createTenant(t *testing.T, spec tenantv1.TenantSpec) *tenantv1.Tenant {
 	tenant.Name = fmt.Sprintf("tnt%d", tenantCounter.Add(1))
 	require.NoError(t, env.Client.Create(context.Background(), tenant))
 	t.Cleanup(func() { deleteTenant(tenant.Name) })
+	// The webhook never waits for a Tenant its cache has not seen.
+	require.Eventually(t, func() bool {
+		return env.Cache.Get(context.Background(), client.ObjectKeyFromObject(tenant), &tenantv1.Tenant{}) == nil
+	}, 10*time.Second, 10*time.Millisecond, "the webhook's cache sees Tenant %s", tenant.Name)
 	return tenant
 }
 

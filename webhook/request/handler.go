@@ -11,6 +11,7 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -54,6 +55,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req, err := decodeReview(body, limits.MaxDepth)
 	if err != nil {
 		refused := admission.Errored(http.StatusBadRequest, err)
+		// kube-apiserver shows the reason only in an answer to its request.
+		refused.UID = req.UID
 		metrics.CountReview(h.Webhook, "", "", refused)
 		write(r.Context(), w, refused)
 		return
@@ -127,10 +130,11 @@ func tooLargeError(maxBytes int64) error {
 }
 
 // decodeReview reads a JSON admission.k8s.io/v1 AdmissionReview, once its
-// shape is known to be safe to decode.
+// shape is known to be safe to decode. On an error, the request carries the
+// review's UID where it could be read.
 func decodeReview(body []byte, maxDepth int) (admission.Request, error) {
 	if err := checkShape(body, maxDepth); err != nil {
-		return admission.Request{}, err
+		return admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{UID: uidOf(body)}}, err
 	}
 	var review admissionv1.AdmissionReview
 	if err := json.Unmarshal(body, &review); err != nil {
@@ -138,7 +142,11 @@ func decodeReview(body []byte, maxDepth int) (admission.Request, error) {
 	}
 	gvk := review.GroupVersionKind()
 	if want := admissionv1.SchemeGroupVersion.WithKind("AdmissionReview"); gvk != want {
-		return admission.Request{}, field.Invalid(field.NewPath("apiVersion"), review.APIVersion+", kind "+review.Kind,
+		var req admission.Request
+		if review.Request != nil {
+			req.UID = review.Request.UID
+		}
+		return req, field.Invalid(field.NewPath("apiVersion"), review.APIVersion+", kind "+review.Kind,
 			"tenantguard reads admission.k8s.io/v1 AdmissionReviews only")
 	}
 	if review.Request == nil {
@@ -147,17 +155,37 @@ func decodeReview(body []byte, maxDepth int) (admission.Request, error) {
 	return admission.Request{AdmissionRequest: *review.Request}, nil
 }
 
+// uidOf reads only request.uid from a body refused before decoding. Go's JSON
+// decoder checks the syntax first, reads no YAML, and skips what it does not
+// keep without building it, within a nesting bound of its own; "" when the
+// body is not JSON.
+func uidOf(body []byte) types.UID {
+	var review struct {
+		Request struct {
+			UID types.UID `json:"uid"`
+		} `json:"request"`
+	}
+	_ = json.Unmarshal(body, &review) // a partial read keeps what it found
+	return review.Request.UID
+}
+
 func refusal(code int32, err error) *admission.Response {
 	resp := admission.Errored(code, err)
 	return &resp
 }
 
 // write sends the answer as an admission.k8s.io/v1 AdmissionReview, whatever
-// the request claimed to be.
+// the request claimed to be. A refusal of a request whose UID was never read
+// (a body too large, not a review, or waiting for bytes) also carries its code
+// as the HTTP status: kube-apiserver reads an answer without its UID as a
+// broken webhook, but shows the body of a failed call.
 func write(ctx context.Context, w http.ResponseWriter, resp admission.Response) {
 	review := admissionv1.AdmissionReview{Response: &resp.AdmissionResponse}
 	review.SetGroupVersionKind(admissionv1.SchemeGroupVersion.WithKind("AdmissionReview"))
 	w.Header().Set("Content-Type", "application/json")
+	if resp.UID == "" && resp.Result != nil && resp.Result.Code >= http.StatusBadRequest {
+		w.WriteHeader(int(resp.Result.Code))
+	}
 	if err := json.NewEncoder(w).Encode(review); err != nil {
 		log.FromContext(ctx).V(1).Info("writing the response failed", "error", err.Error())
 	}

@@ -1,0 +1,252 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/webhook/handler"
+	"github.com/tenantguard/tenantguard/webhook/server"
+)
+
+// The hostile-input suite: each attack that once took the webhook down, at a
+// small scale, against the real server. Every attack gets its answer, and
+// valid reviews are still answered right afterwards.
+
+// hostileReview is an Application AdmissionReview around object (raw JSON).
+func hostileReview(uid, kind, operation, object string) []byte {
+	return []byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"` + uid + `",` +
+		`"kind":{"group":"argoproj.io","version":"v1alpha1","kind":` + kind + `},` +
+		`"resource":{"group":"argoproj.io","version":"v1alpha1","resource":"applications"},` +
+		`"name":"shop","namespace":"argocd","operation":` + operation + `,"userInfo":{"username":"mallory"},"object":` + object + `}}`)
+}
+
+func hostileApplication(metadata, spec string) string {
+	return `{"apiVersion":"argoproj.io/v1alpha1","kind":"Application","metadata":` + metadata + `,"spec":` + spec + `}`
+}
+
+const (
+	pinnedSpec = `{"project":"tenant-shop","source":{"repoURL":"https://git.example.com/p.git","path":"staging/shop","targetRevision":"3f1c9a0"}}`
+	cleanSpec  = `{"project":"tenant-shop","source":{"repoURL":"https://git.example.com/p.git","path":"staging/shop","targetRevision":"HEAD"}}`
+	shopMeta   = `{"name":"shop","namespace":"argocd"}`
+)
+
+// postRaw sends body to path and returns the admission response.
+func postRaw(t *testing.T, client *http.Client, addr, path string, body []byte) *admissionv1.AdmissionResponse {
+	t.Helper()
+	resp, err := client.Post("https://"+addr+path, "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var review admissionv1.AdmissionReview
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&review))
+	require.Equal(t, "admission.k8s.io/v1", review.APIVersion)
+	require.NotNil(t, review.Response)
+	require.NotNil(t, review.Response.Result)
+	return review.Response
+}
+
+// assertStillServing checks that a clean Application is allowed and a pinned one denied.
+func assertStillServing(t *testing.T, client *http.Client, addr string) {
+	t.Helper()
+	clean := postRaw(t, client, addr, server.ValidatePath, hostileReview("ok", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, cleanSpec)))
+	assert.True(t, clean.Allowed, clean.Result.Message)
+	pinned := postRaw(t, client, addr, server.ValidatePath, hostileReview("no", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, pinnedSpec)))
+	assert.False(t, pinned.Allowed)
+	assert.Contains(t, pinned.Result.Message, "[app-pinned-revision]")
+}
+
+func TestHostileBodiesAreRefusedNamingWhy(t *testing.T) {
+	addr, _, _ := startSecondServer(t)
+	client := &http.Client{Transport: insecureTransport(4)}
+	aliases := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	for c := 'b'; c <= 'i'; c++ {
+		prev := string(c - 1)
+		aliases += fmt.Sprintf("%c: &%c [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n", c, c, prev, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+	}
+	deep := `{"project":"tenant-shop","source":{"repoURL":"r","chart":"c","helm":{"valuesObject":` +
+		strings.Repeat(`{"a":`, 10000) + `1` + strings.Repeat(`}`, 10000) + `}}}`
+	evil := strings.Replace(hostileApplication(shopMeta, pinnedSpec), "argoproj.io/v1alpha1", "evil.example.com/v1", 1)
+	tests := map[string]struct {
+		body     []byte
+		wantCode int32
+		want     string
+	}{
+		"YAML aliases sent as JSON, a billion values once expanded": {[]byte(aliases), 400, "must be a JSON AdmissionReview object"},
+		"Helm values nested 10,000 levels":                          {hostileReview("deep", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, deep)), 400, "(limits.maxDepth)"},
+		"an object that claims another apiVersion":                  {hostileReview("evil", `"Application"`, `"CREATE"`, evil), 400, "object.apiVersion: Invalid value"},
+		"an object in another namespace than the request's": {
+			hostileReview("ns", `"Application"`, `"CREATE"`, hostileApplication(`{"name":"shop","namespace":"tenant-other"}`, pinnedSpec)),
+			400, `object.metadata.namespace: Invalid value: "tenant-other"`,
+		},
+		"a v1beta1 AdmissionReview": {
+			bytes.Replace(hostileReview("old", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, pinnedSpec)), []byte("admission.k8s.io/v1"), []byte("admission.k8s.io/v1beta1"), 1),
+			400, "admission.k8s.io/v1 AdmissionReviews only",
+		},
+		"a body past limits.maxReviewBytes": {
+			hostileReview("big", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, `{"x":"`+strings.Repeat("x", 4<<20)+`"}`)),
+			413, "(limits.maxReviewBytes)",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			for _, path := range []string{server.ValidatePath, server.MutatePath} {
+				resp := postRaw(t, client, addr, path, tt.body)
+				assert.False(t, resp.Allowed, path)
+				assert.Equal(t, tt.wantCode, resp.Result.Code, path)
+				assert.Contains(t, resp.Result.Message, tt.want, path)
+				assert.Less(t, len(resp.Result.Message), 2000, "a refusal stays short")
+			}
+		})
+	}
+	assertStillServing(t, client, addr)
+}
+
+func TestHostileApplicationsThroughTheAPIServerAreRefusedNamingTheLimit(t *testing.T) {
+	deep := map[string]any{"a": 1}
+	for range 150 {
+		deep = map[string]any{"a": deep}
+	}
+	chart := map[string]any{"repoURL": "https://charts.example.com", "chart": "shop", "targetRevision": "1.0.0",
+		"helm": map[string]any{"valuesObject": deep}}
+	var pinned []map[string]any
+	for range 2000 {
+		pinned = append(pinned, gitSource("staging/shop", "3f1c9a0"))
+	}
+	tests := map[string]struct {
+		spec map[string]any
+		want string
+	}{
+		"Helm values nested 150 levels": {spec(chart), "(limits.maxDepth)"},
+		"2,000 pinned sources":          {spec(pinned...), "must list at most 64 sources (limits.maxSources)"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := env.Client.Create(context.Background(), newApplication(tt.spec), client.DryRunAll)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Less(t, len(err.Error()), 2000, "the refusal is short, not one line per source")
+		})
+	}
+}
+
+// The metrics keep one series per kind and operation tenantguard handles,
+// whatever values clients send.
+func TestMetricLabelsComeFromClosedSets(t *testing.T) {
+	metricsAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	addr, _, _ := startServer(t, server.Options{MetricsAddr: metricsAddr, ProbeAddr: "0"})
+	client := &http.Client{Transport: insecureTransport(4)}
+	for i := range 40 {
+		kind := fmt.Sprintf(`"Hostile%d%s"`, i, strings.Repeat("x", 10000))
+		resp := postRaw(t, client, addr, server.ValidatePath, hostileReview("m", kind, fmt.Sprintf(`"OP%d"`, i), hostileApplication(shopMeta, cleanSpec)))
+		assert.EqualValues(t, http.StatusBadRequest, resp.Result.Code)
+	}
+
+	body := get(t, "http://"+metricsAddr+"/metrics")
+	require.NotEmpty(t, body)
+	assert.NotContains(t, body, "Hostile")
+	series := regexp.MustCompile(`tenantguard_reviews_total\{decision="[a-z-]+",kind="([^"]*)",operation="([^"]*)",webhook="[a-z]+"\}`).FindAllStringSubmatch(body, -1)
+	require.NotEmpty(t, series)
+	for _, s := range series {
+		assert.Contains(t, []string{"Application", "Tenant", "other"}, s[1])
+		assert.Contains(t, []string{"CREATE", "UPDATE", "DELETE", "CONNECT", "other"}, s[2])
+	}
+	assertStillServing(t, client, addr)
+}
+
+// A review whose label names a Tenant that does not exist is answered at
+// once: with one slot and a half-second deadline, reviews that each waited
+// for the Tenant would time out behind one another.
+func TestAnUnknownTenantDoesNotHoldAReviewSlot(t *testing.T) {
+	addr, _, _ := startServer(t, server.Options{MetricsAddr: "0", ProbeAddr: "0",
+		Limits: handler.Limits{MaxInFlight: 1, Deadline: 500 * time.Millisecond}})
+	client := &http.Client{Transport: insecureTransport(8)}
+	meta := `{"name":"shop","namespace":"argocd","labels":{"` + tenantv1.TenantLabel + `":"no-such-tenant"}}`
+	var wg sync.WaitGroup
+	codes := make([]int32, 8)
+	for i := range codes {
+		wg.Go(func() {
+			resp := postRaw(t, client, addr, server.MutatePath, hostileReview("u", `"Application"`, `"CREATE"`, hostileApplication(meta, cleanSpec)))
+			codes[i] = resp.Result.Code
+		})
+	}
+	wg.Wait()
+	for _, code := range codes {
+		assert.EqualValues(t, http.StatusOK, code, "answered, not refused as saturated")
+	}
+}
+
+// Slow and idle clients are cut off, and no more than the cap are served at once.
+func TestSlowClientsAreCutOffAndConnectionsCapped(t *testing.T) {
+	addr, _, _ := startServer(t, server.Options{MetricsAddr: "0", ProbeAddr: "0", Connections: server.Connections{
+		Max: 4, ReadHeaderTimeout: 1500 * time.Millisecond, ReadTimeout: 2 * time.Second,
+	}})
+	tlsConfig := &tls.Config{InsecureSkipVerify: true} //nolint:gosec // loopback test server
+
+	t.Run("headers sent a byte at a time are cut off", func(t *testing.T) {
+		conn, err := tls.Dial("tcp", addr, tlsConfig)
+		require.NoError(t, err)
+		defer conn.Close()
+		_, err = conn.Write([]byte("POST /validate HTTP/1.1\r\nHost: x\r\n"))
+		require.NoError(t, err)
+		assertClosedWithin(t, conn, 5*time.Second)
+	})
+	t.Run("a body that never finishes is cut off", func(t *testing.T) {
+		conn, err := tls.Dial("tcp", addr, tlsConfig)
+		require.NoError(t, err)
+		defer conn.Close()
+		_, err = conn.Write([]byte("POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{\"a\":"))
+		require.NoError(t, err)
+		assertClosedWithin(t, conn, 5*time.Second)
+	})
+	t.Run("connections past the cap wait until one closes", func(t *testing.T) {
+		var held []net.Conn
+		for range 4 {
+			conn, err := tls.Dial("tcp", addr, tlsConfig)
+			require.NoError(t, err)
+			held = append(held, conn)
+		}
+		fifth, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		waiting := tls.Client(fifth, tlsConfig)
+		require.NoError(t, fifth.SetDeadline(time.Now().Add(300*time.Millisecond)))
+		assert.Error(t, waiting.Handshake(), "the fifth connection is not served while four are open")
+		fifth.Close()
+
+		held[0].Close()
+		again, err := tls.Dial("tcp", addr, tlsConfig)
+		require.NoError(t, err, "served once a connection closed")
+		again.Close()
+		for _, c := range held[1:] {
+			c.Close()
+		}
+	})
+	assertStillServing(t, &http.Client{Transport: insecureTransport(1)}, addr)
+}
+
+// assertClosedWithin reads from conn until the server closes it.
+func assertClosedWithin(t *testing.T, conn net.Conn, limit time.Duration) {
+	t.Helper()
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(limit)))
+	_, err := io.ReadAll(conn) // ends when the server closes the connection, or at the deadline
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		assert.False(t, netErr.Timeout(), "the server closed the connection before the client gave up")
+	}
+}
