@@ -30,7 +30,7 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.DurationVar(&opts.ReloadInterval, "reload-interval", 5*time.Second, "how often the policy directory and cluster config are checked for changes")
 	flags.DurationVar(&opts.Limits.Deadline, "review-deadline", 8*time.Second, "longest a review may take; keep it under the webhook configuration's timeoutSeconds")
 	flags.IntVar(&opts.Limits.MaxInFlight, "max-in-flight", 64, "reviews evaluated at once; more wait for a slot until their deadline")
-	flags.Int64Var(&opts.MaxInFlightBytes, "max-in-flight-bytes", 0, "bytes of reviews read and evaluated at once; more wait until their deadline (default: 1/32 of GOMEMLIMIT, or 64 MiB without one)")
+	flags.Int64Var(&opts.MaxInFlightBytes, "max-in-flight-bytes", 0, "bytes of reviews read and evaluated at once; more wait until their deadline (default: 1/160 of GOMEMLIMIT and at least 4 MiB, or 64 MiB without one)")
 	conns := server.DefaultConnections()
 	flags.IntVar(&opts.Connections.Max, "max-connections", conns.Max, "open connections to the webhook port; more wait in the accept queue")
 	flags.DurationVar(&opts.Connections.ReadHeaderTimeout, "read-header-timeout", conns.ReadHeaderTimeout, "longest the TLS handshake and a request's headers may take")

@@ -56,7 +56,7 @@ func serve(t *testing.T, h admission.Handler, contentType string, body io.Reader
 }
 
 // state is the embedded policies with the default cluster config, as served.
-func state(t *testing.T) *reload.Current {
+func state(t testing.TB) *reload.Current {
 	t.Helper()
 	snapshot, err := reload.Loader{}.Load(t.Context())
 	require.NoError(t, err)

@@ -136,16 +136,18 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 }
 
 // InFlightBytesFor is the default bound on review bytes in flight for a
-// process whose Go memory limit is memoryLimit: a review costs up to about
-// reviewCost times its size while it is decoded, defaulted and evaluated
-// (measured in docs/performance.md), and half the limit is left to the
-// caches and the rest of the process. Without a memory limit it is 64 MiB.
+// process whose Go memory limit is memoryLimit. A review holds up to about
+// reviewCost times its size while it is decoded and evaluated (the worst
+// shapes of BenchmarkReviewCost, in docs/performance.md), and half the limit
+// is left to the caches and the rest of the process; the bound is never below
+// the default largest review, which then runs alone. Without a memory limit
+// it is 64 MiB.
 func InFlightBytesFor(memoryLimit int64) int64 {
-	const reviewCost = 16
+	const reviewCost = 80
 	if memoryLimit <= 0 || memoryLimit == math.MaxInt64 {
 		return 64 << 20
 	}
-	return max(memoryLimit/2/reviewCost, 4<<20)
+	return max(memoryLimit/2/reviewCost, config.DefaultLimits().MaxReviewBytes)
 }
 
 // newManager builds the manager with tenantguard's scheme, its HTTPS webhook
