@@ -54,7 +54,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		return nil, ErrNoAssets
 	}
-	root := repoRoot()
+	root := RepoRoot()
 	crds, err := ArgoCDCRDs()
 	if err != nil {
 		return nil, err
@@ -123,11 +123,7 @@ func (c *Cluster) ServingCertDir() string {
 
 // KubeConfig returns a kubeconfig for an administrator of the cluster, for kubectl.
 func (c *Cluster) KubeConfig() ([]byte, error) {
-	user, err := c.env.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		return nil, err
-	}
-	return user.KubeConfig()
+	return adminKubeConfig(c.env)
 }
 
 // Stop stops the webhook server and the control plane.
@@ -137,8 +133,9 @@ func (c *Cluster) Stop() error {
 	return errors.Join(serveErr, c.env.Stop())
 }
 
-// repoRoot is the repository root, two directories above this file.
-func repoRoot() string {
+// RepoRoot is the repository root, two directories above this file; `go run`
+// keeps source paths absolute, so it holds from any working directory.
+func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }

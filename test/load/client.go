@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -37,9 +36,8 @@ type target struct {
 	generation atomic.Int64
 }
 
-func newTarget(name, addr string, roots *x509.CertPool, concurrency int, strict bool) *target {
+func newTarget(name, addr string, tlsConfig *tls.Config, concurrency int, strict bool) *target {
 	t := &target{name: name, addr: addr, strict: strict}
-	tlsConfig := &tls.Config{RootCAs: roots, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	transport := &http.Transport{
 		// The TLS dial is ours so that every handshake's certificate is

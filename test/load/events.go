@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/tenantguard/tenantguard/test/testcert"
 	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
@@ -98,16 +99,16 @@ func (m *midRun) rotateCertificate() error {
 	if m.reloadLatency = r.took; r.err != nil {
 		return fmt.Errorf("the reloaded config was not served: %w", r.err)
 	}
-	certPEM, keyPEM, serial, err := m.fx.ca.serving()
+	certPEM, keyPEM, serial, err := m.fx.ca.Serving()
 	if err != nil {
 		return err
 	}
-	if err := m.fx.certs.write(certPEM, keyPEM); err != nil {
+	if err := m.fx.certs.Write(certPEM, keyPEM); err != nil {
 		return err
 	}
 	m.newSerial = serial
 	if m.rotationLatency, err = waitFor(15*time.Second, 10*time.Millisecond, func() (bool, error) {
-		s, err := presentedSerial(m.srv.tgAddr, m.fx.ca.pool)
+		s, err := testcert.PresentedSerial(m.srv.tgAddr, m.fx.ca.Pool)
 		return err == nil && s.Cmp(serial) == 0, err
 	}); err != nil {
 		return fmt.Errorf("the new certificate was not served: %w", err)
@@ -143,7 +144,7 @@ func (m *midRun) checkReload(ctx context.Context, chk *checker) {
 
 // checkRotation checks that a new TLS connection gets the rotated certificate.
 func (m *midRun) checkRotation(chk *checker) {
-	serial, err := presentedSerial(m.srv.tgAddr, m.fx.ca.pool)
+	serial, err := testcert.PresentedSerial(m.srv.tgAddr, m.fx.ca.Pool)
 	if err == nil && serial.Cmp(m.newSerial) != 0 {
 		err = fmt.Errorf("a new connection got serial %x, want the new %x (the first was %x)", serial, m.newSerial, m.fx.firstSerial)
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/tenantguard/tenantguard/test/runstats"
 )
 
 // event runs between two requests of a run, in the dispatcher: requests
@@ -173,7 +175,7 @@ func (rn *runner) eventWindows(events []event) []string {
 		}
 		sort.Slice(window, func(i, j int) bool { return window[i] < window[j] })
 		windows = append(windows, fmt.Sprintf("%d requests after the %s: p50 %s, p99 %s, max %s",
-			len(window), e.name, ms(percentile(window, 0.5)), ms(percentile(window, 0.99)), ms(window[len(window)-1])))
+			len(window), e.name, runstats.Ms(runstats.Percentile(window, 0.5)), runstats.Ms(runstats.Percentile(window, 0.99)), runstats.Ms(window[len(window)-1])))
 	}
 	return windows
 }

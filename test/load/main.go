@@ -34,6 +34,8 @@ import (
 	"go.uber.org/zap/zapcore"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/tenantguard/tenantguard/test/runstats"
 )
 
 // options are the command-line flags, parsed in main.
@@ -56,10 +58,10 @@ func main() {
 	// Errors only: the servers' info logs (one line per denial) would be part
 	// of what is measured; errors are what this run is looking for.
 	ctrl.SetLogger(zap.New(zap.Level(zapcore.ErrorLevel)))
-	fmt.Println("command:", commandLine())
-	fmt.Printf("machine: %d CPUs, GOMAXPROCS %d, load average before: %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAverage())
+	fmt.Println("command:", runstats.CommandLine("./test/load"))
+	fmt.Printf("machine: %d CPUs, GOMAXPROCS %d, load average before: %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runstats.LoadAverage())
 	ok, err := runAll(o)
-	fmt.Printf("load average after: %s\n", loadAverage())
+	fmt.Printf("load average after: %s\n", runstats.LoadAverage())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)

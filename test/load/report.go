@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"sort"
-	"strings"
 	"time"
+
+	"github.com/tenantguard/tenantguard/test/runstats"
 )
 
 // checker prints each check's outcome as it is made and remembers whether
@@ -41,7 +41,7 @@ func report(base, tg *result) bool {
 func printRow(name string, res *result) bool {
 	s := summarize(res)
 	fmt.Printf("%-12s %9d %9s %10.0f %9s %9s %9s %7d %9.2f\n", name, res.sent, res.wall.Round(time.Millisecond),
-		s.rate, ms(s.p50), ms(s.p99), ms(s.max), res.failed, res.cpu.Seconds()/res.wall.Seconds())
+		s.rate, runstats.Ms(s.p50), runstats.Ms(s.p99), runstats.Ms(s.max), res.failed, res.cpu.Seconds()/res.wall.Seconds())
 	for _, w := range res.windows {
 		fmt.Printf("  %s\n", w)
 	}
@@ -69,17 +69,6 @@ func printFailures(res *result) {
 	}
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
-
-// percentile returns the p-th percentile (0..1) of sorted latencies.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(float64(len(sorted))*p+0.5) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
-}
-
 // summary is a run's throughput and latency percentiles.
 type summary struct {
 	rate          float64
@@ -87,9 +76,8 @@ type summary struct {
 }
 
 func summarize(res *result) summary {
-	sorted := append([]time.Duration(nil), res.latencies...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
-	s := summary{p50: percentile(sorted, 0.50), p99: percentile(sorted, 0.99)}
+	sorted := runstats.Sorted(res.latencies)
+	s := summary{p50: runstats.Percentile(sorted, 0.50), p99: runstats.Percentile(sorted, 0.99)}
 	if len(sorted) > 0 {
 		s.max = sorted[len(sorted)-1]
 	}
@@ -97,33 +85,4 @@ func summarize(res *result) summary {
 		s.rate = float64(res.sent) / res.wall.Seconds()
 	}
 	return s
-}
-
-// loadAverage is the machine's 1, 5 and 15 minute load averages: a busy
-// machine explains slow numbers.
-func loadAverage() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	fields := strings.Fields(string(data))
-	if len(fields) < 3 {
-		return "unknown"
-	}
-	return strings.Join(fields[:3], " ")
-}
-
-// commandLine is the command as typed: `go run ./test/load` leaves a binary in
-// the build cache's temporary directory, which is not worth printing.
-func commandLine() string {
-	args := strings.Join(os.Args[1:], " ")
-	prog := os.Args[0]
-	if strings.Contains(prog, "go-build") {
-		prog = "go run ./test/load"
-	}
-	line := strings.TrimSpace(prog + " " + args)
-	if assets := os.Getenv("KUBEBUILDER_ASSETS"); assets != "" {
-		line = "KUBEBUILDER_ASSETS=" + assets + " " + line
-	}
-	return line
 }

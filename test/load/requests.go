@@ -1,10 +1,10 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/tenantguard/tenantguard/test/reviews"
 	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
@@ -108,30 +108,10 @@ func mix(n int, prefix string, seed uint64, tenants []tenant, newArchFrom int) [
 }
 
 // application is an Argo CD Application of t as the tenants' ApplicationSet
-// renders it: clean under every rule, unless its revision is pinned.
+// renders it, named after t: clean under every rule, unless its revision is
+// pinned.
 func application(t tenant, revision string, historyLimit int) map[string]any {
-	source := map[string]any{
-		"repoURL":        "https://git.example.com/platform/tenants.git",
-		"path":           t.env + "/" + t.name,
-		"targetRevision": revision,
-		"helm":           map[string]any{"valueFiles": []any{"values.yaml", "values-images.yaml"}},
-	}
-	return map[string]any{
-		"apiVersion": "argoproj.io/v1alpha1",
-		"kind":       "Application",
-		"metadata": map[string]any{
-			"name": t.name, "namespace": "argocd",
-			"labels":     map[string]any{"tenantguard.io/tenant": t.name, "tenantguard.io/environment": t.env},
-			"finalizers": []any{"resources-finalizer.argocd.argoproj.io"},
-		},
-		"spec": map[string]any{
-			"project":              "tenant-" + t.name,
-			"source":               source,
-			"destination":          map[string]any{"server": "https://kubernetes.default.svc", "namespace": "tenant-" + t.name},
-			"syncPolicy":           map[string]any{"automated": map[string]any{"prune": true, "selfHeal": true}},
-			"revisionHistoryLimit": historyLimit,
-		},
-	}
+	return reviews.Application(t.name, t.name, t.env, revision, historyLimit)
 }
 
 func applicationReview(uid, op string, t tenant, pinned bool) request {
@@ -148,8 +128,7 @@ func applicationReview(uid, op string, t tenant, pinned bool) request {
 		// A spec change, so the update is reviewed rather than passed as status-only.
 		old = application(t, "HEAD", 5)
 	}
-	body := envelope(uid, op, "argoproj.io", "Application", "applications", "argocd", t.name, user,
-		application(t, revision, 10), old)
+	body := reviews.ApplicationRequest(uid, op, user, application(t, revision, 10), old).Encode()
 	return request{body: body, what: what + " " + op}
 }
 
@@ -176,8 +155,8 @@ func tenantReview(uid, op string, t tenant, arch string) request {
 	if op == "UPDATE" {
 		old = tenantObject(t, t.arch, []any{"grafana"}, nil)
 	}
-	body := envelope(uid, op, "tenantguard.io", "Tenant", "tenants", "", t.name, appSetController,
-		tenantObject(t, arch, []any{"grafana", "loki"}, nil), old)
+	body := tenantRequest(uid, op, t.name, appSetController,
+		tenantObject(t, arch, []any{"grafana", "loki"}, nil), old).Encode()
 	what := "tenant " + op
 	if arch == addedArch {
 		what += " on " + addedArch
@@ -192,8 +171,7 @@ func statusReview(uid string, t tenant, app bool) request {
 		obj, old := application(t, "HEAD", 10), application(t, "HEAD", 10)
 		old["status"] = map[string]any{"sync": map[string]any{"status": "OutOfSync"}, "health": map[string]any{"status": "Progressing"}}
 		obj["status"] = map[string]any{"sync": map[string]any{"status": "Synced", "revision": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"}, "health": map[string]any{"status": "Healthy"}}
-		body := envelope(uid, "UPDATE", "argoproj.io", "Application", "applications", "argocd", t.name,
-			"system:serviceaccount:argocd:argocd-application-controller", obj, old)
+		body := reviews.ApplicationRequest(uid, "UPDATE", "system:serviceaccount:argocd:argocd-application-controller", obj, old).Encode()
 		return request{body: body, what: "application status UPDATE"}
 	}
 	ready := func(status string) map[string]any {
@@ -202,43 +180,15 @@ func statusReview(uid string, t tenant, app bool) request {
 			"lastTransitionTime": "2026-01-01T00:00:00Z",
 		}}}
 	}
-	body := envelope(uid, "UPDATE", "tenantguard.io", "Tenant", "tenants", "", t.name,
-		"system:serviceaccount:tenantguard-system:tenantguard-supervisor",
-		tenantObject(t, t.arch, []any{"grafana"}, ready("True")), tenantObject(t, t.arch, []any{"grafana"}, ready("False")))
+	body := tenantRequest(uid, "UPDATE", t.name, "system:serviceaccount:tenantguard-system:tenantguard-supervisor",
+		tenantObject(t, t.arch, []any{"grafana"}, ready("True")), tenantObject(t, t.arch, []any{"grafana"}, ready("False"))).Encode()
 	return request{body: body, what: "tenant status UPDATE"}
 }
 
-// envelope wraps an object in an AdmissionReview v1 as kube-apiserver sends it.
-func envelope(uid, op, group, kind, resource, namespace, name, user string, obj, old map[string]any) []byte {
-	req := map[string]any{
-		"uid":             uid,
-		"kind":            map[string]any{"group": group, "version": "v1alpha1", "kind": kind},
-		"resource":        map[string]any{"group": group, "version": "v1alpha1", "resource": resource},
-		"requestKind":     map[string]any{"group": group, "version": "v1alpha1", "kind": kind},
-		"requestResource": map[string]any{"group": group, "version": "v1alpha1", "resource": resource},
-		"name":            name,
-		"operation":       op,
-		"userInfo":        map[string]any{"username": user, "groups": []any{"system:authenticated"}},
-		"object":          obj,
-		"dryRun":          false,
-		"options":         map[string]any{"apiVersion": "meta.k8s.io/v1", "kind": opKind(op)},
+// tenantRequest is a request on the cluster-scoped Tenant name by user.
+func tenantRequest(uid, op, name, user string, obj, old map[string]any) reviews.Request {
+	return reviews.Request{
+		UID: uid, Operation: op, Group: "tenantguard.io", Kind: "Tenant", Resource: "tenants",
+		Name: name, User: user, Object: obj, OldObject: old,
 	}
-	if namespace != "" {
-		req["namespace"] = namespace
-	}
-	if old != nil {
-		req["oldObject"] = old
-	}
-	body, err := json.Marshal(map[string]any{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": req})
-	if err != nil {
-		panic(err)
-	}
-	return body
-}
-
-func opKind(op string) string {
-	if op == "UPDATE" {
-		return "UpdateOptions"
-	}
-	return "CreateOptions"
 }

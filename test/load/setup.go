@@ -10,8 +10,12 @@ import (
 	"strconv"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 
+	"github.com/tenantguard/tenantguard/test/cluster"
+	"github.com/tenantguard/tenantguard/test/testcert"
+	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/server"
 )
@@ -20,8 +24,8 @@ import (
 // serving certificate signed by a throwaway CA that the load clients trust,
 // and the policies and cluster config as mounted from ConfigMaps.
 type fixture struct {
-	ca          *authority
-	certs       *certDir
+	ca          *testcert.Authority
+	certs       *testcert.Dir
 	firstSerial *big.Int
 	policyDir   string
 	configFile  string
@@ -32,7 +36,9 @@ type fixture struct {
 // prepareFiles writes the fixture into dir.
 func prepareFiles(dir string) (*fixture, error) {
 	fx := &fixture{policyDir: filepath.Join(dir, "policies"), configFile: filepath.Join(dir, "config.yaml")}
-	if err := fx.installFirstCertificate(filepath.Join(dir, "certs")); err != nil {
+	// The rotation later issues a second certificate from the same CA.
+	var err error
+	if fx.ca, fx.certs, fx.firstSerial, err = testcert.Issue(dir, "certs"); err != nil {
 		return nil, err
 	}
 	if err := copyPolicies(fx.policyDir); err != nil {
@@ -43,31 +49,6 @@ func prepareFiles(dir string) (*fixture, error) {
 	}
 	fx.loader = reload.Loader{PolicyDir: fx.policyDir, ConfigFile: fx.configFile}
 	return fx, nil
-}
-
-// installFirstCertificate creates the CA and puts a first serving certificate
-// in dir; the rotation later issues a second one from the same CA.
-func (fx *fixture) installFirstCertificate(dir string) error {
-	ca, err := newAuthority()
-	if err != nil {
-		return err
-	}
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return err
-	}
-	certs, err := newCertDir(dir)
-	if err != nil {
-		return err
-	}
-	certPEM, keyPEM, serial, err := ca.serving()
-	if err != nil {
-		return err
-	}
-	if err := certs.write(certPEM, keyPEM); err != nil {
-		return err
-	}
-	fx.ca, fx.certs, fx.firstSerial = ca, certs, serial
-	return nil
 }
 
 // writeAtomically replaces path through a rename, so that the reload watcher
@@ -83,16 +64,23 @@ func writeAtomically(path, content string) error {
 // startCluster starts the control plane and creates the Tenants in it. The
 // returned function stops the control plane.
 func startCluster(ctx context.Context, tenants []tenant) (*rest.Config, func(), error) {
-	env, restConfig, err := startControlPlane()
+	api, err := cluster.StartAPIServer()
 	if err != nil {
 		return nil, nil, err
 	}
-	stop := func() { _ = env.Stop() }
-	if err := createTenants(ctx, restConfig, tenants); err != nil {
+	stop := func() { _ = api.Stop() }
+	objs := make([]*tenantv1.Tenant, len(tenants))
+	for i, t := range tenants {
+		objs[i] = &tenantv1.Tenant{
+			ObjectMeta: metav1.ObjectMeta{Name: t.name},
+			Spec:       tenantv1.TenantSpec{Environment: t.env, Arch: t.arch, Cloud: "aws", Region: "eu-west-1"},
+		}
+	}
+	if err := api.CreateTenants(ctx, objs...); err != nil {
 		stop()
 		return nil, nil, err
 	}
-	return restConfig, stop, nil
+	return api.Config, stop, nil
 }
 
 // servers are the two webhook servers, running in this process until ctx
@@ -112,7 +100,7 @@ func startServers(ctx context.Context, restConfig *rest.Config, fx *fixture, o o
 		return nil, err
 	}
 	tgDone, err := startTenantguard(ctx, restConfig, server.Options{
-		Host: "127.0.0.1", Port: tgPort, CertDir: fx.certs.dir, MetricsAddr: "0", ProbeAddr: "0",
+		Host: "127.0.0.1", Port: tgPort, CertDir: fx.certs.Path, MetricsAddr: "0", ProbeAddr: "0",
 		PolicyDir: fx.policyDir, ConfigFile: fx.configFile, ReloadInterval: o.reloadInterval,
 	})
 	if err != nil {
@@ -122,13 +110,13 @@ func startServers(ctx context.Context, restConfig *rest.Config, fx *fixture, o o
 	if err != nil {
 		return nil, err
 	}
-	baseDone, err := startBaseline(ctx, "127.0.0.1", basePort, fx.certs.dir)
+	baseDone, err := startBaseline(ctx, "127.0.0.1", basePort, fx.certs.Path)
 	if err != nil {
 		return nil, fmt.Errorf("starting the baseline: %w", err)
 	}
 	s := &servers{tgAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(tgPort)), tgDone: tgDone, baseDone: baseDone}
-	s.tg = newTarget("tenantguard", s.tgAddr, fx.ca.pool, o.concurrency, true)
-	s.base = newTarget("baseline", net.JoinHostPort("127.0.0.1", strconv.Itoa(basePort)), fx.ca.pool, o.concurrency, false)
+	s.tg = newTarget("tenantguard", s.tgAddr, fx.ca.ClientConfig(), o.concurrency, true)
+	s.base = newTarget("baseline", net.JoinHostPort("127.0.0.1", strconv.Itoa(basePort)), fx.ca.ClientConfig(), o.concurrency, false)
 	return s, nil
 }
 

@@ -10,67 +10,19 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/test/cluster"
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/server"
 )
-
-// startControlPlane starts kube-apiserver and etcd with only the Tenant CRD.
-// No webhook configuration is installed: the load client calls the webhook
-// servers directly, and the API server is there only so that tenantguard's
-// Tenant cache has something to list and watch.
-func startControlPlane() (*envtest.Environment, *rest.Config, error) {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		return nil, nil, errors.New("KUBEBUILDER_ASSETS is not set; point it at the envtest binaries, e.g. ~/.cache/tenantguard/envtest/k8s-v1.37.2-etcd-v3.6.16")
-	}
-	env := &envtest.Environment{CRDInstallOptions: envtest.CRDInstallOptions{
-		Paths: []string{filepath.Join(repoRoot(), "config", "crd", "bases")}, ErrorIfPathMissing: true,
-	}}
-	cfg, err := env.Start()
-	if err != nil {
-		return nil, nil, fmt.Errorf("starting control plane: %w", err)
-	}
-	return env, cfg, nil
-}
-
-// createTenants creates the Tenants the Applications belong to, through the
-// API server, before tenantguard starts, so that its cache lists them at start
-// as it would in a running cluster.
-func createTenants(ctx context.Context, cfg *rest.Config, tenants []tenant) error {
-	scheme, err := tenantScheme()
-	if err != nil {
-		return err
-	}
-	cl, err := client.New(cfg, client.Options{Scheme: scheme})
-	if err != nil {
-		return err
-	}
-	for _, t := range tenants {
-		obj := &tenantv1.Tenant{
-			ObjectMeta: metav1.ObjectMeta{Name: t.name},
-			Spec:       tenantv1.TenantSpec{Environment: t.env, Arch: t.arch, Cloud: "aws", Region: "eu-west-1"},
-		}
-		if err := cl.Create(ctx, obj); err != nil {
-			return fmt.Errorf("creating Tenant %s: %w", t.name, err)
-		}
-	}
-	return nil
-}
 
 // startTenantguard runs tenantguard's real server, as `tenantguard serve`
 // builds it, in this process. It returns once the Tenant cache has synced and
@@ -171,19 +123,4 @@ func servedRevision() (string, error) {
 		return "", fmt.Errorf("tenantguard_policy_revision_info has %d current revisions: %v", len(served), served)
 	}
 	return served[0], nil
-}
-
-// repoRoot is the repository root, two directories above this file; `go run`
-// keeps source paths absolute, so this works from any working directory.
-func repoRoot() string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		return "."
-	}
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
-
-func tenantScheme() (*k8sruntime.Scheme, error) {
-	scheme := k8sruntime.NewScheme()
-	return scheme, tenantv1.AddToScheme(scheme)
 }
