@@ -194,7 +194,8 @@ func TestAnUnknownTenantDoesNotHoldAReviewSlot(t *testing.T) {
 
 // Slow and idle clients are cut off, and no more than the cap are served at once.
 func TestSlowClientsAreCutOffAndConnectionsCapped(t *testing.T) {
-	addr, _, _ := startServer(t, server.Options{MetricsAddr: "0", ProbeAddr: "0", Connections: server.Connections{
+	metricsAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	addr, _, _ := startServer(t, server.Options{MetricsAddr: metricsAddr, ProbeAddr: "0", Connections: server.Connections{
 		Max: 4, ReadHeaderTimeout: 1500 * time.Millisecond, ReadTimeout: 2 * time.Second,
 	}})
 	tlsConfig := &tls.Config{InsecureSkipVerify: true} //nolint:gosec // loopback test server
@@ -204,6 +205,14 @@ func TestSlowClientsAreCutOffAndConnectionsCapped(t *testing.T) {
 		require.NoError(t, err)
 		defer conn.Close()
 		_, err = conn.Write([]byte("POST /validate HTTP/1.1\r\nHost: x\r\n"))
+		require.NoError(t, err)
+		assertClosedWithin(t, conn, 5*time.Second)
+	})
+	t.Run("slow headers on the metrics port are cut off too", func(t *testing.T) {
+		conn, err := net.Dial("tcp", metricsAddr)
+		require.NoError(t, err)
+		defer conn.Close()
+		_, err = conn.Write([]byte("GET /metrics HTTP/1.1\r\n"))
 		require.NoError(t, err)
 		assertClosedWithin(t, conn, 5*time.Second)
 	})

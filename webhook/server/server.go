@@ -7,7 +7,6 @@ import (
 	"crypto/tls"
 	"fmt"
 	"math"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -18,10 +17,8 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
@@ -88,6 +85,7 @@ func (o *Options) setDefaults() {
 	if o.CertDir == "" {
 		o.CertDir = filepath.Join(os.TempDir(), "k8s-webhook-server", "serving-certs")
 	}
+	o.Connections.setDefaults()
 	if o.MaxInFlightBytes == 0 {
 		o.MaxInFlightBytes = InFlightBytesFor(debug.SetMemoryLimit(-1))
 	}
@@ -132,7 +130,7 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 			Review: &admission.Webhook{Handler: handler.Guarded(name, h, opts.Limits)},
 		})
 	}
-	return mgr, addProbes(mgr, hooks)
+	return mgr, addPorts(mgr, opts, hooks)
 }
 
 // InFlightBytesFor is the default bound on review bytes in flight for a
@@ -163,32 +161,14 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		WebhookServer:          newHTTPSServer(opts, ctrl.Log.WithName("webhook-server")),
-		Metrics:                metricsserver.Options{BindAddress: opts.MetricsAddr},
-		HealthProbeBindAddress: opts.ProbeAddr,
+		// Metrics and probes are served by addPorts, within Connections.
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating manager: %w", err)
 	}
 	return mgr, nil
-}
-
-// addProbes serves /healthz, and /readyz once the webhook server listens and
-// the Tenant cache has synced (the policies are loaded before New returns).
-func addProbes(mgr manager.Manager, hooks webhook.Server) error {
-	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
-		return err
-	}
-	if err := mgr.AddReadyzCheck("webhook", hooks.StartedChecker()); err != nil {
-		return err
-	}
-	return mgr.AddReadyzCheck("tenant-cache", func(req *http.Request) error {
-		ctx, cancel := context.WithTimeout(req.Context(), time.Second)
-		defer cancel()
-		if !mgr.GetCache().WaitForCacheSync(ctx) {
-			return fmt.Errorf("the Tenant cache has not synced")
-		}
-		return nil
-	})
 }
 
 // watchTenants indexes Tenants by namespace in the manager's cache and starts
