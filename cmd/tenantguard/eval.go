@@ -10,17 +10,16 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/tenantguard/tenantguard/policies"
-	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/offline"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/pipeline"
+	"github.com/tenantguard/tenantguard/webhook/reload"
 )
 
 // evalOptions are the parsed flags of `tenantguard eval`.
 type evalOptions struct {
 	paths      []string
 	tenants    stringList
-	configFile string
+	policies   reload.Loader
 	format     offline.Format
 	failOnWarn bool
 	mutate     bool
@@ -57,7 +56,7 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
 	flags.SetOutput(stderr)
 	output := flags.String("o", string(offline.Text), "output format: text, json or junit")
 	flags.Var(&opts.tenants, "tenants", "file or directory of Tenants giving context to the Applications (repeatable)")
-	flags.StringVar(&opts.configFile, "config", "", "cluster config file (default: the built-in defaults)")
+	bindPolicyFlags(flags, &opts.policies)
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
 	flags.BoolVar(&opts.mutate, "mutate", false, "print the manifests with the webhook's defaults filled in, instead of evaluating them")
 	flags.BoolVar(&opts.diff, "diff", false, "print a unified diff of what the webhook's defaults change in each manifest, instead of evaluating them")
@@ -83,7 +82,8 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
 	return opts, true
 }
 
-// evaluate runs the policies on the manifests and returns the exit code.
+// evaluate judges the manifests as the webhooks would judge their creation,
+// with the policies and cluster config serve would load, and returns the exit code.
 func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.Writer) (int, error) {
 	docs, err := offline.Read(opts.paths, stdin)
 	if err != nil {
@@ -93,18 +93,16 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.
 	if err != nil {
 		return exitUsage, fmt.Errorf("--tenants: %w", err)
 	}
-	cfg, err := loadConfig(opts.configFile)
+	snapshot, err := opts.policies.Load(ctx)
 	if err != nil {
 		return exitUsage, err
 	}
+	p := pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine}
 	if opts.mutate || opts.diff {
-		return mutate(ctx, opts, append(tenantDocs, docs...), len(tenantDocs), cfg, stdout)
+		return mutate(ctx, opts, p, append(tenantDocs, docs...), len(tenantDocs), stdout)
 	}
-	engine, err := policy.NewWithConfig(ctx, policies.FS, cfg, offline.Tenants(append(docs, tenantDocs...)))
-	if err != nil {
-		return exitUsage, err
-	}
-	results, err := offline.Evaluate(ctx, engine, docs)
+	p.Tenants = offline.TenantIndex(append(docs, tenantDocs...), snapshot.Config)
+	results, err := offline.Evaluate(ctx, &p, docs)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -120,8 +118,8 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.
 
 // mutate prints the documents after the first skip, defaulted, or the diffs of
 // their defaults; the skipped documents (--tenants files) only give context.
-func mutate(ctx context.Context, opts evalOptions, docs []offline.Document, skip int, cfg *config.ClusterConfig, stdout io.Writer) (int, error) {
-	mutated, err := offline.Mutate(ctx, docs, cfg)
+func mutate(ctx context.Context, opts evalOptions, p pipeline.Pipeline, docs []offline.Document, skip int, stdout io.Writer) (int, error) {
+	mutated, err := offline.Mutate(ctx, p, docs)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -135,19 +133,10 @@ func mutate(ctx context.Context, opts evalOptions, docs []offline.Document, skip
 	return exitOK, nil
 }
 
-// loadConfig reads the cluster config file, or takes the defaults when none is named.
-func loadConfig(configFile string) (*config.ClusterConfig, error) {
-	if configFile == "" {
-		return config.Default(), nil
-	}
-	return config.Load(configFile)
-}
-
-// loadEngine compiles the embedded policies with the cluster config and Tenants as data.
-func loadEngine(ctx context.Context, configFile string, tenants []map[string]any) (*policy.Engine, error) {
-	cfg, err := loadConfig(configFile)
-	if err != nil {
-		return nil, err
-	}
-	return policy.NewWithConfig(ctx, policies.FS, cfg, tenants)
+// bindPolicyFlags binds the flags that say which policies and cluster config
+// to load, the same for serve, eval and rules.
+func bindPolicyFlags(flags *flag.FlagSet, loader *reload.Loader) {
+	flags.StringVar(&loader.PolicyDir, "policy-dir", "", "directory of Rego policies to run instead of the embedded ones")
+	flags.StringVar(&loader.ExtraPolicyDir, "extra-policy-dir", "", "directory of Rego files to run beside the policies, such as rules of your own")
+	flags.StringVar(&loader.ConfigFile, "config", "", "cluster config file (default: the built-in defaults)")
 }

@@ -189,3 +189,50 @@ func TestRulesListsEveryRuleFromMetadata(t *testing.T) {
 	}
 	assert.Regexp(t, `app-automated-sync\s+warn\s+`, out)
 }
+
+// The defaults write a revision the rules allow: with trackingRefs [main],
+// --mutate writes main, and eval passes what --mutate wrote.
+func TestEvalPassesWhatMutateWrites(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "cfg.yaml", "trackingRefs: [main]\n")
+	app := writeFile(t, dir, "app.yaml", `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: shop, namespace: argocd}
+spec:
+  project: tenant-shop
+  source: {repoURL: https://git.example.com/p.git, path: staging/shop}
+`)
+	code, mutated, stderr := tenantguard("", "eval", "--config", cfg, "--mutate", app)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, mutated, "targetRevision: main")
+
+	code, out, stderr := tenantguard(mutated, "eval", "--config", cfg, "-")
+	assert.Equal(t, 0, code, out+stderr)
+}
+
+// eval runs extra Rego files beside the policies, as serve does.
+func TestEvalRunsExtraPolicies(t *testing.T) {
+	dir := t.TempDir()
+	extra := filepath.Join(dir, "extra")
+	require.NoError(t, os.Mkdir(extra, 0o700))
+	writeFile(t, extra, "no_shop.rego", `# METADATA
+# title: No Application named shop
+# custom:
+#   id: team-no-shop
+#   enforcement: deny
+package tenantguard.rules.team_no_shop
+
+import data.tenantguard.lib
+
+violation contains v if {
+	input.object.metadata.name == "shop"
+	v := lib.violation(rego.metadata.chain(), "metadata.name", "shop", "no Application may be named shop")
+}
+`)
+	app := writeFile(t, dir, "app.yaml", pinnedApp)
+
+	code, out, stderr := tenantguard("", "eval", "--extra-policy-dir", extra, app)
+
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, out, "[team-no-shop] no Application may be named shop")
+}

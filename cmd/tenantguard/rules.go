@@ -7,22 +7,25 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+
+	"github.com/tenantguard/tenantguard/webhook/reload"
 )
 
 func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("rules", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	output := flags.String("o", "text", "output format: text, json or markdown")
-	configFile := flags.String("config", "", "cluster config file whose enforcement overrides to show")
+	var loader reload.Loader
+	bindPolicyFlags(flags, &loader)
 	if err := flags.Parse(args); err != nil {
 		return exitUsage
 	}
-	engine, err := loadEngine(context.Background(), *configFile, nil)
+	snapshot, err := loader.Load(context.Background())
 	if err != nil {
 		fmt.Fprintf(stderr, "tenantguard rules: %v\n", err)
 		return exitUsage
 	}
-	rules := engine.Rules()
+	rules := snapshot.Engine.Rules()
 	switch *output {
 	case "json":
 		enc := json.NewEncoder(stdout)

@@ -25,8 +25,7 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.StringVar(&opts.MetricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint; 0 turns it off")
 	flags.StringVar(&opts.ProbeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	flags.BoolVar(&opts.EnableHTTP2, "enable-http2", false, "serve HTTP/2 as well as HTTP/1.1")
-	flags.StringVar(&opts.PolicyDir, "policy-dir", "", "directory of Rego policies to run instead of the embedded ones; reloaded on change")
-	flags.StringVar(&opts.ExtraPolicyDir, "extra-policy-dir", "", "directory of Rego files to run beside the policies, such as rules of your own; reloaded on change")
+	bindPolicyFlags(flags, &opts.Policies)
 	flags.DurationVar(&opts.ReloadInterval, "reload-interval", 5*time.Second, "how often the policy directory and cluster config are checked for changes")
 	flags.DurationVar(&opts.Limits.Deadline, "review-deadline", 8*time.Second, "longest a review may take; keep it under the webhook configuration's timeoutSeconds")
 	flags.IntVar(&opts.Limits.MaxInFlight, "max-in-flight", 64, "reviews evaluated at once; more wait for a slot until their deadline")
@@ -38,7 +37,6 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.DurationVar(&opts.Connections.WriteTimeout, "write-timeout", conns.WriteTimeout, "longest from a request's headers to the end of its response")
 	flags.DurationVar(&opts.Connections.IdleTimeout, "idle-timeout", conns.IdleTimeout, "how long a keep-alive connection may wait for its next request")
 	flags.IntVar(&opts.Connections.MaxHeaderBytes, "max-header-bytes", conns.MaxHeaderBytes, "most bytes of request headers read")
-	flags.StringVar(&opts.ConfigFile, "config", "", "cluster config file (default: the built-in defaults); reloaded on change")
 	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(flags)

@@ -107,7 +107,7 @@ func startServer(t *testing.T, opts server.Options) (addr string, stop func(), s
 	require.NoError(t, os.WriteFile(filepath.Join(extra, "slow.rego"), []byte(slowRule), 0o600))
 	port := freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	opts.Host, opts.Port, opts.CertDir, opts.ExtraPolicyDir = "127.0.0.1", port, env.ServingCertDir(), extra
+	opts.Host, opts.Port, opts.CertDir, opts.Policies.ExtraPolicyDir = "127.0.0.1", port, env.ServingCertDir(), extra
 	mgr, err := server.New(ctx, env.Config, opts)
 	require.NoError(t, err)
 	done := make(chan error, 1)

@@ -101,7 +101,7 @@ func startServers(ctx context.Context, restConfig *rest.Config, fx *fixture, o o
 	}
 	tgDone, err := startTenantguard(ctx, restConfig, server.Options{
 		Host: "127.0.0.1", Port: tgPort, CertDir: fx.certs.Path, MetricsAddr: "0", ProbeAddr: "0",
-		PolicyDir: fx.policyDir, ConfigFile: fx.configFile, ReloadInterval: o.reloadInterval,
+		Policies: fx.loader, ReloadInterval: o.reloadInterval,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starting tenantguard: %w", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/offline"
+	"github.com/tenantguard/tenantguard/webhook/pipeline"
 	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
@@ -79,9 +80,10 @@ func evalVerdicts(t *testing.T, file string) []verdict {
 	ctx := context.Background()
 	docs, err := offline.Read([]string{file}, nil)
 	require.NoError(t, err)
-	engine, err := policy.NewWithConfig(ctx, policies.FS, config.Default(), offline.Tenants(docs))
+	engine, err := policy.NewWithConfig(ctx, policies.FS, config.Default())
 	require.NoError(t, err)
-	results, err := offline.Evaluate(ctx, engine, docs)
+	p := &pipeline.Pipeline{Config: config.Default(), Engine: engine, Tenants: offline.TenantIndex(docs, config.Default())}
+	results, err := offline.Evaluate(ctx, p, docs)
 	require.NoError(t, err)
 	var verdicts []verdict
 	for _, r := range results {

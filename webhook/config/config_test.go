@@ -100,11 +100,10 @@ func TestValidateRuleIDsRefusesUnknownRules(t *testing.T) {
 	assert.Equal(t, "enforcement[app-no-such-rule]", errs[0].Field)
 }
 
-func TestPolicyDataCarriesConfigAndTenants(t *testing.T) {
-	tenant := map[string]any{"kind": "Tenant", "metadata": map[string]any{"name": "shop"}}
-	data, err := config.Default().PolicyData([]map[string]any{tenant})
+func TestPolicyDataCarriesTheResolvedConfig(t *testing.T) {
+	data, err := config.Default().PolicyData()
 	require.NoError(t, err)
 	tg := data["tenantguard"].(map[string]any)
-	assert.Equal(t, map[string]any{"shop": tenant}, tg["tenants"])
 	assert.Equal(t, "amd64", tg["resolved_config"].(map[string]any)["defaults"].(map[string]any)["arch"])
+	assert.NotContains(t, tg, "tenants", "Tenants come with each review, not as data")
 }

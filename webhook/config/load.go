@@ -36,10 +36,9 @@ func Parse(data []byte) (*ClusterConfig, error) {
 }
 
 // PolicyData is the base document the policies read: the config, defaults
-// filled in, under data.tenantguard.resolved_config, and the given Tenants under
-// data.tenantguard.tenants, keyed by name so that the policies find a Tenant
-// without a scan. Of two Tenants with one name, the first counts.
-func (c *ClusterConfig) PolicyData(tenants []map[string]any) (map[string]any, error) {
+// filled in, under data.tenantguard.resolved_config. Tenants are not data:
+// each review carries what is known of its own (see tenantctx).
+func (c *ClusterConfig) PolicyData() (map[string]any, error) {
 	raw, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
@@ -48,13 +47,5 @@ func (c *ClusterConfig) PolicyData(tenants []map[string]any) (map[string]any, er
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, err
 	}
-	byName := make(map[string]any, len(tenants))
-	for _, t := range tenants {
-		meta, _ := t["metadata"].(map[string]any)
-		name, _ := meta["name"].(string)
-		if _, seen := byName[name]; name != "" && !seen {
-			byName[name] = t // the first Tenant of a name counts, as for conftest
-		}
-	}
-	return map[string]any{"tenantguard": map[string]any{"resolved_config": doc, "tenants": byName}}, nil
+	return map[string]any{"tenantguard": map[string]any{"resolved_config": doc}}, nil
 }

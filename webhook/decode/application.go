@@ -6,41 +6,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
-
-// Source is one source of an Application, with the field path it sits at.
-type Source struct {
-	// Path is where the source is written, such as spec.sources[1].
-	Path *field.Path
-	// Fields is the source object itself; changes to it change the Application.
-	Fields map[string]any
-}
-
-// Sources lists every source of an Application: spec.source, each entry of
-// spec.sources and spec.sourceHydrator.drySource, in that order. Entries that are
-// absent or not objects are left out; Request refuses those before they get here.
-func Sources(app map[string]any) []Source {
-	spec, _ := app["spec"].(map[string]any)
-	if spec == nil {
-		return nil
-	}
-	specPath := field.NewPath("spec")
-	var sources []Source
-	if src, ok := spec["source"].(map[string]any); ok {
-		sources = append(sources, Source{Path: specPath.Child("source"), Fields: src})
-	}
-	list, _ := spec["sources"].([]any)
-	for i, entry := range list {
-		if src, ok := entry.(map[string]any); ok {
-			sources = append(sources, Source{Path: specPath.Child("sources").Index(i), Fields: src})
-		}
-	}
-	hydrator, _ := spec["sourceHydrator"].(map[string]any)
-	if src, ok := hydrator["drySource"].(map[string]any); ok {
-		sources = append(sources, Source{Path: specPath.Child("sourceHydrator", "drySource"), Fields: src})
-	}
-	return sources
-}
 
 // sourceStringFields are the source fields the pipeline reads as strings.
 var sourceStringFields = []string{"repoURL", "path", "chart", "targetRevision", "ref"}
@@ -70,7 +37,7 @@ func checkApplication(app map[string]any, limits config.Limits) field.ErrorList 
 	if hydrator, ok := spec["sourceHydrator"].(map[string]any); ok {
 		errs = append(errs, checkObject(hydrator, specPath.Child("sourceHydrator"), "drySource")...)
 	}
-	for _, src := range Sources(app) {
+	for _, src := range model.Sources(app) {
 		errs = append(errs, checkStrings(src.Fields, src.Path, sourceStringFields, limits.MaxFieldBytes)...)
 	}
 	return errs

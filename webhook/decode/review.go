@@ -14,30 +14,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
-
-// Kind is a kind of object tenantguard admits.
-type Kind string
-
-const (
-	// KindApplication is Argo CD's Application, group argoproj.io.
-	KindApplication Kind = "Application"
-	// KindTenant is tenantguard's own Tenant, group tenantguard.io.
-	KindTenant Kind = "Tenant"
-)
-
-// handledKinds maps the group and kind of a request to the Kind it is admitted as.
-var handledKinds = map[metav1.GroupKind]Kind{
-	{Group: "argoproj.io", Kind: "Application"}: KindApplication,
-	{Group: "tenantguard.io", Kind: "Tenant"}:   KindTenant,
-}
-
-// Handles reports whether tenantguard admits objects of this apiVersion and kind.
-func Handles(apiVersion, kind string) bool {
-	gk := schema.FromAPIVersionAndKind(apiVersion, kind).GroupKind()
-	_, ok := handledKinds[metav1.GroupKind{Group: gk.Group, Kind: gk.Kind}]
-	return ok
-}
 
 // Review is an admission request in the form the pipeline reads.
 type Review struct {
@@ -46,7 +24,7 @@ type Review struct {
 	// Operation is CREATE, UPDATE, DELETE or CONNECT.
 	Operation admissionv1.Operation
 	// Kind is the kind of the object under review.
-	Kind Kind
+	Kind model.Kind
 	// Namespace and Name identify the object.
 	Namespace, Name string
 	// Object is the object as it would be stored; nil on DELETE.
@@ -60,8 +38,8 @@ type Review struct {
 // Request decodes an admission request into a Review within limits. The error
 // names the field that could not be read, or the limit it passed.
 func Request(req admission.Request, limits config.Limits) (*Review, error) {
-	gk := metav1.GroupKind{Group: req.Kind.Group, Kind: req.Kind.Kind}
-	kind, ok := handledKinds[gk]
+	gk := schema.GroupKind{Group: req.Kind.Group, Kind: req.Kind.Kind}
+	kind, ok := model.KindOf(gk)
 	if !ok {
 		return nil, fmt.Errorf("kind: %q in group %q is not admitted by tenantguard", gk.Kind, gk.Group)
 	}
@@ -96,7 +74,7 @@ func checkObjects(review *Review, kind metav1.GroupVersionKind, limits config.Li
 		errs = append(errs, checkIdentity(o.obj, o.path, kind, review.Namespace)...)
 		errs = append(errs, checkLabels(o.obj, o.path, limits.MaxLabels)...)
 	}
-	if review.Kind == KindApplication {
+	if review.Kind == model.KindApplication {
 		errs = append(errs, checkApplication(review.Object, limits)...)
 	}
 	return errs
@@ -158,4 +136,25 @@ func (r *Review) OnlyStatusChanged() bool {
 func metaField(obj map[string]any, name string) any {
 	meta, _ := obj["metadata"].(map[string]any)
 	return meta[name]
+}
+
+// Manifest reads a rendered manifest as the review kube-apiserver would send
+// when it is first applied: a CREATE of the object by nobody in particular,
+// checked as a request is. It returns nil for kinds tenantguard does not admit.
+func Manifest(obj map[string]any, limits config.Limits) (*Review, error) {
+	kind, ok := model.KindOfObject(obj)
+	if !ok {
+		return nil, nil
+	}
+	apiVersion, _ := obj["apiVersion"].(string)
+	gvk := schema.FromAPIVersionAndKind(apiVersion, string(kind))
+	review := &Review{
+		Operation: admissionv1.Create, Kind: kind,
+		Namespace: model.Namespace(obj), Name: model.Name(obj), Object: obj,
+	}
+	requestKind := metav1.GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind}
+	if err := checkObjects(review, requestKind, limits).ToAggregate(); err != nil {
+		return nil, err
+	}
+	return review, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
 
 var applicationKind = metav1.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha1", Kind: "Application"}
@@ -119,7 +120,7 @@ func TestRequestDecodesAValidApplication(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "uid-1", review.UID)
 	assert.Equal(t, admissionv1.Create, review.Operation)
-	assert.Equal(t, decode.KindApplication, review.Kind)
+	assert.Equal(t, model.KindApplication, review.Kind)
 	assert.Equal(t, "argocd", review.Namespace)
 	assert.Equal(t, "shop", review.Name)
 	assert.Equal(t, "alice", review.UserInfo.Username)
@@ -158,7 +159,7 @@ func TestSourcesListsEverySourceInOrderWithItsPath(t *testing.T) {
 	}`)), nil)
 	require.NoError(t, err)
 
-	sources := decode.Sources(object)
+	sources := model.Sources(object)
 
 	var got [][2]string
 	for _, src := range sources {
@@ -176,13 +177,13 @@ func TestSourcesHandsOutTheApplicationsOwnMaps(t *testing.T) {
 	object, err := decode.Object([]byte(app(`{"source":{"repoURL":"r"}}`)), nil)
 	require.NoError(t, err)
 
-	decode.Sources(object)[0].Fields["targetRevision"] = "HEAD"
+	model.Sources(object)[0].Fields["targetRevision"] = "HEAD"
 
 	assert.Equal(t, "HEAD", object["spec"].(map[string]any)["source"].(map[string]any)["targetRevision"])
 }
 
 func TestSourcesOfAnObjectWithoutSpecIsEmpty(t *testing.T) {
-	assert.Empty(t, decode.Sources(map[string]any{"kind": "Application"}))
+	assert.Empty(t, model.Sources(map[string]any{"kind": "Application"}))
 }
 
 // withLabels is an Application object carrying labels (raw JSON).
@@ -284,5 +285,5 @@ func TestRequestReadsUpToTheLimits(t *testing.T) {
 	review, err := decode.Request(appRequest(admissionv1.Create, object, ""), config.DefaultLimits())
 
 	require.NoError(t, err)
-	assert.Len(t, decode.Sources(review.Object), 64)
+	assert.Len(t, model.Sources(review.Object), 64)
 }

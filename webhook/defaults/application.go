@@ -2,11 +2,8 @@ package defaults
 
 import (
 	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
-
-// TrackedRevision is the revision every git source tracks: the tip of the one branch.
-const TrackedRevision = "HEAD"
 
 // Change is one default that was filled in.
 type Change struct {
@@ -20,8 +17,10 @@ type Change struct {
 // returns what it set. tenant is the Tenant the Application belongs to (a JSON
 // map of a tenantguard.io/v1alpha1 Tenant), or nil when none is known.
 //
-// Every Application gets targetRevision HEAD on each source that has none
-// (spec.source, each spec.sources entry and spec.sourceHydrator.drySource). An
+// Every Application gets the tracked revision, the first of the cluster
+// config's trackingRefs (HEAD by default, so one the rules allow), on each
+// source that has none (spec.source, each spec.sources entry and
+// spec.sourceHydrator.drySource). An
 // Application of a Tenant also gets the tenant and environment labels, Argo CD's
 // resources finalizer, and, on each source that renders a Helm chart, the
 // tenant's arch nodeSelector, toleration and registry mirror in helm.valuesObject
@@ -30,19 +29,19 @@ func Application(app map[string]any, tenant map[string]any, cfg *config.ClusterC
 	if app == nil {
 		return nil
 	}
-	changes := trackHead(app)
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	changes := trackRevision(app, TrackedRevision(cfg))
 	if tenant == nil {
 		// Without a Tenant there is no label, arch or mirror to fill in, and the
 		// finalizer is only promised to tenant Applications.
 		return changes
 	}
-	if cfg == nil {
-		cfg = config.Default()
-	}
 	o := ownerOf(tenant, cfg)
 	changes = append(changes, ownershipLabels(app, o)...)
 	changes = append(changes, resourcesFinalizer(app)...)
-	for _, src := range decode.Sources(app) {
+	for _, src := range model.Sources(app) {
 		if rendersChart(src.Fields) {
 			changes = append(changes, helmValues(src, o, cfg.ValuePaths)...)
 		}
@@ -50,13 +49,19 @@ func Application(app map[string]any, tenant map[string]any, cfg *config.ClusterC
 	return changes
 }
 
-// trackHead sets targetRevision HEAD on every source that has none.
-func trackHead(app map[string]any) []Change {
+// TrackedRevision is the revision the defaults write where a source has none:
+// the first of the cluster config's trackingRefs, which the rules allow.
+func TrackedRevision(cfg *config.ClusterConfig) string {
+	return cfg.TrackingRefs[0]
+}
+
+// trackRevision sets targetRevision on every source that has none.
+func trackRevision(app map[string]any, revision string) []Change {
 	var changes []Change
-	for _, src := range decode.Sources(app) {
-		if revision, _ := src.Fields["targetRevision"].(string); revision == "" {
-			src.Fields["targetRevision"] = TrackedRevision
-			changes = append(changes, Change{Field: src.Path.Child("targetRevision").String(), Value: TrackedRevision})
+	for _, src := range model.Sources(app) {
+		if current, _ := src.Fields["targetRevision"].(string); current == "" {
+			src.Fields["targetRevision"] = revision
+			changes = append(changes, Change{Field: src.Path.Child("targetRevision").String(), Value: revision})
 		}
 	}
 	return changes

@@ -81,7 +81,7 @@ func TestApplicationFillsInTheTrackedRevision(t *testing.T) {
 			var changed []string
 			for _, c := range changes {
 				changed = append(changed, c.Field)
-				assert.Equal(t, defaults.TrackedRevision, c.Value, "value set at %s", c.Field)
+				assert.Equal(t, defaults.TrackedRevision(config.Default()), c.Value, "value set at %s", c.Field)
 			}
 			assert.Equal(t, tt.wantChanged, changed)
 			// Compared as text, not JSONEq, so numbers must survive digit for digit.

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
 
 // ArchLabel is the node label the nodeSelector default selects on, and the key
@@ -58,7 +58,7 @@ func dotted(path string) []string {
 }
 
 // helmValues fills the tenant's values into a chart source's helm.valuesObject.
-func helmValues(src decode.Source, o owner, paths config.ValuePaths) []Change {
+func helmValues(src model.Source, o owner, paths config.ValuePaths) []Change {
 	wanted := wantedValues(o, paths)
 	values, ok := valuesObject(src.Fields)
 	if !ok || len(wanted) == 0 {

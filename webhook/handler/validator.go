@@ -10,19 +10,17 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/decode"
 	"github.com/tenantguard/tenantguard/webhook/metrics"
 	"github.com/tenantguard/tenantguard/webhook/policy"
-	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/respond"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // Validator is the validating webhook: it evaluates the rule set on the request
 // and denies, warns or allows.
 type Validator struct {
 	// State holds the rule set being served.
-	State *reload.Current
-	// Tenants finds an Application's Tenant. Without it, rules read the
-	// Application's own labels.
-	Tenants *tenantctx.Finder
+	State State
+	// Tenants finds an Application's Tenant. Without it, no Application has a
+	// Tenant and no Tenant's namespace is claimed by another.
+	Tenants Lookup
 }
 
 var _ admission.Handler = &Validator{}
@@ -34,21 +32,8 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 	if err != nil {
 		return respond.Malformed(err)
 	}
-	if review.Deleting() || review.OnlyStatusChanged() {
-		return admission.Allowed("")
-	}
-	tenant, err := tenantOf(ctx, v.Tenants, review)
-	if err != nil {
-		return respond.Failed("finding the Application's Tenant", err)
-	}
 	start := time.Now()
-	findings, err := snapshot.Engine.Review(ctx, policy.Input{
-		Operation: string(review.Operation),
-		Object:    review.Object,
-		OldObject: review.OldObject,
-		UserInfo:  review.UserInfo,
-		Tenant:    tenant,
-	})
+	findings, err := pipelineOf(snapshot, v.Tenants).Validate(ctx, review)
 	metrics.EvaluationDuration.Observe(time.Since(start).Seconds())
 	if err != nil {
 		return respond.Failed("evaluating policies", err)

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/webhook/model"
+	"github.com/tenantguard/tenantguard/webhook/pipeline"
 	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
@@ -22,14 +24,16 @@ type Result struct {
 	Findings policy.Findings `json:"findings"`
 }
 
-// Evaluate runs the rule set on every document and returns the results in
-// document order. Documents are evaluated in parallel, one worker per CPU;
-// kinds that tenantguard does not admit have no rules and are not evaluated.
-func Evaluate(ctx context.Context, engine *policy.Engine, docs []Document) ([]Result, error) {
+// Evaluate judges every document as the validating webhook judges its create,
+// through the same pipeline, and returns the results in document order.
+// Documents are evaluated in parallel, one worker per CPU; kinds tenantguard
+// does not admit have no rules and are not evaluated. A document the webhook
+// would refuse as malformed is an error naming it.
+func Evaluate(ctx context.Context, p *pipeline.Pipeline, docs []Document) ([]Result, error) {
 	results := make([]Result, len(docs))
 	errs := make([]error, len(docs))
 	parallel(len(docs), func(i int) {
-		results[i], errs[i] = evaluateOne(ctx, engine, docs[i])
+		results[i], errs[i] = evaluateOne(ctx, p, docs[i])
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -55,13 +59,15 @@ func parallel(n int, work func(i int)) {
 	wg.Wait()
 }
 
-func evaluateOne(ctx context.Context, engine *policy.Engine, doc Document) (Result, error) {
-	apiVersion, _ := doc.Object["apiVersion"].(string)
-	kind, _ := doc.Object["kind"].(string)
-	if !decode.Handles(apiVersion, kind) {
+func evaluateOne(ctx context.Context, p *pipeline.Pipeline, doc Document) (Result, error) {
+	review, err := decode.Manifest(doc.Object, p.Config.Limits)
+	if err != nil {
+		return Result{}, &ParseError{Source: doc.Source, Index: doc.Index, Err: err}
+	}
+	if review == nil {
 		return newResult(doc, nil), nil
 	}
-	findings, err := engine.Manifest(ctx, doc.Object)
+	findings, err := p.Validate(ctx, review)
 	if err != nil {
 		return Result{}, fmt.Errorf("%s: document %d: %w", doc.Source, doc.Index, err)
 	}
@@ -69,11 +75,10 @@ func evaluateOne(ctx context.Context, engine *policy.Engine, doc Document) (Resu
 }
 
 func newResult(doc Document, findings policy.Findings) Result {
-	meta, _ := doc.Object["metadata"].(map[string]any)
 	r := Result{Document: doc, Findings: findings}
 	r.Kind, _ = doc.Object["kind"].(string)
-	r.Namespace, _ = meta["namespace"].(string)
-	r.Name, _ = meta["name"].(string)
+	r.Namespace = model.Namespace(doc.Object)
+	r.Name = model.Name(doc.Object)
 	if r.Findings == nil {
 		r.Findings = policy.Findings{}
 	}

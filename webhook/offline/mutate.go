@@ -9,10 +9,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/decode"
 	"github.com/tenantguard/tenantguard/webhook/defaults"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
+	"github.com/tenantguard/tenantguard/webhook/model"
+	"github.com/tenantguard/tenantguard/webhook/pipeline"
 )
 
 // Mutated is a document with the webhook's defaults filled in.
@@ -24,35 +24,43 @@ type Mutated struct {
 	Changes []defaults.Change
 }
 
-// Mutate fills in the webhook's defaults on every document, as the webhook
-// would when they are created: Tenants first, so that Applications see their
-// Tenant's defaults, then Applications with the Tenant found among docs.
-func Mutate(ctx context.Context, docs []Document, cfg *config.ClusterConfig) ([]Mutated, error) {
+// Mutate fills in the webhook's defaults on every document, as the mutating
+// webhook would when they are created, through the same pipeline: Tenants
+// first, so that Applications see their Tenant's defaults, then Applications
+// with their Tenant found among docs. p.Tenants is not used: the Tenants are
+// those among docs once defaulted.
+func Mutate(ctx context.Context, p pipeline.Pipeline, docs []Document) ([]Mutated, error) {
 	out := make([]Mutated, len(docs))
+	reviews := make([]*decode.Review, len(docs))
 	for i, doc := range docs {
 		out[i] = Mutated{Document: doc, Original: runtime.DeepCopyJSON(doc.Object)}
-		if isKind(doc, decode.KindTenant) {
-			out[i].Changes = defaults.Tenant(doc.Object, cfg)
-		}
-	}
-	index := tenantctx.NewIndex(Tenants(docs), cfg)
-	for i, doc := range docs {
-		if !isKind(doc, decode.KindApplication) {
-			continue
-		}
-		tenant, err := tenantctx.Of(ctx, index, doc.Object)
+		review, err := decode.Manifest(doc.Object, p.Config.Limits)
 		if err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", doc.Source, doc.Index, err)
+			return nil, &ParseError{Source: doc.Source, Index: doc.Index, Err: err}
 		}
-		out[i].Changes = defaults.Application(doc.Object, tenant, cfg)
+		reviews[i] = review
 	}
-	return out, nil
+	p.Tenants = nil
+	if err := mutateKind(ctx, &p, model.KindTenant, reviews, out); err != nil {
+		return nil, err
+	}
+	p.Tenants = TenantIndex(docs, p.Config)
+	return out, mutateKind(ctx, &p, model.KindApplication, reviews, out)
 }
 
-func isKind(doc Document, kind decode.Kind) bool {
-	apiVersion, _ := doc.Object["apiVersion"].(string)
-	k, _ := doc.Object["kind"].(string)
-	return k == string(kind) && decode.Handles(apiVersion, k)
+// mutateKind defaults the documents of one kind.
+func mutateKind(ctx context.Context, p *pipeline.Pipeline, kind model.Kind, reviews []*decode.Review, out []Mutated) error {
+	for i, review := range reviews {
+		if review == nil || review.Kind != kind {
+			continue
+		}
+		changes, err := p.Mutate(ctx, review)
+		if err != nil {
+			return fmt.Errorf("%s: document %d: %w", out[i].Source, out[i].Index, err)
+		}
+		out[i].Changes = changes
+	}
+	return nil
 }
 
 // WriteManifests prints the defaulted documents as one YAML stream.

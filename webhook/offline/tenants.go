@@ -1,16 +1,24 @@
 package offline
 
-import "strings"
+import (
+	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/model"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
+)
 
-// Tenants picks the Tenant objects among docs. eval hands them to the policies
-// as data.tenantguard.tenants, so Applications are judged with their Tenant's context.
+// Tenants picks the Tenant objects among docs, in order.
 func Tenants(docs []Document) []map[string]any {
 	var tenants []map[string]any
 	for _, doc := range docs {
-		apiVersion, _ := doc.Object["apiVersion"].(string)
-		if doc.Object["kind"] == "Tenant" && strings.HasPrefix(apiVersion, "tenantguard.io/") {
+		if kind, ok := model.KindOfObject(doc.Object); ok && kind == model.KindTenant {
 			tenants = append(tenants, doc.Object)
 		}
 	}
 	return tenants
+}
+
+// TenantIndex is the Tenant lookup of eval: the Tenants among docs, found the
+// way the webhook finds them in its cache.
+func TenantIndex(docs []Document, cfg *config.ClusterConfig) *tenantctx.Index {
+	return tenantctx.NewIndex(Tenants(docs), cfg)
 }

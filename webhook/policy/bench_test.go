@@ -15,6 +15,7 @@ import (
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // benchApplication is a production tenant's Application as the supervisor
@@ -59,7 +60,8 @@ func benchInput(b *testing.B) policy.Input {
 		b.Fatal(err)
 	}
 	return policy.Input{
-		Operation: "CREATE", Object: app, Tenant: tenant,
+		Operation: "CREATE", Object: app,
+		Tenant:   tenantctx.Context{Tenant: tenant, Lookup: &tenantctx.Search{Label: "shop", Namespace: "tenant-shop", Matches: []string{"shop"}}},
 		UserInfo: authenticationv1.UserInfo{Username: "system:serviceaccount:tenantguard-system:tenantguard-supervisor"},
 	}
 }
@@ -67,7 +69,7 @@ func benchInput(b *testing.B) policy.Input {
 // servedData is the base document as `tenantguard serve` hands it over: the
 // default cluster config, defaults filled in.
 func servedData(b *testing.B) map[string]any {
-	data, err := config.Default().PolicyData(nil)
+	data, err := config.Default().PolicyData()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,20 +14,14 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/config"
 )
 
-const (
-	// reviewQuery is what the webhook asks: every finding on an admission review.
-	reviewQuery = "data.tenantguard.main.violations"
-	// manifestQuery is what eval asks: the same findings on a rendered manifest,
-	// whose review input the policies build themselves, as they do for conftest.
-	manifestQuery = "review := data.tenantguard.main.manifest_review(input); " +
-		"findings := data.tenantguard.main.violations with input as review"
-)
+// reviewQuery is what every Go runner asks: every finding on an admission
+// review (eval builds one per document, as the webhook receives it).
+const reviewQuery = "data.tenantguard.main.violations"
 
 // Engine evaluates the rule set. It is safe for concurrent use.
 type Engine struct {
-	review   rego.PreparedEvalQuery
-	manifest rego.PreparedEvalQuery
-	rules    []Rule
+	review rego.PreparedEvalQuery
+	rules  []Rule
 }
 
 // New compiles the Rego files of fsys (test files left out) with data as the
@@ -45,7 +39,6 @@ func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) 
 	if data == nil {
 		data = map[string]any{}
 	}
-	// Both queries share one compilation of the modules.
 	compiler, err := compile(modules)
 	if err != nil {
 		return nil, err
@@ -58,11 +51,7 @@ func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) 
 	if err != nil {
 		return nil, err
 	}
-	manifest, err := prepare(ctx, manifestQuery, options)
-	if err != nil {
-		return nil, err
-	}
-	return &Engine{review: review, manifest: manifest, rules: rules}, nil
+	return &Engine{review: review, rules: rules}, nil
 }
 
 // Rules lists the rules the engine runs, sorted by id.
@@ -127,10 +116,10 @@ func parseModules(fsys fs.FS) ([]*ast.Module, error) {
 	return modules, nil
 }
 
-// NewWithConfig compiles the Rego files of fsys with the cluster config and
-// Tenants as data, and refuses enforcement overrides for rules fsys lacks.
-func NewWithConfig(ctx context.Context, fsys fs.FS, cfg *config.ClusterConfig, tenants []map[string]any) (*Engine, error) {
-	data, err := cfg.PolicyData(tenants)
+// NewWithConfig compiles the Rego files of fsys with the cluster config as
+// data, and refuses enforcement overrides for rules fsys lacks.
+func NewWithConfig(ctx context.Context, fsys fs.FS, cfg *config.ClusterConfig) (*Engine, error) {
+	data, err := cfg.PolicyData()
 	if err != nil {
 		return nil, err
 	}
@@ -150,30 +139,18 @@ func (e *Engine) Review(ctx context.Context, in Input) (Findings, error) {
 	if err != nil {
 		return nil, err
 	}
-	return evalFindings(ctx, e.review, value, "")
+	return evalFindings(ctx, e.review, value)
 }
 
-// Manifest evaluates the rule set on one rendered manifest, as conftest does.
-func (e *Engine) Manifest(ctx context.Context, manifest map[string]any) (Findings, error) {
-	value, err := ast.InterfaceToValue(manifest)
-	if err != nil {
-		return nil, fmt.Errorf("reading manifest: %w", err)
-	}
-	return evalFindings(ctx, e.manifest, value, "findings")
-}
-
-// evalFindings runs a prepared query and reads its findings: the first
-// expression's value, or the binding named by variable.
-func evalFindings(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, variable string) (Findings, error) {
+// evalFindings runs a prepared query and reads its findings, the first
+// expression's value.
+func evalFindings(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value) (Findings, error) {
 	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		return nil, fmt.Errorf("evaluating policies: %w", err)
 	}
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("evaluating policies: %d results, want 1", len(rs))
-	}
-	if variable != "" {
-		return findingsFromResult(rs[0].Bindings[variable])
 	}
 	return findingsFromResult(rs[0].Expressions[0].Value)
 }

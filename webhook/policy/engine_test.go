@@ -170,16 +170,3 @@ func TestReviewFailsOnARuleSetItCannotRead(t *testing.T) {
 		})
 	}
 }
-
-func TestManifestFindsWhatReviewFindsOnACreate(t *testing.T) {
-	e := engine(t, policies.FS, nil)
-	app := object(t, pinnedApplication)
-
-	fromReview, err := e.Review(t.Context(), policy.Input{Operation: "CREATE", Object: app})
-	require.NoError(t, err)
-	fromManifest, err := e.Manifest(t.Context(), app)
-	require.NoError(t, err)
-
-	assert.NotEmpty(t, fromManifest)
-	assert.Equal(t, fromReview, fromManifest)
-}

@@ -6,6 +6,8 @@ import (
 	authenticationv1 "k8s.io/api/authentication/v1"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // Input is what the rules read about one admission review. The same shape is
@@ -19,8 +21,9 @@ type Input struct {
 	OldObject map[string]any
 	// UserInfo is who sent the request.
 	UserInfo authenticationv1.UserInfo
-	// Tenant is the Tenant the object belongs to, when one is known.
-	Tenant map[string]any
+	// Tenant is what is known of the object's Tenant: the Application's Tenant
+	// and how it was looked for, or the other Tenants claiming a Tenant's namespace.
+	Tenant tenantctx.Context
 }
 
 func (in Input) astValue() (ast.Value, error) {
@@ -30,12 +33,27 @@ func (in Input) astValue() (ast.Value, error) {
 	}
 	setIfPresent(doc, "object", in.Object)
 	setIfPresent(doc, "oldObject", in.OldObject)
-	setIfPresent(doc, "tenant", in.Tenant)
+	setIfPresent(doc, "tenant", in.Tenant.Tenant)
+	if l := in.Tenant.Lookup; l != nil {
+		doc["tenantLookup"] = map[string]any{"label": l.Label, "namespace": l.Namespace, "matches": anyList(l.Matches)}
+	}
+	if in.Tenant.NamespaceClaims != nil {
+		doc["namespaceClaims"] = anyList(in.Tenant.NamespaceClaims)
+	}
 	value, err := ast.InterfaceToValue(doc)
 	if err != nil {
 		return nil, fmt.Errorf("building policy input: %w", err)
 	}
 	return value, nil
+}
+
+// anyList turns a list of strings into the []any the Rego input conversion reads.
+func anyList(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
 }
 
 func setIfPresent(doc map[string]any, key string, obj map[string]any) {
@@ -46,9 +64,5 @@ func setIfPresent(doc map[string]any, key string, obj map[string]any) {
 
 // userInfo mirrors the JSON of authentication/v1 UserInfo without a JSON round trip.
 func userInfo(u authenticationv1.UserInfo) map[string]any {
-	groups := make([]any, len(u.Groups))
-	for i, g := range u.Groups {
-		groups[i] = g
-	}
-	return map[string]any{"username": u.Username, "uid": u.UID, "groups": groups}
+	return map[string]any{"username": u.Username, "uid": u.UID, "groups": anyList(u.Groups)}
 }

@@ -56,7 +56,7 @@ func (l Loader) Load(ctx context.Context) (*Snapshot, error) {
 			return nil, fmt.Errorf("cluster config %s: %w", l.ConfigFile, err)
 		}
 	}
-	engine, err := policy.NewWithConfig(ctx, f.bundle, cfg, nil)
+	engine, err := policy.NewWithConfig(ctx, f.bundle, cfg)
 	if err != nil {
 		return nil, err
 	}

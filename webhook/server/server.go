@@ -54,12 +54,10 @@ type Options struct {
 	// EnableHTTP2 serves HTTP/2 as well as HTTP/1.1. Off by default, which
 	// keeps the server out of reach of HTTP/2 stream-reset floods.
 	EnableHTTP2 bool
-	// PolicyDir holds the Rego policies to run. Defaults to the embedded policies.
-	PolicyDir string
-	// ExtraPolicyDir holds Rego files run beside those policies. Defaults to none.
-	ExtraPolicyDir string
-	// ConfigFile is the cluster config file. Defaults to the built-in defaults.
-	ConfigFile string
+	// Policies says which policies and cluster config to serve, reloaded when
+	// their files change. Its zero value serves the embedded policies with the
+	// built-in cluster config.
+	Policies reload.Loader
 	// ReloadInterval is how often the policy and config files are checked for
 	// changes. Defaults to 5 seconds.
 	ReloadInterval time.Duration
@@ -96,7 +94,7 @@ func (o *Options) setDefaults() {
 // is an error and nothing is served.
 func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, error) {
 	opts.setDefaults()
-	loader := reload.Loader{PolicyDir: opts.PolicyDir, ExtraPolicyDir: opts.ExtraPolicyDir, ConfigFile: opts.ConfigFile}
+	loader := opts.Policies
 	snapshot, err := loader.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -159,8 +157,8 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 		return nil, err
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 scheme,
-		WebhookServer:          newHTTPSServer(opts, ctrl.Log.WithName("webhook-server")),
+		Scheme:        scheme,
+		WebhookServer: newHTTPSServer(opts, ctrl.Log.WithName("webhook-server")),
 		// Metrics and probes are served by addPorts, within Connections.
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",

@@ -3,12 +3,15 @@ package tenantctx
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
 
 // NamespaceIndex is the cache index of Tenants by the namespace they own.
@@ -32,13 +35,8 @@ func IndexTenants(ctx context.Context, indexer client.FieldIndexer, cfg *config.
 		if !ok {
 			return nil
 		}
-		return []string{OwnedNamespace(t.Name, t.Spec.Namespace, cfg)}
+		return []string{model.NamespaceOwnedBy(t.Name, t.Spec.Namespace, cfg)}
 	})
-}
-
-// ForApplication returns the Tenant of an Application, or nil when it has none.
-func (f *Finder) ForApplication(ctx context.Context, app map[string]any) (map[string]any, error) {
-	return Of(ctx, f, app)
 }
 
 // ByName returns the Tenant of that name from the cache, nil when the cache
@@ -51,16 +49,22 @@ func (f *Finder) ByName(ctx context.Context, name string) (map[string]any, error
 	return toMap(&t)
 }
 
-// ByNamespace returns the one Tenant that owns namespace.
-func (f *Finder) ByNamespace(ctx context.Context, namespace string) (map[string]any, error) {
+// Owners returns every Tenant that owns namespace, sorted by name.
+func (f *Finder) Owners(ctx context.Context, namespace string) ([]map[string]any, error) {
 	var list tenantv1.TenantList
 	if err := f.Reader.List(ctx, &list, client.MatchingFields{NamespaceIndex: namespace}); err != nil {
 		return nil, fmt.Errorf("listing the Tenants of namespace %s: %w", namespace, err)
 	}
-	if len(list.Items) != 1 {
-		return nil, nil
+	slices.SortFunc(list.Items, func(a, b tenantv1.Tenant) int { return strings.Compare(a.Name, b.Name) })
+	owners := make([]map[string]any, 0, len(list.Items))
+	for i := range list.Items {
+		t, err := toMap(&list.Items[i])
+		if err != nil {
+			return nil, err
+		}
+		owners = append(owners, t)
 	}
-	return toMap(&list.Items[0])
+	return owners, nil
 }
 
 // toMap turns a Tenant into the JSON map the defaults and the rules read.

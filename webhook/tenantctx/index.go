@@ -2,31 +2,32 @@ package tenantctx
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
 
 // Index looks Tenants up among JSON maps, such as the documents of `tenantguard eval`.
 type Index struct {
-	byName, byNamespace map[string]map[string]any
+	byName      map[string]map[string]any
+	byNamespace map[string][]map[string]any
 }
 
 var _ Lookup = &Index{}
 
-// NewIndex indexes tenants by name and by the namespace they own. Of two
-// Tenants with one name, the first counts, as it does for the policies.
+// NewIndex indexes tenants by name and by the namespace they own; of Tenants
+// that share a name, the first counts (model.FirstOfName).
 func NewIndex(tenants []map[string]any, cfg *config.ClusterConfig) *Index {
-	idx := &Index{byName: map[string]map[string]any{}, byNamespace: map[string]map[string]any{}}
-	for _, t := range tenants {
-		meta, _ := t["metadata"].(map[string]any)
-		spec, _ := t["spec"].(map[string]any)
-		name, _ := meta["name"].(string)
-		namespace, _ := spec["namespace"].(string)
-		owned := OwnedNamespace(name, namespace, cfg)
-		if _, seen := idx.byName[name]; !seen { // the first Tenant of a name counts
-			idx.byName[name] = t
-			idx.byNamespace[owned] = t
-		}
+	idx := &Index{byName: map[string]map[string]any{}, byNamespace: map[string][]map[string]any{}}
+	for _, t := range model.FirstOfName(tenants) {
+		idx.byName[model.Name(t)] = t
+		owned := model.OwnedNamespace(t, cfg)
+		idx.byNamespace[owned] = append(idx.byNamespace[owned], t)
+	}
+	for _, owners := range idx.byNamespace {
+		slices.SortFunc(owners, func(a, b map[string]any) int { return strings.Compare(model.Name(a), model.Name(b)) })
 	}
 	return idx
 }
@@ -36,7 +37,7 @@ func (i *Index) ByName(_ context.Context, name string) (map[string]any, error) {
 	return i.byName[name], nil
 }
 
-// ByNamespace returns the Tenant that owns namespace.
-func (i *Index) ByNamespace(_ context.Context, namespace string) (map[string]any, error) {
+// Owners returns the Tenants that own namespace.
+func (i *Index) Owners(_ context.Context, namespace string) ([]map[string]any, error) {
 	return i.byNamespace[namespace], nil
 }

@@ -1,0 +1,40 @@
+package model
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
+)
+
+// OwnedNamespace is the namespace a Tenant owns (see NamespaceOwnedBy).
+func OwnedNamespace(tenant map[string]any, cfg *config.ClusterConfig) string {
+	return NamespaceOwnedBy(Name(tenant), String(tenant, "spec", "namespace"), cfg)
+}
+
+// NamespaceOwnedBy is the namespace of a Tenant with this name and
+// spec.namespace: spec.namespace, or the cluster's namespace prefix and the name.
+func NamespaceOwnedBy(name, specNamespace string, cfg *config.ClusterConfig) string {
+	return cmp.Or(specNamespace, cfg.TenantNamespace(name))
+}
+
+// EffectiveArch is the CPU architecture a Tenant's workloads run on: its
+// spec.arch, else the cluster's default.
+func EffectiveArch(tenant map[string]any, cfg *config.ClusterConfig) string {
+	return cmp.Or(String(tenant, "spec", "arch"), cfg.Defaults.Arch)
+}
+
+// FirstOfName keeps, of Tenants that share a name, the first, and leaves out
+// Tenants without a name: a cluster cannot hold two Tenants of one name, and
+// when files given to eval do, the first one read is the one that counts.
+func FirstOfName(tenants []map[string]any) []map[string]any {
+	seen := make(map[string]bool, len(tenants))
+	return slices.DeleteFunc(slices.Clone(tenants), func(t map[string]any) bool {
+		name := Name(t)
+		if name == "" || seen[name] {
+			return true
+		}
+		seen[name] = true
+		return false
+	})
+}
