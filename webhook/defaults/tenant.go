@@ -1,11 +1,13 @@
 package defaults
 
 import (
+	"cmp"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
 
 // Tenant fills in the defaults of a Tenant in place and returns what it set:
@@ -25,7 +27,7 @@ func Tenant(t map[string]any, cfg *config.ClusterConfig) []Change {
 	if !ok {
 		return nil
 	}
-	fills := tenantFills(stringField(t, "metadata", "name"), spec, cfg)
+	fills := tenantFills(model.Name(t), spec, cfg)
 	if len(fills) == 0 {
 		// Nothing to set: not even an empty spec is added, so the patch stays empty.
 		return nil
@@ -83,29 +85,13 @@ type owner struct {
 // ownerOf reads the owner of an Application from its Tenant.
 func ownerOf(tenant map[string]any, cfg *config.ClusterConfig) owner {
 	o := owner{
-		name:        stringField(tenant, "metadata", "name"),
-		environment: stringField(tenant, "spec", "environment"),
-		arch:        firstNonEmpty(stringField(tenant, "spec", "arch"), cfg.Defaults.Arch),
+		name:        model.Name(tenant),
+		environment: model.String(tenant, "spec", "environment"),
+		arch:        model.EffectiveArch(tenant, cfg),
 	}
 	o.tainted = o.arch != "" && slices.Contains(cfg.TaintedArchPools, o.arch)
 	if spec, _ := tenant["spec"].(map[string]any); spec["airGapped"] == true {
-		o.mirror = firstNonEmpty(stringField(tenant, "spec", "registryMirror"), cfg.Defaults.RegistryMirror)
+		o.mirror = cmp.Or(model.String(tenant, "spec", "registryMirror"), cfg.Defaults.RegistryMirror)
 	}
 	return o
-}
-
-// stringField returns obj[section][key] when it is a string, else "".
-func stringField(obj map[string]any, section, key string) string {
-	inner, _ := obj[section].(map[string]any)
-	value, _ := inner[key].(string)
-	return value
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

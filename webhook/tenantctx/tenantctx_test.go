@@ -1,0 +1,130 @@
+package tenantctx_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/model"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
+)
+
+// tenants: shop owns tenant-shop by default; blue and green both claim
+// shared; a second "shop" document (eval only) comes after the first.
+func tenants() []*tenantv1.Tenant {
+	return []*tenantv1.Tenant{
+		{ObjectMeta: metav1.ObjectMeta{Name: "shop"}, Spec: tenantv1.TenantSpec{Environment: "staging"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "green"}, Spec: tenantv1.TenantSpec{Environment: "staging", Namespace: "shared"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "blue"}, Spec: tenantv1.TenantSpec{Environment: "production", Namespace: "shared"}},
+	}
+}
+
+// lookups are the cache's and eval's lookups over the same Tenants: they must answer alike.
+func lookups(t *testing.T) map[string]tenantctx.Lookup {
+	cfg := config.Default()
+	scheme := runtime.NewScheme()
+	require.NoError(t, tenantv1.AddToScheme(scheme))
+	builder := fake.NewClientBuilder().WithScheme(scheme).WithIndex(&tenantv1.Tenant{}, tenantctx.NamespaceIndex, func(obj client.Object) []string {
+		tn := obj.(*tenantv1.Tenant)
+		return []string{model.NamespaceOwnedBy(tn.Name, tn.Spec.Namespace, cfg)}
+	})
+	var maps []map[string]any
+	for _, tn := range tenants() {
+		builder = builder.WithObjects(tn)
+		obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(tn)
+		require.NoError(t, err)
+		maps = append(maps, obj)
+	}
+	duplicate := map[string]any{"metadata": map[string]any{"name": "shop"}, "spec": map[string]any{"namespace": "elsewhere"}}
+	return map[string]tenantctx.Lookup{
+		"cache": &tenantctx.Finder{Reader: builder.Build()},
+		"eval":  tenantctx.NewIndex(append(maps, duplicate), cfg),
+	}
+}
+
+func application(labels map[string]any, namespace any) map[string]any {
+	return map[string]any{
+		"metadata": map[string]any{"name": "app", "labels": labels},
+		"spec":     map[string]any{"destination": map[string]any{"namespace": namespace}},
+	}
+}
+
+func TestForApplicationFindsOneTenantOrSaysWhy(t *testing.T) {
+	tests := map[string]struct {
+		app        map[string]any
+		wantTenant string
+		want       tenantctx.Search
+	}{
+		"the labelled Tenant": {
+			app: application(map[string]any{tenantv1.TenantLabel: "shop"}, "shared"), wantTenant: "shop",
+			want: tenantctx.Search{Label: "shop", Namespace: "shared", Matches: []string{"shop"}},
+		},
+		"a label naming a Tenant that does not exist finds none, without falling back": {
+			app:  application(map[string]any{tenantv1.TenantLabel: "gone"}, "tenant-shop"),
+			want: tenantctx.Search{Label: "gone", Namespace: "tenant-shop", Matches: []string{}},
+		},
+		"an empty label counts as absent: the namespace's owner": {
+			app: application(map[string]any{tenantv1.TenantLabel: ""}, "tenant-shop"), wantTenant: "shop",
+			want: tenantctx.Search{Namespace: "tenant-shop", Matches: []string{"shop"}},
+		},
+		"a label that is not a string counts as absent": {
+			app: application(map[string]any{tenantv1.TenantLabel: 5}, "tenant-shop"), wantTenant: "shop",
+			want: tenantctx.Search{Namespace: "tenant-shop", Matches: []string{"shop"}},
+		},
+		"two Tenants claiming the namespace: both named, neither chosen": {
+			app:  application(nil, "shared"),
+			want: tenantctx.Search{Namespace: "shared", Matches: []string{"blue", "green"}},
+		},
+		"a namespace nobody owns": {
+			app:  application(nil, "nobody"),
+			want: tenantctx.Search{Namespace: "nobody", Matches: []string{}},
+		},
+		"no label and no destination": {
+			app:  application(nil, nil),
+			want: tenantctx.Search{Matches: []string{}},
+		},
+	}
+	for lookupName, lookup := range lookups(t) {
+		for name, tt := range tests {
+			t.Run(lookupName+"/"+name, func(t *testing.T) {
+				got, err := tenantctx.ForApplication(context.Background(), lookup, tt.app)
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, *got.Lookup)
+				assert.Equal(t, tt.wantTenant, model.Name(got.Tenant))
+				assert.Nil(t, got.NamespaceClaims)
+			})
+		}
+	}
+}
+
+func TestForTenantNamesTheOtherClaimsOnItsNamespace(t *testing.T) {
+	tests := map[string]struct {
+		name, namespace string
+		want            []string
+	}{
+		"a Tenant alone on its namespace":           {"shop", "tenant-shop", []string{}},
+		"a Tenant sharing its namespace":            {"green", "shared", []string{"blue"}},
+		"a new Tenant on a namespace two claim":     {"red", "shared", []string{"blue", "green"}},
+		"a new Tenant on a namespace nobody claims": {"red", "tenant-red", []string{}},
+	}
+	for lookupName, lookup := range lookups(t) {
+		for name, tt := range tests {
+			t.Run(lookupName+"/"+name, func(t *testing.T) {
+				tenant := map[string]any{"metadata": map[string]any{"name": tt.name}}
+				got, err := tenantctx.ForTenant(context.Background(), lookup, tenant, tt.namespace)
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, got.NamespaceClaims)
+				assert.Nil(t, got.Tenant)
+				assert.Nil(t, got.Lookup)
+			})
+		}
+	}
+}
