@@ -90,17 +90,18 @@ func (p *connPlan) run(ctx context.Context, r *rig, t *tally) {
 }
 
 // one runs connection i and counts how it ended. The time counted is how
-// long the server held the connection: from the handshake (or the TCP
-// connect, without one) to its end.
+// long the server held a handshaken connection, from the end of the
+// handshake: the server accepted it by then. A connection without a
+// handshake may have spent any part of its life in the kernel's accept
+// queue, so its time says nothing about the server and is not counted.
 func (p *connPlan) one(ctx context.Context, r *rig, i int, t *tally, gauge *connGauge) {
-	start := time.Now()
 	var dialer net.Dialer
 	raw, err := dialer.DialContext(ctx, "tcp", r.ep.addr())
 	if err != nil {
 		if ctx.Err() != nil {
-			t.add(notAccepted, "the TCP connect was still pending", time.Since(start))
+			t.add(notAccepted, "the TCP connect was still pending", noTime)
 		} else {
-			t.add("connect: "+errorClass(err), err.Error(), time.Since(start))
+			t.add("connect: "+errorClass(err), err.Error(), noTime)
 		}
 		return
 	}
@@ -116,9 +117,9 @@ func (p *connPlan) one(ctx context.Context, r *rig, i int, t *tally, gauge *conn
 		tc := tls.Client(raw, r.ep.tls.Clone())
 		if err := tc.HandshakeContext(ctx); err != nil {
 			if ctx.Err() != nil {
-				t.add(notAccepted, "the TLS handshake was still pending", time.Since(start))
+				t.add(notAccepted, "the TLS handshake was still pending", noTime)
 			} else {
-				t.add("closed by server during the handshake", err.Error(), time.Since(start))
+				t.add("closed by server during the handshake", err.Error(), noTime)
 			}
 			return
 		}
@@ -133,7 +134,11 @@ func (p *connPlan) one(ctx context.Context, r *rig, i int, t *tally, gauge *conn
 	select {
 	case a := <-ended:
 		if ctx.Err() == nil {
-			t.add(a.class, a.message, time.Since(connected))
+			held := time.Since(connected)
+			if !handshaken {
+				held = noTime
+			}
+			t.add(a.class, a.message, held)
 			return
 		}
 	case <-ctx.Done():
@@ -141,7 +146,7 @@ func (p *connPlan) one(ctx context.Context, r *rig, i int, t *tally, gauge *conn
 	held := time.Since(connected)
 	switch {
 	case !handshaken:
-		t.add(rawOpenEnd, "", held)
+		t.add(rawOpenEnd, "", noTime)
 	case held > p.limit:
 		t.add(heldTooLong, fmt.Sprintf("held %s, limit %s", held.Round(time.Millisecond), p.limit), held)
 	default:

@@ -36,7 +36,7 @@ func printReport(o options, rows []*row) bool {
 	}
 	fmt.Println()
 	fmt.Println("(answers: the attack's outcomes by class, a number alone being the review's status code; answer p50/p99/max: time to the answer,")
-	fmt.Println(" or for connection attacks how long the server held each connection; server RSS: VmRSS every 20 ms; valid: reviews sent,")
+	fmt.Println(" or for connection attacks how long the server held each handshaken one; server RSS: VmRSS every 20 ms; valid: reviews sent,")
 	fmt.Println(" failed (not judged: transport error, 503 or 500) and wrong (judged wrongly), with the latency of those answered)")
 	fmt.Println()
 	var failures []string
@@ -71,9 +71,12 @@ func (r *row) tableLine() string {
 	if r.died != nil {
 		metrics = "DIED"
 	}
-	return fmt.Sprintf("| %s | %s | %d | %s | %d | %s / %s / %s | %s → %s | %d | %d / %d / %d | %s / %s | %s | %s |",
-		r.attack.name, wall, t.total(), t.summary(), unexpected,
-		runstats.Ms(p50), runstats.Ms(p99), runstats.Ms(longest),
+	times := "-"
+	if longest > 0 {
+		times = fmt.Sprintf("%s / %s / %s", runstats.Ms(p50), runstats.Ms(p99), runstats.Ms(longest))
+	}
+	return fmt.Sprintf("| %s | %s | %d | %s | %d | %s | %s → %s | %d | %d / %d / %d | %s / %s | %s | %s |",
+		r.attack.name, wall, t.total(), t.summary(), unexpected, times,
 		mib(r.mem.startRSS), mib(r.mem.peakRSS), r.mem.peakFDs,
 		r.valid.sent, r.valid.failed, r.valid.wrong,
 		runstats.Ms(runstats.Percentile(vs, 0.5)), runstats.Ms(runstats.Percentile(vs, 0.99)),
@@ -101,7 +104,8 @@ func (r *row) details(o options) []string {
 			failures = append(failures, fmt.Sprintf("%s: %d outcomes other than expected (-strict)", name, n))
 		}
 	}
-	if scheduled := int(o.validRate * r.wall.Seconds()); r.valid.sent < scheduled/2 {
+	// Too short a window says nothing: the clients may just be mid-request.
+	if scheduled := int(o.validRate * r.wall.Seconds()); scheduled >= 100 && r.valid.sent < scheduled/2 {
 		fmt.Printf("  the valid stream was held up: %d reviews sent of about %d scheduled\n", r.valid.sent, scheduled)
 	}
 	for _, key := range sortedKeys(r.valid.reasons) {

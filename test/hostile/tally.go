@@ -27,15 +27,22 @@ func newTally() *tally {
 	return &tally{counts: map[string]int{}, examples: map[string]string{}}
 }
 
-// add counts one outcome; took is how long it took to get it.
+// add counts one outcome; took is how long it took to get it, or
+// noTime when that says nothing about the server.
 func (t *tally) add(class, example string, took time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.counts[class]++; t.counts[class] == 1 {
 		t.examples[class] = shorten(example, 160)
 	}
-	t.latencies = append(t.latencies, took)
+	if took != noTime {
+		t.latencies = append(t.latencies, took)
+	}
 }
+
+// noTime marks an outcome whose duration is not the server's doing, such
+// as a connection that waited in the kernel's accept queue.
+const noTime time.Duration = -1
 
 // addAnswer counts a request's answer. When mention is set, a refusal whose
 // message names it is classed apart ("400 naming limits.maxDepth"), so that
