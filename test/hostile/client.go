@@ -58,8 +58,8 @@ func (e *endpoint) client(conns int, timeout time.Duration) *http.Client {
 // answer is what one request got back, reduced to what the report counts.
 type answer struct {
 	// class names the answer for counting: the review's status code
-	// ("400", "413", "403"), "allowed", "HTTP <status>" when the server
-	// answered without a review, or the transport error's kind.
+	// ("400", "413", "403"), "allowed", "HTTP <status> without a review"
+	// when the server answered without one, or the transport error's kind.
 	class string
 	// review is the decoded response, when there was one.
 	review *admissionv1.AdmissionResponse
@@ -89,36 +89,37 @@ func (e *endpoint) post(ctx context.Context, c *http.Client, path string, body [
 	return reviewAnswer(resp.StatusCode, data)
 }
 
-// reviewAnswer reduces an HTTP answer: a 200 carrying an AdmissionReview
-// (of any version: v1 and v1beta1 share the response's shape) is classed by
-// its verdict, anything else by its HTTP status.
-//
-// An answer with another HTTP status is a failed call to kube-apiserver,
-// whatever its body says; its message is the review's, if it carries one.
+// reviewAnswer reduces an HTTP answer. One carrying an AdmissionReview (of
+// any version: v1 and v1beta1 share the response's shape) is classed by its
+// verdict and status code. tenantguard also sets the HTTP status to that code
+// when it refuses a request whose UID it never read, since kube-apiserver
+// takes an answer without the UID for a broken webhook; that status is
+// named only when it disagrees with the review's code. An answer without a
+// review is classed by its HTTP status.
 func reviewAnswer(status int, body []byte) answer {
 	var review admissionv1.AdmissionReview
-	decoded := json.Unmarshal(body, &review) == nil && review.Response != nil
-	if status != http.StatusOK {
-		a := answer{class: fmt.Sprintf("HTTP %d", status), message: shorten(string(body), 200), answered: true}
-		if decoded && review.Response.Result != nil {
-			a.message = review.Response.Result.Message
+	if err := json.Unmarshal(body, &review); err != nil || review.Response == nil {
+		class := fmt.Sprintf("HTTP %d without a review", status)
+		if status == http.StatusOK {
+			class = "200 without a review"
 		}
-		return a
-	}
-	if !decoded {
-		return answer{class: "200 without a review", message: shorten(string(body), 200), answered: true}
+		return answer{class: class, message: shorten(string(body), 200), answered: true}
 	}
 	a := answer{review: review.Response, answered: true}
+	code := int32(0)
 	if review.Response.Result != nil {
-		a.message = review.Response.Result.Message
+		a.message, code = review.Response.Result.Message, review.Response.Result.Code
 	}
 	switch {
 	case review.Response.Allowed:
 		a.class = "allowed"
-	case review.Response.Result == nil || review.Response.Result.Code == 0:
+	case code == 0:
 		a.class = "denied without a code"
 	default:
-		a.class = fmt.Sprint(review.Response.Result.Code)
+		a.class = fmt.Sprint(code)
+	}
+	if status != http.StatusOK && status != int(code) {
+		a.class += fmt.Sprintf(" with HTTP %d", status)
 	}
 	if len(body) > bigAnswer {
 		a.class += fmt.Sprintf(" in a %.1f MiB answer", float64(len(body))/(1<<20))
