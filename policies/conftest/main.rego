@@ -5,8 +5,12 @@
 #   package main each document as input, or, with --combine, a list of
 #   {path, contents} for all files at once; then the Tenants among them give
 #   context to the Applications, as they do for tenantguard eval. More Tenants
-#   may come from --data files under tenantguard.tenants, keyed by name. Each finding's msg
-#   starts with its rule id in brackets, as the webhook prints it.
+#   may come from --data files under tenantguard.tenants, keyed by name. Each
+#   document becomes a review through tenantguard.main.manifest_review, which
+#   finds an Application's Tenant (input.tenant, input.tenantLookup) and the
+#   Tenants claiming a Tenant's namespace (input.namespaceClaims) the way the
+#   webhook does. Each finding's msg starts with its rule id in brackets, as the
+#   webhook prints it.
 package main
 
 import data.tenantguard.lib.tenant
@@ -44,12 +48,19 @@ _file_documents(contents) := contents if is_array(contents)
 _file_documents(contents) := [contents] if is_object(contents)
 
 # _tenants are the Tenants of --data files and, with --combine, those among the
-# documents; of two documents with the same Tenant name, the first counts.
+# documents, keyed by name; of two documents with the same Tenant name, the
+# first counts, and a Tenant document without a name is no Tenant to find, as
+# in the webhook. This is the one place the adapter decides it.
 _tenants := object.union(_data_tenants, {name: _first_tenant(name) | some name in _tenant_names})
 
 _tenant_documents := [doc | some doc in _documents; tenant.is_tenant(doc)]
 
-_tenant_names := {doc.metadata.name | some doc in _tenant_documents}
+_tenant_names := {name |
+	some doc in _tenant_documents
+	name := doc.metadata.name
+	is_string(name)
+	name != ""
+}
 
 _first_tenant(name) := [doc | some doc in _tenant_documents; doc.metadata.name == name][0]
 

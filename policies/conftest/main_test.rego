@@ -43,3 +43,61 @@ test_first_of_two_tenants_with_one_name_counts if {
 	combined := [{"path": "a.yaml", "contents": [first]}, {"path": "b.yaml", "contents": [second]}]
 	main._tenants == {"shop": first} with input as combined
 }
+
+_staging_tenant := {
+	"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant",
+	"metadata": {"name": "shop"}, "spec": {"environment": "staging"},
+}
+
+_tracked(labels, path) := {
+	"apiVersion": "argoproj.io/v1alpha1",
+	"kind": "Application",
+	"metadata": {"name": "shop", "namespace": "argocd", "labels": labels},
+	"spec": {
+		"project": "tenant-shop",
+		"source": {"repoURL": "https://git.example.com/p.git", "path": path, "targetRevision": "HEAD"},
+		"destination": {"server": "https://kubernetes.default.svc", "namespace": "tenant-shop"},
+		"syncPolicy": {"automated": {"selfHeal": true}},
+	},
+}
+
+_rules(documents) := {v.rule | some v in main.violation with input as [{"path": "all.yaml", "contents": documents}]}
+
+test_empty_tenant_label_finds_the_tenant_by_namespace_and_refuses_production if {
+	app := _tracked({"tenantguard.io/tenant": ""}, "production/shop")
+	_rules([_staging_tenant, app]) == {"app-environment-path"}
+	some v in main.violation with input as [{"path": "all.yaml", "contents": [_staging_tenant, app]}]
+	startswith(v.msg, `[app-environment-path] Application argocd/shop: spec.source.path "production/shop" reads "production/shop", outside the staging directory "staging"`)
+}
+
+test_production_label_on_a_staging_tenants_application_is_refused if {
+	app := _tracked({"tenantguard.io/tenant": "shop", "tenantguard.io/environment": "production"}, "production/shop")
+	fields := {v.field | some v in main.violation with input as [{"path": "all.yaml", "contents": [_staging_tenant, app]}]}
+	fields == {`metadata.labels["tenantguard.io/environment"]`, "spec.source.path"}
+	_rules([_staging_tenant, app]) == {"app-environment-path"}
+}
+
+test_the_staging_application_of_a_staging_tenant_is_clean if {
+	app := _tracked({"tenantguard.io/tenant": "shop", "tenantguard.io/environment": "staging"}, "staging/shop")
+	_rules([_staging_tenant, app]) == set()
+}
+
+test_two_tenants_on_one_namespace_give_a_tenant_namespace_finding if {
+	a := object.union(_staging_tenant, {"metadata": {"name": "a"}, "spec": {"namespace": "shared"}})
+	b := object.union(_staging_tenant, {"metadata": {"name": "b"}, "spec": {"namespace": "shared"}})
+	findings := {[v.rule, v.value] | some v in main.violation with input as [{"path": "t.yaml", "contents": [a, b]}]}
+	findings == {["tenant-namespace", "shared"]}
+	count(main.violation) == 2 with input as [{"path": "t.yaml", "contents": [a, b]}]
+}
+
+test_tenant_documents_without_a_name_are_not_tenants if {
+	unnamed := json.remove(_staging_tenant, ["metadata/name"])
+	numbered := object.union(_staging_tenant, {"metadata": {"name": 7}})
+	main._tenants == {} with input as [{"path": "t.yaml", "contents": [unnamed, numbered]}]
+}
+
+test_data_tenants_give_context_without_combine if {
+	app := _tracked({}, "production/shop")
+	rules := {v.rule | some v in main.violation with input as app with data.tenantguard.tenants as {"shop": _staging_tenant}}
+	rules == {"app-environment-path"}
+}

@@ -83,3 +83,83 @@ test_manifest_review_ignores_tenant_whose_namespace_was_renamed if {
 	r := main.manifest_review(app) with data.tenantguard.tenants as {"billing": custom}
 	not r.tenant
 }
+
+# tenantLookup, input.tenant and namespaceClaims, as the webhook builds them
+
+_app(labels, namespace) := object.union(_pinned, {"metadata": {"labels": labels}, "spec": {"destination": {"namespace": namespace}}})
+
+_shared(name) := object.union(_tenant(name), {"spec": {"namespace": "shared"}})
+
+test_lookup_by_label_finds_the_labelled_tenant if {
+	tenants := {"billing": _tenant("billing"), "shop": _tenant("shop")}
+	r := main.manifest_review(_app({"tenantguard.io/tenant": "shop"}, "tenant-billing")) with data.tenantguard.tenants as tenants
+	r.tenantLookup == {"label": "shop", "namespace": "tenant-billing", "matches": ["shop"]}
+	r.tenant == _tenant("shop")
+}
+
+test_lookup_by_a_label_naming_no_tenant_finds_none if {
+	r := main.manifest_review(_app({"tenantguard.io/tenant": "ghost"}, "tenant-shop")) with data.tenantguard.tenants as {"shop": _tenant("shop")}
+	r.tenantLookup == {"label": "ghost", "namespace": "tenant-shop", "matches": []}
+	not r.tenant
+}
+
+test_an_empty_label_counts_as_absent if {
+	r := main.manifest_review(_app({"tenantguard.io/tenant": ""}, "tenant-shop")) with data.tenantguard.tenants as {"shop": _tenant("shop")}
+	r.tenantLookup == {"label": "", "namespace": "tenant-shop", "matches": ["shop"]}
+	r.tenant == _tenant("shop")
+}
+
+test_a_non_string_label_or_namespace_counts_as_absent if {
+	r := main.manifest_review(_app({"tenantguard.io/tenant": 7}, ["tenant-shop"])) with data.tenantguard.tenants as {"shop": _tenant("shop")}
+	r.tenantLookup == {"label": "", "namespace": "", "matches": []}
+	not r.tenant
+}
+
+test_lookup_by_namespace_finds_every_owner if {
+	tenants := {"b": _shared("b"), "a": _shared("a"), "c": _tenant("c")}
+	r := main.manifest_review(_app({}, "shared")) with data.tenantguard.tenants as tenants
+	r.tenantLookup == {"label": "", "namespace": "shared", "matches": ["a", "b"]}
+	not r.tenant
+}
+
+test_lookup_without_tenants_finds_none if {
+	r := main.manifest_review(_pinned)
+	r.tenantLookup == {"label": "", "namespace": "", "matches": []}
+}
+
+test_tenant_manifest_gets_the_other_tenants_claiming_its_namespace if {
+	tenants := {"a": _shared("a"), "b": _shared("b"), "c": _shared("c"), "d": _tenant("d")}
+	r := main.manifest_review(_shared("b")) with data.tenantguard.tenants as tenants
+	r.namespaceClaims == ["a", "c"]
+	not r.tenantLookup
+	not r.tenant
+}
+
+test_tenant_manifest_with_its_own_namespace_has_no_claims if {
+	r := main.manifest_review(_tenant("d")) with data.tenantguard.tenants as {"d": _tenant("d"), "a": _shared("a")}
+	r.namespaceClaims == []
+}
+
+test_other_kinds_get_no_tenant_context if {
+	cm := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "labels": {"tenantguard.io/tenant": "shop"}}}
+	main.manifest_review(cm) == {"operation": "CREATE", "object": cm, "userInfo": {}}
+}
+
+test_two_tenants_on_one_namespace_are_a_finding_not_an_error if {
+	tenants := {"a": _shared("a"), "b": _shared("b")}
+	tenant_review := main.manifest_review(_shared("a")) with data.tenantguard.tenants as tenants
+	{v.rule | some v in main.violations} == {"tenant-namespace"} with input as tenant_review
+	app_review := main.manifest_review(_app({}, "shared")) with data.tenantguard.tenants as tenants
+	"app-tenant-destination" in {v.rule | some v in main.violations} with input as app_review
+}
+
+test_lookup_by_namespace_without_tenants_finds_none if {
+	r := main.manifest_review(_app({}, "tenant-shop"))
+	r.tenantLookup == {"label": "", "namespace": "tenant-shop", "matches": []}
+}
+
+test_deletions_in_excluded_namespaces_are_left_alone if {
+	old := object.union(_pinned, {"metadata": {"namespace": "kube-system"}})
+	review := {"operation": "DELETE", "oldObject": old, "object": object.union(_pinned, {"metadata": {"namespace": "argocd"}})}
+	count(main.violations) == 0 with input as review
+}

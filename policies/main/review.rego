@@ -1,40 +1,68 @@
 package tenantguard.main
 
-import data.tenantguard.lib.config.config
+import data.tenantguard.lib.application
 import data.tenantguard.lib.tenant
 
 # METADATA
 # title: Review input from a manifest
 # description: |
 #   Builds the review input that the rules read from one rendered manifest, the
-#   way an admission request would carry it when the manifest is first applied,
-#   with the Tenant it belongs to from data.tenantguard.tenants (an object keyed
-#   by Tenant name). conftest and tenantguard eval both go through this one function.
+#   way an admission request would carry it when the manifest is first applied
+#   (a CREATE, no user, no old object), with what is known of its Tenant from
+#   data.tenantguard.tenants (an object keyed by Tenant name), as the webhook
+#   builds it from its cache: for an Application, input.tenantLookup and, when
+#   exactly one Tenant was found, input.tenant; for a Tenant,
+#   input.namespaceClaims. conftest goes through this one function.
 manifest_review(manifest) := object.union(
 	{"operation": "CREATE", "object": manifest, "userInfo": {}},
 	_tenant_context(manifest),
 )
 
-_tenant_context(manifest) := {"tenant": t} if {
-	not tenant.is_tenant(manifest)
-	t := _tenant_of(manifest)
+_tenant_context(manifest) := object.union({"tenantLookup": lookup}, _found(lookup.matches)) if {
+	application.is_application_object(manifest)
+	lookup := _lookup(manifest)
+} else := {"namespaceClaims": _claims(manifest)} if {
+	tenant.is_tenant(manifest)
 } else := {}
 
-# _tenant_of finds the manifest's Tenant by its tenant label, else by its
-# destination namespace: first the Tenant named after a default-named namespace,
-# then any Tenant that names the namespace explicitly.
-_tenant_of(manifest) := data.tenantguard.tenants[manifest.metadata.labels["tenantguard.io/tenant"]]
-
-_tenant_of(manifest) := t if {
-	not manifest.metadata.labels["tenantguard.io/tenant"]
-	t := _tenant_owning(manifest.spec.destination.namespace)
+# _lookup is how the Application's Tenant is looked for: by its tenant label,
+# a non-empty string (an empty label counts as absent), else by its
+# destination namespace, a string; matches names the Tenants found, sorted.
+_lookup(manifest) := {"label": label, "namespace": namespace, "matches": _matches(label, namespace)} if {
+	label := _string(object.get(manifest, ["metadata", "labels", "tenantguard.io/tenant"], ""))
+	namespace := _string(object.get(manifest, ["spec", "destination", "namespace"], ""))
 }
 
-_tenant_owning(namespace) := t if {
-	name := trim_prefix(namespace, config.tenantNaming.namespacePrefix)
-	t := data.tenantguard.tenants[name]
-	tenant.namespace(t) == namespace
-} else := t if {
-	some t in data.tenantguard.tenants
-	t.spec.namespace == namespace
+# _matches is the labelled Tenant when it exists (none when it does not), and
+# without a label every Tenant that owns the namespace: none, one or several.
+_matches(label, namespace) := [label] if {
+	label != ""
+	_tenants[label]
+} else := [] if {
+	label != ""
+} else := [] if {
+	namespace == ""
+} else := sort([name | some name, t in _tenants; tenant.owned_namespace(name, t) == namespace])
+
+# _found is the Application's Tenant, when exactly one was found.
+_found(matches) := {"tenant": _tenants[matches[0]]} if {
+	count(matches) == 1
+} else := {}
+
+# _claims names the other Tenants that own the namespace the Tenant owns, sorted.
+_claims(manifest) := sort([other |
+	some other, t in _tenants
+	other != name
+	tenant.owned_namespace(other, t) == namespace
+]) if {
+	name := _string(object.get(manifest, ["metadata", "name"], ""))
+	namespace := tenant.owned_namespace(name, manifest)
 }
+
+_tenants := data.tenantguard.tenants if {
+	is_object(data.tenantguard.tenants)
+} else := {}
+
+_string(value) := value if {
+	is_string(value)
+} else := ""

@@ -14,6 +14,12 @@ is_application if {
 	startswith(input.object.apiVersion, "argoproj.io/")
 }
 
+# is_application_object holds when obj is an Argo CD Application.
+is_application_object(obj) if {
+	obj.kind == "Application"
+	startswith(obj.apiVersion, "argoproj.io/")
+}
+
 # display_name names the Application the way kubectl does: namespace/name (a
 # namespace or name that is not a string is written as JSON, see lib.show).
 display_name := sprintf("Application %s/%s", [lib.show(_namespace), lib.show(_name)])
@@ -56,6 +62,14 @@ is_commit(revision) if {
 	is_string(revision)
 	count(revision) >= 7
 	regex.match(`^(refs/.+/)?[0-9a-fA-F]{7,40}$`, revision)
+}
+
+# is_numeric_commit holds for a revision that YAML read as a number from an
+# unquoted commit SHA made only of digits (targetRevision: 1234567): 7 to 40
+# digits. It is pinned like the SHA it was meant to be.
+is_numeric_commit(revision) if {
+	is_number(revision)
+	regex.match(`^[0-9]{7,40}$`, json.marshal(revision))
 }
 
 # is_chart holds for a source that names a Helm chart, as Argo CD decides it:
@@ -103,14 +117,29 @@ tenant_name := name if {
 	is_string(name)
 }
 
-# environment is the Application's environment: its tenantguard.io/environment
-# label, else its Tenant's. Undefined when neither is known.
-environment := name if {
-	# a non-empty string label; an empty label counts as absent
+# tenant_environment is the environment of the Application's Tenant, when the
+# Tenant is known (input.tenant) and its spec.environment is a non-empty string.
+tenant_environment := name if {
+	name := input.tenant.spec.environment
+	is_string(name)
+	name != ""
+}
+
+# environment_label is the Application's tenantguard.io/environment label when
+# it is a non-empty string; an empty label counts as absent.
+environment_label := name if {
 	name := input.object.metadata.labels["tenantguard.io/environment"]
 	is_string(name)
 	name != ""
-} else := input.tenant.spec.environment
+}
+
+# environment is the Application's environment: its Tenant's whenever the
+# Tenant is known, and its tenantguard.io/environment label only where no
+# Tenant is (a label that contradicts the Tenant is refused by
+# app-environment-path). Undefined when neither is known.
+environment := name if {
+	name := tenant_environment
+} else := environment_label
 
 # environment_directory is the repository directory of the Application's environment.
 environment_directory := config.environments[environment]

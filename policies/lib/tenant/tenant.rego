@@ -15,10 +15,18 @@ is_tenant(obj) if {
 	obj.kind == "Tenant"
 }
 
-# namespace is the namespace a Tenant owns: spec.namespace, or the prefix and its name.
+# namespace is the namespace a Tenant owns: spec.namespace, or the prefix and
+# its name. Undefined for a Tenant without spec.namespace whose name is not a string.
 namespace(t) := t.spec.namespace if {
 	_set(t.spec.namespace)
 } else := namespace_for(t.metadata.name)
+
+# owned_namespace is the namespace owned by the Tenant t named name (a Tenant
+# of data.tenantguard.tenants is named by its key): spec.namespace, or the
+# prefix and name.
+owned_namespace(name, t) := t.spec.namespace if {
+	_set(t.spec.namespace)
+} else := namespace_for(name)
 
 # namespace_for is the default namespace of the tenant named name.
 namespace_for(name) := concat("", [config.tenantNaming.namespacePrefix, name])

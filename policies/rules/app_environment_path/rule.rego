@@ -4,17 +4,23 @@
 #   Each environment has its own directory in the one git repository (cluster
 #   config environments: staging/ and production/ by default), and an
 #   Application reads only its own: a staging Application never reads
-#   production/. Every source path (spec.source, spec.sources[*], the hydrator's
-#   drySource) is normalized the way git reads it (., .., //, leading and
-#   trailing /) and must lie under the environment's directory; so must the Helm
-#   value files a source names (relative to the source path, absolute from the
-#   repository root, or $ref/... from a ref source's root; remote URLs are not
-#   checked). A git source without a path (and without ref) reads the
+#   production/. Everything its sources read is held to that directory, each
+#   path normalized the way git reads it (., .., //, leading and trailing /, at
+#   any depth): the path of every source (spec.source, spec.sources[*], the
+#   hydrator's drySource), the Helm value files and file parameters (relative
+#   to the source path, absolute from the repository root, $ref/... from the
+#   root of the ref source's repository, Argo CD's build variables substituted,
+#   and URLs into one of the Application's git repositories, raw-file URLs of
+#   the common forges included), the kustomize components, and the hydrator's
+#   syncSource.path (and hydrateTo.path, should it have one). A git source without a path (and without ref) reads the
 #   repository root, which is under no environment directory. When a directory
-#   of another environment lies inside this one, paths under it are refused too.
-#   The environment comes from the tenantguard.io/environment label, else the
-#   Tenant; when neither is known the rule does not apply. An environment that
-#   the cluster config does not list is refused.
+#   of another environment lies inside this one, paths under it are refused
+#   too. A raw-file URL whose ref may hold "/" is refused when any way of
+#   reading it lands outside, in another environment's directory.
+#   The environment is the Tenant's whenever the Tenant is known, else the
+#   tenantguard.io/environment label; when neither is known the rule does not
+#   apply. A label that contradicts the Tenant's environment is refused, as is
+#   an environment that the cluster config does not list.
 # custom:
 #   id: app-environment-path
 #   enforcement: deny
@@ -23,14 +29,23 @@
 #     - spec.source.path
 #     - spec.sources[*].path
 #     - spec.sourceHydrator.drySource.path
+#     - spec.sourceHydrator.syncSource.path
+#     - spec.sourceHydrator.hydrateTo.path
 #     - spec.source.helm.valueFiles
 #     - spec.sources[*].helm.valueFiles
+#     - spec.source.helm.fileParameters[*].path
+#     - spec.sources[*].helm.fileParameters[*].path
+#     - spec.source.kustomize.components
+#     - spec.sources[*].kustomize.components
+#     - spec.sourceHydrator.drySource.helm
+#     - spec.sourceHydrator.drySource.kustomize.components
 package tenantguard.rules.app_environment_path
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
 import data.tenantguard.lib.paths
+import data.tenantguard.lib.reads
 
 _environment_field := `metadata.labels["tenantguard.io/environment"]`
 
@@ -38,7 +53,6 @@ _environment_field := `metadata.labels["tenantguard.io/environment"]`
 violation contains v if {
 	app.is_application
 	environment := app.environment
-	is_string(environment)
 	not _known_environment(environment)
 	msg := sprintf(
 		"%s: environment %s (%s) is not one of the configured environments (%s); set the label, or the Tenant's spec.environment, to one of them",
@@ -47,62 +61,49 @@ violation contains v if {
 	v := lib.violation(rego.metadata.chain(), _environment_field, environment, msg)
 }
 
-# A source path reads outside the environment's directory.
+# The environment label contradicts the environment of the Application's Tenant.
 violation contains v if {
-	not _plain
-	_directory
-	some src in app.sources
-	path := src.source.path
-	is_string(path)
-	path != ""
-	normalized := paths.normalize(path)
-	not _allowed(normalized)
-	field := sprintf("%s.path", [src.path])
-	v := lib.violation(rego.metadata.chain(), field, path, _message(field, path, normalized))
+	app.is_application
+	label := app.environment_label
+	expected := app.tenant_environment
+	label != expected
+	msg := sprintf(
+		"%s: %s is %s, but tenant %s is in the %s environment (its spec.environment); an Application's environment is its Tenant's: set the label to %s or remove it (tenantguard fills it in)",
+		[app.display_name, _environment_field, lib.quote(label), lib.quote(_tenant_name), lib.quote(expected), lib.quote(expected)],
+	)
+	v := lib.violation(rego.metadata.chain(), _environment_field, label, msg)
 }
 
-# A git source without a path, and without ref (a values-only source), renders
-# the repository root.
+# Something a source reads lies outside the environment's directory.
 violation contains v if {
+	app.is_application
 	not _plain
 	_directory
-	some src in app.sources
-	object.get(src.source, "path", "") == ""
-	not _allowed("")
-	not app.is_chart(src.source)
-	not _is_ref(src.source)
-	field := sprintf("%s.path", [src.path])
-	v := lib.violation(rego.metadata.chain(), field, "", _message(field, "", ""))
-}
-
-# A Helm value file reads outside the environment's directory.
-violation contains v if {
-	not _plain
-	_directory
-	some src in app.sources
-	files := src.source.helm.valueFiles
-	is_array(files)
-	some i, file in files
-	is_string(file)
-	normalized := paths.normalize(_value_file_path(src.source, file))
-	not _allowed(normalized)
-	field := sprintf("%s.helm.valueFiles[%d]", [src.path, i])
-	v := lib.violation(rego.metadata.chain(), field, file, _message(field, file, normalized))
+	some read in reads.all
+	not _allowed_read(read.paths)
+	shown := _shown_path(read.paths)
+	v := lib.violation(rego.metadata.chain(), read.field, read.value, _message(read.field, read.value, shown))
 }
 
 # _plain holds for the common Application, whose every source reads a clean
 # path inside its environment's directory (no "." segment, no "//") with value
-# files relative to it, and whose environment holds no other environment's
-# directory: no path can lie outside, so the rule stops before normalizing.
+# files and file parameters relative to it, no kustomize component and no
+# hydrator, and whose environment holds no other environment's directory:
+# nothing it reads can lie outside, so the rule stops before resolving paths.
 _plain if {
+	not input.object.spec.sourceHydrator
 	dir := app.environment_directory
 	is_string(dir)
 	prefix := concat("", [dir, "/"])
 	not _holds_other_environment(prefix)
 	every src in app.sources {
 		_plain_path(src.source.path, prefix)
+		not src.source.kustomize.components
 		every file in object.get(src.source, ["helm", "valueFiles"], []) {
-			_plain_value_file(file)
+			_plain_file(file)
+		}
+		every param in object.get(src.source, ["helm", "fileParameters"], []) {
+			_plain_file(object.get(param, "path", ""))
 		}
 	}
 }
@@ -118,12 +119,12 @@ _plain_path(path, prefix) if {
 	not contains(path, "//")
 }
 
-_plain_value_file(file) if {
+_plain_file(file) if {
 	is_string(file)
 	not contains(file, "..")
 	not contains(file, "//")
 	not startswith(file, "/")
-	not startswith(file, "$")
+	not contains(file, "$")
 	not contains(file, "://")
 }
 
@@ -139,95 +140,90 @@ _known_environment(environment) if is_string(config.environments[environment])
 
 _environment_names := sort([name | some name, dir in config.environments; is_string(name); is_string(dir)])
 
+_tenant_name := object.get(input.tenant, ["metadata", "name"], "")
+
 # _directory is the normalized directory of the Application's environment.
 _directory := paths.normalize(app.environment_directory) if is_string(app.environment_directory)
 
-# _other_directories are the directories of other environments that lie inside
-# this environment's directory: a path under one of them reads that environment.
+# _other_directories are the normalized directories of the other environments.
 _other_directories contains dir if {
 	some name, other in config.environments
 	name != app.environment
 	is_string(other)
 	dir := paths.normalize(other)
 	dir != _directory
-	_under(dir, _directory)
+}
+
+# _nested_directories are the other environments' directories that lie inside
+# this environment's directory: a path under one of them reads that environment.
+_nested_directories contains dir if {
+	some dir in _other_directories
+	paths.within(dir, _directory)
+}
+
+# _allowed_read holds when what a field reads is allowed: its plain reading
+# lies in the environment's directory, and no other reading (a raw-file URL
+# read with a longer ref) lies in another environment's directory. A read
+# tenantguard cannot resolve (no reading) is not allowed.
+_allowed_read(readings) if {
+	_allowed(readings[0])
+	not _reads_other_environment(readings)
+}
+
+_reads_other_environment(readings) if {
+	some path in readings
+	not _allowed(path)
+	some dir in _other_directories
+	paths.within(path, dir)
 }
 
 # _allowed holds for a normalized path under the environment's directory and
-# under no other environment's directory. The first definition is the common
-# case, checked without a function call: inside the directory, no ".." at all,
-# and no other environment directory inside this one.
+# under no other environment's directory inside it. The first definition is
+# the common case, checked without a function call: inside the directory, no
+# ".." at all, and no other environment directory inside this one.
 _allowed(path) if {
 	startswith(path, _directory_prefix)
 	not contains(path, "..")
-	count(_other_directories) == 0
+	count(_nested_directories) == 0
 }
 
 _allowed(path) if {
-	_under(path, _directory)
-	not _under_other(path)
+	paths.within(path, _directory)
+	not _under_nested(path)
 }
 
 _directory_prefix := concat("", [_directory, "/"])
 
-_under_other(path) if {
-	some dir in _other_directories
-	_under(path, dir)
+_under_nested(path) if {
+	some dir in _nested_directories
+	paths.within(path, dir)
 }
 
-# _under holds when the normalized path lies in dir (both normalized). A path
-# that still has a ".." segment climbs out of the repository or out of what
-# paths.normalize resolves (more than ten nested ".."), and lies under nothing.
-# Every path lies under the repository root "".
-_under(path, dir) if {
-	not ".." in split(path, "/")
-	_in(path, dir)
-}
-
-_in(path, dir) if path == dir
-
-_in(path, dir) if startswith(path, concat("", [dir, "/"]))
-
-_in(_, "")
+# _shown_path is the reading a message names: one that lands in another
+# environment's directory, else the plain one; none when tenantguard cannot
+# tell what is read.
+_shown_path(readings) := path if {
+	found := sort([p | some p in readings; not _allowed(p); some dir in _other_directories; paths.within(p, dir)])
+	path := found[0]
+} else := readings[0] if {
+	count(readings) > 0
+} else := null
 
 _shown(path) := "the repository root" if path == ""
 
-_shown(path) := lib.quote(path) if path != ""
+_shown(path) := lib.quote(path) if {
+	is_string(path)
+	path != ""
+}
 
-# _other_environment_note names the deepest other environment directory the
-# path lies in, if any.
+_shown(path) := "a path tenantguard cannot resolve before rendering (it depends on $KUBE_API_VERSIONS, or is a URL too deep or without a file)" if {
+	not is_string(path)
+}
+
+# _other_environment_note names the deepest other environment directory
+# inside this one that the path lies in, if any.
 _other_environment_note(path) := sprintf(", inside another environment's directory %s", [lib.quote(dirs[count(dirs) - 1])]) if {
-	dirs := sort([dir | some dir in _other_directories; _under(path, dir)])
+	is_string(path)
+	dirs := sort([dir | some dir in _nested_directories; paths.within(path, dir)])
 	count(dirs) > 0
 } else := ""
-
-# _value_file_path is the repository path a Helm value file resolves to, the
-# way Argo CD resolves it: $ref/... from the ref source's repository root, an
-# absolute path from the repository root, any other path from the source path.
-# Remote files (scheme://...) and relative files of a chart source (inside the
-# chart package) have none.
-_value_file_path(_, file) := substring(file, indexof(file, "/"), -1) if {
-	startswith(file, "$")
-	contains(file, "/")
-}
-
-_value_file_path(source, file) := file if {
-	startswith(file, "/")
-	not app.is_chart(source)
-}
-
-_value_file_path(source, file) := concat("/", [_source_path(source), file]) if {
-	not startswith(file, "$")
-	not startswith(file, "/")
-	not contains(file, "://")
-	not app.is_chart(source)
-}
-
-_source_path(source) := source.path if {
-	is_string(source.path)
-} else := ""
-
-_is_ref(source) if {
-	is_string(source.ref)
-	source.ref != ""
-}

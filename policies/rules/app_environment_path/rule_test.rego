@@ -127,11 +127,24 @@ test_value_files_reading_production_are_refused if {
 }
 
 test_chart_value_files_inside_the_chart_are_not_checked if {
+	# without a ref source named values, Argo CD substitutes $values with
+	# nothing and reads /production/x.yaml from the chart package
 	source := {
 		"repoURL": "https://charts.example.com", "chart": "shop", "targetRevision": "1.2.3",
 		"helm": {"valueFiles": ["values-production.yaml", "/ci/values.yaml", "$values/production/x.yaml", 3]},
 	}
-	_staging({"source": source}) == {"spec.source.helm.valueFiles[2]": "$values/production/x.yaml"}
+	count(_staging({"source": source})) == 0
+}
+
+test_chart_value_files_through_a_ref_source_are_checked if {
+	spec := {"sources": [
+		{
+			"repoURL": "https://charts.example.com", "chart": "shop", "targetRevision": "1.2.3",
+			"helm": {"valueFiles": ["$values/staging/shop/values.yaml", "$values/production/shop/values.yaml"]},
+		},
+		{"repoURL": "https://git.example.com/platform.git", "targetRevision": "HEAD", "ref": "values"},
+	]}
+	_staging(spec) == {"spec.sources[0].helm.valueFiles[1]": "$values/production/shop/values.yaml"}
 }
 
 # environment
@@ -232,4 +245,138 @@ test_path_inside_two_nested_environment_directories_is_refused_once if {
 	count(findings) == 1
 	some v in findings
 	contains(v.msg, `inside another environment's directory "envs/production/canary"`)
+}
+
+# the environment is the Tenant's
+
+_tenant(environment) := {"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant", "metadata": {"name": "shop"}, "spec": {"environment": environment}}
+
+_with_tenant(labels, spec, environment) := {
+	"operation": "CREATE",
+	"object": object.union(json.remove(_app("staging", spec), ["metadata/labels"]), {"metadata": {"labels": labels}}),
+	"tenant": _tenant(environment),
+}
+
+_tenant_findings(labels, spec, environment) := {v.field: v.value | some v in rule.violation with input as _with_tenant(labels, spec, environment)}
+
+test_production_label_on_a_staging_tenant_does_not_open_production if {
+	# the example of the issue: a staging tenant's Application labelled
+	# production may not read production/
+	_tenant_findings({_label: "production"}, {"source": _git("production/shop")}, "staging") == {
+		`metadata.labels["tenantguard.io/environment"]`: "production",
+		"spec.source.path": "production/shop",
+	}
+}
+
+test_label_contradicting_the_tenant_is_refused_even_on_a_clean_path if {
+	_tenant_findings({_label: "production"}, {"source": _git("staging/shop")}, "staging") == {
+		`metadata.labels["tenantguard.io/environment"]`: "production",
+	}
+	_tenant_findings({_label: "staging"}, {"source": _git("production/shop")}, "production") == {
+		`metadata.labels["tenantguard.io/environment"]`: "staging",
+	}
+}
+
+test_label_agreeing_with_the_tenant_or_absent_is_allowed if {
+	count(_tenant_findings({_label: "staging"}, {"source": _git("staging/shop")}, "staging")) == 0
+	count(_tenant_findings({}, {"source": _git("staging/shop")}, "staging")) == 0
+	count(_tenant_findings({_label: ""}, {"source": _git("staging/shop")}, "staging")) == 0
+}
+
+test_contradiction_message_names_label_tenant_and_fix if {
+	some v in rule.violation with input as _with_tenant({_label: "production"}, {"source": _git("staging/shop")}, "staging")
+	v.msg == concat("", [
+		`Application argocd/shop: metadata.labels["tenantguard.io/environment"] is "production", `,
+		`but tenant "shop" is in the "staging" environment (its spec.environment); `,
+		`an Application's environment is its Tenant's: set the label to "staging" or remove it (tenantguard fills it in)`,
+	])
+}
+
+test_tenant_without_environment_leaves_the_label_to_decide if {
+	review := object.union(_review("production", {"source": _git("staging/shop")}), {"tenant": {"metadata": {"name": "shop"}, "spec": {}}})
+	{v.field | some v in rule.violation with input as review} == {"spec.source.path"}
+}
+
+# everything a source reads
+
+test_value_file_urls_into_the_repository_are_held_to_the_directory if {
+	source := object.union(_git("staging/shop"), {"helm": {"valueFiles": [
+		"https://git.example.com/platform.git/staging/shop/values.yaml",
+		"https://git.example.com/platform.git/production/shop/values.yaml",
+		"https://git.example.com/platform/-/raw/main/production/values.yaml",
+		"https://git.example.com/platform/raw/main/staging/values.yaml",
+		"https://git.example.com/platform/raw/x/staging/production/values.yaml",
+		"https://git.example.com/platform/raw/main/shared/values.yaml",
+		"https://example.com/platform/production/values.yaml",
+	]}})
+	_staging({"source": source}) == {
+		"spec.source.helm.valueFiles[1]": "https://git.example.com/platform.git/production/shop/values.yaml",
+		"spec.source.helm.valueFiles[2]": "https://git.example.com/platform/-/raw/main/production/values.yaml",
+		"spec.source.helm.valueFiles[4]": "https://git.example.com/platform/raw/x/staging/production/values.yaml",
+		"spec.source.helm.valueFiles[5]": "https://git.example.com/platform/raw/main/shared/values.yaml",
+	}
+}
+
+test_a_ref_that_may_hold_a_slash_names_the_other_environment_it_may_read if {
+	url := "https://git.example.com/platform/raw/x/staging/production/values.yaml"
+	some v in rule.violation with input as _review("staging", {"source": object.union(_git("staging/shop"), {"helm": {"valueFiles": [url]}})})
+	contains(v.msg, `reads "production/values.yaml", outside the staging directory "staging"`)
+}
+
+test_file_parameters_and_components_are_held_to_the_directory if {
+	source := object.union(_git("staging/shop"), {
+		"helm": {"fileParameters": [{"name": "a", "path": "a.json"}, {"name": "b", "path": "/production/b.json"}]},
+		"kustomize": {"components": ["../components/x", "../../production/components/y"]},
+	})
+	_staging({"source": source}) == {
+		"spec.source.helm.fileParameters[1].path": "/production/b.json",
+		"spec.source.kustomize.components[1]": "../../production/components/y",
+	}
+}
+
+test_hydrator_sync_path_is_held_to_the_directory if {
+	spec := {"sourceHydrator": {
+		"drySource": _git("staging/shop"),
+		"syncSource": {"targetBranch": "environments/staging", "path": "production/shop"},
+	}}
+	_staging(spec) == {"spec.sourceHydrator.syncSource.path": "production/shop"}
+	count(_staging({"sourceHydrator": {"drySource": _git("staging/shop"), "syncSource": {"targetBranch": "env", "path": "staging/shop"}}})) == 0
+}
+
+test_a_file_tenantguard_cannot_resolve_is_refused if {
+	source := object.union(_git("staging/shop"), {"helm": {"valueFiles": ["$KUBE_API_VERSIONS/values.yaml"]}})
+	_staging({"source": source}) == {"spec.source.helm.valueFiles[0]": "$KUBE_API_VERSIONS/values.yaml"}
+	some v in rule.violation with input as _review("staging", {"source": source})
+	contains(v.msg, "reads a path tenantguard cannot resolve before rendering")
+}
+
+test_deep_parent_segments_are_resolved if {
+	names := concat("/", [sprintf("d%d", [i]) | some i in numbers.range(1, 30)])
+	parents := concat("/", [".." | some _ in numbers.range(1, 30)])
+	inside := concat("/", ["staging", names, parents, "shop"])
+	outside := concat("/", ["staging", names, parents, "..", "production"])
+	_staging({"sources": [_git(inside), _git(outside)]}) == {"spec.sources[1].path": outside}
+}
+
+test_a_raw_url_may_read_into_another_environment_nested_in_this_one if {
+	cfg := {"environments": {"staging": "envs", "production": "envs/production"}}
+	url := "https://git.example.com/platform/raw/x/envs/production/values.yaml"
+	source := object.union(_git("envs/shop"), {"helm": {"valueFiles": [url]}})
+	{v.field | some v in rule.violation with input as _review("staging", {"source": source})} == {"spec.source.helm.valueFiles[0]"} with data.tenantguard.config as cfg
+}
+
+test_an_environment_directory_holding_another_is_not_the_other if {
+	# production's directory holds staging's: what staging reads lies in both
+	cfg := {"environments": {"staging": "envs/staging", "production": "envs"}}
+	url := "https://git.example.com/platform/raw/main/envs/staging/values.yaml"
+	source := object.union(_git("envs/staging/shop"), {"helm": {"valueFiles": [url, "values.yaml"]}})
+	count(rule.violation) == 0 with input as _review("staging", {"source": source}) with data.tenantguard.config as cfg
+}
+
+test_a_plain_application_with_values_files_is_allowed if {
+	source := object.union(_git("staging/shop"), {"helm": {
+		"valueFiles": ["values.yaml", "values-images.yaml"],
+		"fileParameters": [{"name": "a", "path": "a.json"}],
+	}})
+	count(_staging({"source": source})) == 0
 }

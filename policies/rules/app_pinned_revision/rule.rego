@@ -5,6 +5,8 @@
 #   refs/... name) as the revision of a git source freezes the Application: chart
 #   and values changes then reach production without passing staging. Every
 #   Application tracks HEAD of the one branch and moves by promotion in git.
+#   A SHA of 7 to 40 digits written unquoted, which YAML reads as a number, is
+#   pinned all the same.
 # custom:
 #   id: app-pinned-revision
 #   enforcement: deny
@@ -26,6 +28,20 @@ violation contains v if {
 	msg := sprintf(
 		"%s: %s is pinned to commit %s; track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
 		[app.display_name, field, lib.quote(revision)],
+	)
+	v := lib.violation(rego.metadata.chain(), field, revision, msg)
+}
+
+# An unquoted SHA of digits only, which YAML read as a number.
+violation contains v if {
+	some src in app.sources
+	revision := src.source.targetRevision
+	app.is_numeric_commit(revision)
+	not app.is_chart(src.source)
+	field := sprintf("%s.targetRevision", [src.path])
+	msg := sprintf(
+		"%s: %s is pinned to commit %s (written unquoted, so YAML reads it as a number); track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
+		[app.display_name, field, lib.show(revision)],
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
 }

@@ -72,3 +72,23 @@ test_message_names_application_field_revision_and_fix if {
 	contains(v.msg, `"3f1c9a0"`)
 	contains(v.msg, "track HEAD")
 }
+
+test_unquoted_numeric_sha_is_refused if {
+	spec := {"sources": [_source(1234567), _source(1234567890123456789012345678901234567890), _source(123456), _source(1.5)]}
+	_fields(spec) == {"spec.sources[0].targetRevision", "spec.sources[1].targetRevision"}
+}
+
+test_unquoted_numeric_sha_message_says_it_was_read_as_a_number if {
+	some v in rule.violation with input as _review({"source": _source(1234567)})
+	v.value == 1234567
+	v.msg == concat("", [
+		"Application argocd/shop: spec.source.targetRevision is pinned to commit 1234567 ",
+		"(written unquoted, so YAML reads it as a number); track HEAD instead ",
+		"(set targetRevision: HEAD or remove it) and promote changes through git",
+	])
+}
+
+test_numeric_chart_version_is_not_a_commit if {
+	chart := {"repoURL": "https://charts.example.com", "chart": "shop", "targetRevision": 1234567}
+	count(_fields({"source": chart})) == 0
+}

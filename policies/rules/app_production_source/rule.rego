@@ -26,13 +26,14 @@ import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
 import data.tenantguard.lib.paths
+import data.tenantguard.lib.repo
 
 violation contains v if {
 	user := _untrusted_user
 	some src in app.sources
 	path := src.source.path
 	is_string(path)
-	_under(paths.normalize(path), _production_directory)
+	paths.under(path, _production_directory)
 	_is_new(src.source)
 	field := sprintf("%s.path", [src.path])
 	msg := sprintf(
@@ -97,25 +98,6 @@ _path(source) := paths.normalize(source.path) if {
 	is_string(source.path)
 } else := ""
 
-_repo(source) := _normalize_repo(source.repoURL) if {
+_repo(source) := repo.normalize(source.repoURL) if {
 	is_string(source.repoURL)
 } else := ""
-
-# _normalize_repo compares repository URLs the way app-repo-allowed does:
-# scheme and host lowercased, surrounding space, trailing "/" and ".git" removed.
-_normalize_repo(url) := concat("", [lower(m[1]), m[2], lower(m[3]), m[4]]) if {
-	trimmed := trim_right(trim_suffix(trim_right(trim_space(url), "/"), ".git"), "/")
-	some m in regex.find_all_string_submatch_n(`(?s)^([A-Za-z][A-Za-z0-9+.\-]*://)?([^/@]*@)?([^/:]*)(.*)$`, trimmed, 1)
-}
-
-# _under holds when the normalized path lies in dir; a path that keeps a ".."
-# segment lies under nothing.
-_under(path, dir) if {
-	not ".." in split(path, "/")
-	path == dir
-}
-
-_under(path, dir) if {
-	not ".." in split(path, "/")
-	startswith(path, concat("", [dir, "/"]))
-}

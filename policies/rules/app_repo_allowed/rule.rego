@@ -19,6 +19,7 @@ package tenantguard.rules.app_repo_allowed
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
+import data.tenantguard.lib.repo
 
 violation contains v if {
 	count(config.allowedRepos) > 0
@@ -37,15 +38,6 @@ violation contains v if {
 
 _allowed_list := [url | some url in config.allowedRepos; is_string(url); url != ""]
 
-_allowed := {_normalize(url) | some url in _allowed_list}
+_allowed := {repo.normalize(url) | some url in _allowed_list}
 
-_is_allowed(url) if _normalize(url) in _allowed
-
-# _normalize writes a repository URL in the form it is compared in: surrounding
-# space, trailing "/" and ".git" removed, then scheme and host lowercased. The
-# host is what follows the scheme (or starts the URL) and an optional user@, up
-# to the first ":" or "/", so it also finds the host of git@host:org/repo.
-_normalize(url) := concat("", [lower(m[1]), m[2], lower(m[3]), m[4]]) if {
-	trimmed := trim_right(trim_suffix(trim_right(trim_space(url), "/"), ".git"), "/")
-	some m in regex.find_all_string_submatch_n(`(?s)^([A-Za-z][A-Za-z0-9+.\-]*://)?([^/@]*@)?([^/:]*)(.*)$`, trimmed, 1)
-}
+_is_allowed(url) if repo.normalize(url) in _allowed

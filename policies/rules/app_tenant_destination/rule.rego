@@ -8,7 +8,11 @@
 #   defaults.destination); destination name in-cluster is the same cluster as
 #   https://kubernetes.default.svc. A tenant label that names another tenant than
 #   the Tenant found for the Application is refused, so that an Application
-#   cannot borrow another tenant's identity.
+#   cannot borrow another tenant's identity. The Tenant is never guessed: a
+#   tenant label that names no Tenant is refused (create the Tenant first), and
+#   so is an Application without a tenant label whose destination namespace is
+#   owned by two or more Tenants (set the label to say which); both are read
+#   from how the runner looked the Tenant up (input.tenantLookup).
 # custom:
 #   id: app-tenant-destination
 #   enforcement: deny
@@ -42,9 +46,37 @@ violation contains v if {
 	v := lib.violation(rego.metadata.chain(), _label, label, msg)
 }
 
-# The destination namespace is not the tenant's.
+# The tenant label names a Tenant that does not exist.
 violation contains v if {
 	app.is_application
+	label := _unknown_label
+	msg := sprintf(
+		"%s: %s is %s, but there is no Tenant %s; create Tenant %s first, or set the label to the tenant the Application belongs to (or remove it, and the Tenant owning spec.destination.namespace is used)",
+		[app.display_name, _label, lib.quote(label), lib.quote(label), lib.quote(label)],
+	)
+	v := lib.violation(rego.metadata.chain(), _label, label, msg)
+}
+
+# Without a tenant label, two or more Tenants own the destination namespace.
+violation contains v if {
+	app.is_application
+	lookup := input.tenantLookup
+	lookup.label == ""
+	owners := lookup.matches
+	count(owners) > 1
+	names := concat(", ", [lib.quote(name) | some name in owners])
+	msg := sprintf(
+		"%s: spec.destination.namespace %s is owned by %d Tenants (%s), so the Application's tenant is ambiguous; set %s to the one it belongs to",
+		[app.display_name, lib.quote(lookup.namespace), count(owners), names, _label],
+	)
+	v := lib.violation(rego.metadata.chain(), "spec.destination.namespace", lookup.namespace, msg)
+}
+
+# The destination namespace is not the tenant's. Not said when the labelled
+# Tenant does not exist: its namespace would be a guess.
+violation contains v if {
+	app.is_application
+	not _unknown_label
 	expected := _namespace
 	namespace := app.destination_namespace
 	namespace != expected
@@ -83,6 +115,15 @@ violation contains v if {
 		[app.display_name, "", _fix_cluster(expected)],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.destination.server", "", msg)
+}
+
+# _unknown_label is the tenant label when the Tenant lookup found no Tenant of
+# that name.
+_unknown_label := lookup.label if {
+	lookup := input.tenantLookup
+	is_string(lookup.label)
+	lookup.label != ""
+	lookup.matches == []
 }
 
 # _given_tenant_name is the name of the Tenant found for the Application (input.tenant).

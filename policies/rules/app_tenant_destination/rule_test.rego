@@ -240,3 +240,52 @@ test_non_string_destination_namespace_and_server_are_printed_as_json if {
 	contains(msgs["spec.destination.namespace"], `spec.destination.namespace is 7, not the namespace of tenant "foo"`)
 	contains(msgs["spec.destination.server"], `spec.destination.server is 42, not the cluster of tenant "foo"`)
 }
+
+# the Tenant lookup: never a guess
+
+_looked_up(labels, destination, lookup) := object.union(_review(labels, destination), {"tenantLookup": lookup})
+
+_ghost := {"label": "ghost", "namespace": "tenant-ghost", "matches": []}
+
+test_label_naming_no_tenant_is_refused if {
+	review := _looked_up({"tenantguard.io/tenant": "ghost"}, {"server": "https://kubernetes.default.svc", "namespace": "tenant-ghost"}, _ghost)
+	{[v.field, v.value] | some v in rule.violation with input as review} == {[`metadata.labels["tenantguard.io/tenant"]`, "ghost"]}
+	some v in rule.violation with input as review
+	v.msg == concat("", [
+		`Application argocd/shop: metadata.labels["tenantguard.io/tenant"] is "ghost", but there is no Tenant "ghost"; `,
+		`create Tenant "ghost" first, or set the label to the tenant the Application belongs to `,
+		"(or remove it, and the Tenant owning spec.destination.namespace is used)",
+	])
+}
+
+test_label_naming_no_tenant_does_not_guess_its_namespace if {
+	review := _looked_up({"tenantguard.io/tenant": "ghost"}, {"server": "https://kubernetes.default.svc", "namespace": "elsewhere"}, _ghost)
+	_fields(review) == {`metadata.labels["tenantguard.io/tenant"]`}
+}
+
+test_label_naming_an_existing_tenant_is_allowed if {
+	lookup := {"label": "foo", "namespace": "tenant-foo", "matches": ["foo"]}
+	count(_fields(object.union(_looked_up(_label_foo, _home, lookup), {"tenant": _foo}))) == 0
+}
+
+test_namespace_owned_by_several_tenants_is_refused if {
+	lookup := {"label": "", "namespace": "shared", "matches": ["a", "b"]}
+	review := _looked_up({}, {"server": "https://kubernetes.default.svc", "namespace": "shared"}, lookup)
+	{[v.field, v.value] | some v in rule.violation with input as review} == {["spec.destination.namespace", "shared"]}
+	some v in rule.violation with input as review
+	v.msg == concat("", [
+		`Application argocd/shop: spec.destination.namespace "shared" is owned by 2 Tenants ("a", "b"), `,
+		`so the Application's tenant is ambiguous; set metadata.labels["tenantguard.io/tenant"] to the one it belongs to`,
+	])
+}
+
+test_namespace_owned_by_no_tenant_or_one_is_not_ambiguous if {
+	none := {"label": "", "namespace": "free", "matches": []}
+	count(_fields(_looked_up({}, {"server": "https://kubernetes.default.svc", "namespace": "free"}, none))) == 0
+	one := {"label": "", "namespace": "tenant-foo", "matches": ["foo"]}
+	count(_fields(object.union(_looked_up({}, _home, one), {"tenant": _foo}))) == 0
+}
+
+test_without_a_lookup_the_label_is_trusted_as_before if {
+	_fields(_review({"tenantguard.io/tenant": "ghost"}, {"server": "https://kubernetes.default.svc", "namespace": "elsewhere"})) == {"spec.destination.namespace"}
+}

@@ -12,7 +12,10 @@
 #   version (1.2.3, v1.2.3, 1.2.3-rc.1, 1.2.3+build.5); a missing version, a
 #   wildcard (*, x), a range (^, ~, >, <, ||, spaces), a partial version such as
 #   1.2 (which Helm reads as 1.2.x) or "latest" lets the chart change without a
-#   pull request.
+#   pull request. A targetRevision that is not a string (YAML reads an unquoted
+#   1234567, 1.2 or true as a number or a boolean) is refused, never skipped;
+#   a number of 7 to 40 digits in a git source is an unquoted commit SHA, left
+#   to app-pinned-revision.
 # custom:
 #   id: app-tracking-revision
 #   enforcement: deny
@@ -61,6 +64,30 @@ violation contains v if {
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
 }
+
+# A revision that is not a string (null is unset, and defaulted).
+violation contains v if {
+	some src in app.sources
+	revision := src.source.targetRevision
+	not is_string(revision)
+	revision != null
+	not _numeric_commit(src.source, revision)
+	field := sprintf("%s.targetRevision", [src.path])
+	msg := sprintf(
+		"%s: %s is %s, a %s rather than a string (YAML reads an unquoted 1234567, 1.2 or true as one); %s",
+		[app.display_name, field, lib.show(revision), type_name(revision), _fix_type(src.source)],
+	)
+	v := lib.violation(rego.metadata.chain(), field, revision, msg)
+}
+
+_numeric_commit(source, revision) if {
+	app.is_numeric_commit(revision)
+	not app.is_chart(source)
+}
+
+_fix_type(source) := sprintf("write the exact chart version of chart %s as a quoted string, such as \"1.2.3\"", [lib.quote(source.chart)]) if {
+	app.is_chart(source)
+} else := sprintf("set targetRevision to %s, or quote the ref you meant", [_suggested_ref])
 
 _tracking_ref_set := {ref | some ref in _tracking_refs}
 

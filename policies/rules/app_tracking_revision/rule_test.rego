@@ -90,8 +90,37 @@ test_every_ref_is_refused_with_empty_tracking_refs if {
 	contains(v.msg, "a ref listed in the cluster config's trackingRefs")
 }
 
-test_non_string_revision_does_not_fire if {
-	count(_fields({"sources": [_git(3), _git(null), _git({"ref": "main"})]})) == 0
+test_non_string_revision_is_refused if {
+	spec := {"sources": [_git(3), _git(null), _git({"ref": "main"}), _git(true), _git(1.5), _git(["main"])]}
+	_fields(spec) == {
+		"spec.sources[0].targetRevision", "spec.sources[2].targetRevision", "spec.sources[3].targetRevision",
+		"spec.sources[4].targetRevision", "spec.sources[5].targetRevision",
+	}
+}
+
+test_numeric_commit_of_a_git_source_is_left_to_app_pinned_revision if {
+	count(_fields({"sources": [_git(1234567), _git(12345678901234567890)]})) == 0
+	_fields({"source": _git(123456)}) == {"spec.source.targetRevision"}
+}
+
+test_hydrator_numeric_revision_is_refused if {
+	_fields({"sourceHydrator": {"drySource": _git(2024)}}) == {"spec.sourceHydrator.drySource.targetRevision"}
+}
+
+test_non_string_revision_message_says_why_and_how_to_fix if {
+	some v in rule.violation with input as _review({"source": _git(2024)})
+	v.value == 2024
+	v.msg == concat("", [
+		"Application argocd/shop: spec.source.targetRevision is 2024, a number rather than a string ",
+		"(YAML reads an unquoted 1234567, 1.2 or true as one); ",
+		"set targetRevision to HEAD (or remove it; HEAD is filled in), or quote the ref you meant",
+	])
+}
+
+test_non_string_revision_fix_follows_tracking_refs if {
+	some v in rule.violation with input as _review({"source": _git(true)}) with data.tenantguard.config.trackingRefs as ["main"]
+	contains(v.msg, "is true, a boolean rather than a string")
+	contains(v.msg, "set targetRevision to one of main, or quote the ref you meant")
 }
 
 test_branch_message_names_application_field_value_and_fix if {
@@ -159,8 +188,11 @@ test_chart_sha_is_refused_as_not_a_version if {
 	_fields({"source": _chart("3f1c9a0")}) == {"spec.source.targetRevision"}
 }
 
-test_non_string_chart_version_does_not_fire if {
-	count(_fields({"source": _chart(1.2)})) == 0
+test_non_string_chart_version_is_refused if {
+	_values({"sources": [_chart(1.2), _chart(1234567), _chart(null)]}) == {1.2, 1234567}
+	some v in rule.violation with input as _review({"source": _chart(1.2)})
+	contains(v.msg, `spec.source.targetRevision is 1.2, a number rather than a string`)
+	contains(v.msg, `write the exact chart version of chart "shop" as a quoted string, such as "1.2.3"`)
 }
 
 test_chart_messages_say_why if {

@@ -3,9 +3,14 @@
 # description: |
 #   spec.cloud, when set, is aws, azure or gcp, written exactly so. spec.region,
 #   when set, needs spec.cloud and is written the way that cloud names its
-#   regions: aws eu-west-1 or us-gov-west-1, azure westeurope or eastus2, gcp
-#   europe-west1 or us-central1. Rules and tooling read these fields, so a typo
-#   or a region of another cloud would send a tenant's settings astray.
+#   regions, every region it has included: aws <area>[-<partition>]-<direction>-<n>
+#   (eu-west-1, ap-southeast-4, us-gov-west-1, cn-north-1, eu-isoe-west-1,
+#   eusc-de-east-1), azure one lowercase word with digits (westeurope, eastus2,
+#   southafricanorth, usgovvirginia, eastus2euap), gcp <area>-<direction><n>
+#   (us-central1, europe-west12, me-central2, northamerica-northeast2). A zone
+#   (eu-west-1a, europe-west1-b) is not a region. Rules and tooling read these
+#   fields, so a typo or a region of another cloud would send a tenant's
+#   settings astray.
 # custom:
 #   id: tenant-cloud
 #   enforcement: deny
@@ -53,17 +58,22 @@ violation contains v if {
 }
 
 # _regions is the region format of each supported cloud.
+# AWS: an area of two to four letters (us, ap, eusc), an optional partition
+# or country (gov, iso, isob, isoe, isof, de), a direction and a number.
+# Azure: a lowercase word that may hold digits (eastus2, eastus2euap,
+# australiacentral2). GCP: an area, one or more words (northamerica-northeast,
+# u-france-east for a sovereign cloud), and a number glued to the last word.
 _regions := {
 	"aws": {
-		"pattern": `^[a-z]{2}(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]$`,
+		"pattern": `^[a-z]{2,4}(-[a-z]{2,4})?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]{1,2}$`,
 		"examples": `"eu-west-1" or "us-gov-west-1"`,
 	},
 	"azure": {
-		"pattern": `^[a-z]+[0-9]?$`,
+		"pattern": `^[a-z][a-z0-9]{1,39}$`,
 		"examples": `"westeurope" or "eastus2"`,
 	},
 	"gcp": {
-		"pattern": `^[a-z]+-[a-z]+[0-9]$`,
+		"pattern": `^[a-z]+(-[a-z]+)+[0-9]{1,2}$`,
 		"examples": `"europe-west1" or "us-central1"`,
 	},
 }

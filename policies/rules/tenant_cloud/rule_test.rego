@@ -30,21 +30,75 @@ test_cloud_without_region_is_allowed if {
 	count(_findings({"cloud": "gcp"})) == 0
 }
 
+# Every region of each cloud, as the cloud names it (public, government,
+# China, isolated and sovereign partitions), is allowed.
+
+_aws_regions := [
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-east-2",
+	"ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+	"ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+	"ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
+	"eu-south-1", "eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1", "mx-central-1",
+	"sa-east-1", "us-gov-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1", "us-iso-east-1",
+	"us-iso-west-1", "us-isob-east-1", "us-isof-south-1", "us-isof-east-1", "eu-isoe-west-1", "eusc-de-east-1",
+]
+
+_azure_regions := [
+	"eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus", "southcentralus",
+	"westcentralus", "canadacentral", "canadaeast", "brazilsouth", "brazilsoutheast", "mexicocentral",
+	"chilecentral", "northeurope", "westeurope", "uksouth", "ukwest", "francecentral", "francesouth",
+	"germanywestcentral", "germanynorth", "norwayeast", "norwaywest", "switzerlandnorth", "switzerlandwest",
+	"swedencentral", "swedensouth", "polandcentral", "italynorth", "spaincentral", "austriaeast",
+	"belgiumcentral", "eastasia", "southeastasia", "japaneast", "japanwest", "koreacentral", "koreasouth",
+	"australiaeast", "australiasoutheast", "australiacentral", "australiacentral2", "centralindia",
+	"southindia", "westindia", "jioindiawest", "jioindiacentral", "uaenorth", "uaecentral", "qatarcentral",
+	"israelcentral", "southafricanorth", "southafricawest", "newzealandnorth", "indonesiacentral",
+	"malaysiawest", "usgovvirginia", "usgovarizona", "usgovtexas", "usdodeast", "usdodcentral", "chinaeast",
+	"chinaeast2", "chinaeast3", "chinanorth", "chinanorth2", "chinanorth3", "eastus2euap", "centraluseuap",
+]
+
+_gcp_regions := [
+	"us-central1", "us-east1", "us-east4", "us-east5", "us-south1", "us-west1", "us-west2", "us-west3",
+	"us-west4", "northamerica-northeast1", "northamerica-northeast2", "northamerica-south1",
+	"southamerica-east1", "southamerica-west1", "europe-central2", "europe-north1", "europe-north2",
+	"europe-southwest1", "europe-west1", "europe-west2", "europe-west3", "europe-west4", "europe-west6",
+	"europe-west8", "europe-west9", "europe-west10", "europe-west12", "me-central1", "me-central2",
+	"me-west1", "asia-east1", "asia-east2", "asia-northeast1", "asia-northeast2", "asia-northeast3",
+	"asia-south1", "asia-south2", "asia-southeast1", "asia-southeast2", "australia-southeast1",
+	"australia-southeast2", "africa-south1", "u-france-east1",
+]
+
 test_aws_regions_are_allowed if {
-	count(_at("aws", "eu-west-1")) == 0
-	count(_at("aws", "us-gov-west-1")) == 0
-	count(_at("aws", "ap-southeast-2")) == 0
-	count(_at("aws", "ca-central-1")) == 0
+	every region in _aws_regions {
+		count(_at("aws", region)) == 0
+	}
 }
 
 test_azure_regions_are_allowed if {
-	count(_at("azure", "westeurope")) == 0
-	count(_at("azure", "eastus2")) == 0
+	every region in _azure_regions {
+		count(_at("azure", region)) == 0
+	}
 }
 
 test_gcp_regions_are_allowed if {
-	count(_at("gcp", "europe-west1")) == 0
-	count(_at("gcp", "us-central1")) == 0
+	every region in _gcp_regions {
+		count(_at("gcp", region)) == 0
+	}
+}
+
+test_no_region_of_one_cloud_is_a_region_of_another if {
+	every region in _aws_regions {
+		count(_at("azure", region)) == 1
+		count(_at("gcp", region)) == 1
+	}
+	every region in _azure_regions {
+		count(_at("aws", region)) == 1
+		count(_at("gcp", region)) == 1
+	}
+	every region in _gcp_regions {
+		count(_at("aws", region)) == 1
+		count(_at("azure", region)) == 1
+	}
 }
 
 test_unknown_cloud_is_refused if {
