@@ -128,7 +128,8 @@ func TestEvalTakesTenantsFromDocumentsAndFiles(t *testing.T) {
 	app := writeFile(t, dir, "app.yaml", shopStaging)
 
 	code, out, _ := tenantguard("", "eval", app)
-	assert.Equal(t, 0, code, "without its Tenant the Application has no environment: %s", out)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, `there is no Tenant "shop"`, "a label naming a Tenant that is not given is a finding, never a guess")
 
 	code, out, _ = tenantguard("", "eval", "--tenants", tenants, app)
 	assert.Equal(t, 1, code, out)

@@ -13,6 +13,7 @@
 #   webhook prints it.
 package main
 
+import data.tenantguard.lib.config.config
 import data.tenantguard.lib.tenant
 import data.tenantguard.main as tenantguard
 
@@ -28,9 +29,14 @@ warn contains _message(v) if {
 
 _findings contains v if {
 	some doc in _documents
+	not _excluded(doc)
 	review := tenantguard.manifest_review(doc) with data.tenantguard.tenants as _tenants
 	some v in tenantguard.violations with input as review with data.tenantguard.tenants as _tenants
 }
+
+# _excluded holds for a document in one of the config's excluded namespaces,
+# which the webhook never judges (as the Go pipeline decides for eval).
+_excluded(doc) if doc.metadata.namespace in config.excludedNamespaces
 
 _message(v) := object.union(v, {"msg": sprintf("[%s] %s", [v.rule, v.msg])})
 

@@ -101,3 +101,9 @@ test_data_tenants_give_context_without_combine if {
 	rules := {v.rule | some v in main.violation with input as app with data.tenantguard.tenants as {"shop": _staging_tenant}}
 	rules == {"app-environment-path"}
 }
+
+test_documents_in_excluded_namespaces_are_left_alone if {
+	excluded := json.patch(_pinned, [{"op": "add", "path": "/metadata/namespace", "value": "kube-system"}])
+	count(main.violation) == 0 with input as excluded
+	count(main.violation) == 1 with input as excluded with data.tenantguard.config.excludedNamespaces as []
+}

@@ -10,9 +10,10 @@ package tenantguard.main
 import data.tenantguard.lib.config.config
 
 # violations is every finding of every rule, with its settled enforcement.
-# Objects in the config's excluded namespaces are left alone.
+# Which reviews are judged at all (excluded namespaces, deletions, status-only
+# updates) is the runner's decision, made before it asks: the Go pipeline for
+# the webhooks and eval, the conftest entry point for conftest.
 violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
-	not _excluded
 	some name
 	some v in data.tenantguard.rules[name].violation
 }
@@ -36,7 +37,3 @@ dryrun contains v if {
 _enforcement(v) := e if {
 	e := config.enforcement[v.rule]
 } else := v.enforcement
-
-_excluded if input.object.metadata.namespace in config.excludedNamespaces
-
-_excluded if input.oldObject.metadata.namespace in config.excludedNamespaces

@@ -34,13 +34,6 @@ test_manifest_review_is_a_create if {
 	r.object == _pinned
 }
 
-test_excluded_namespaces_are_left_alone if {
-	excluded := object.union(_pinned, {"metadata": {"name": "shop", "namespace": "kube-system"}})
-	count(main.violations) == 0 with input as main.manifest_review(excluded)
-	count(main.violations) == 1 with input as main.manifest_review(excluded)
-		with data.tenantguard.config.excludedNamespaces as []
-}
-
 test_manifest_review_finds_tenant_by_label if {
 	labelled := object.union(_pinned, {"metadata": {"labels": {"tenantguard.io/tenant": "shop"}}})
 	r := main.manifest_review(labelled) with data.tenantguard.tenants as {"billing": _tenant("billing"), "shop": _tenant("shop")}
@@ -156,10 +149,4 @@ test_two_tenants_on_one_namespace_are_a_finding_not_an_error if {
 test_lookup_by_namespace_without_tenants_finds_none if {
 	r := main.manifest_review(_app({}, "tenant-shop"))
 	r.tenantLookup == {"label": "", "namespace": "tenant-shop", "matches": []}
-}
-
-test_deletions_in_excluded_namespaces_are_left_alone if {
-	old := object.union(_pinned, {"metadata": {"namespace": "kube-system"}})
-	review := {"operation": "DELETE", "oldObject": old, "object": object.union(_pinned, {"metadata": {"namespace": "argocd"}})}
-	count(main.violations) == 0 with input as review
 }

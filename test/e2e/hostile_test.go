@@ -158,8 +158,11 @@ func TestMetricLabelsComeFromClosedSets(t *testing.T) {
 		assert.EqualValues(t, http.StatusBadRequest, resp.Result.Code)
 	}
 
-	body := get(t, "http://"+metricsAddr+"/metrics")
-	require.NotEmpty(t, body)
+	var body string
+	require.Eventually(t, func() bool { // the metrics port starts beside the webhooks'
+		body = get(t, "http://"+metricsAddr+"/metrics")
+		return body != ""
+	}, 10*time.Second, 20*time.Millisecond)
 	assert.NotContains(t, body, "Hostile")
 	series := regexp.MustCompile(`tenantguard_reviews_total\{decision="[a-z-]+",kind="([^"]*)",operation="([^"]*)",webhook="[a-z]+"\}`).FindAllStringSubmatch(body, -1)
 	require.NotEmpty(t, series)

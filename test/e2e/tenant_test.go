@@ -134,11 +134,13 @@ func TestProductionTenantIsDeletedOnlyWithTheAnnotation(t *testing.T) {
 
 func TestStatusOnlyUpdateFromArgoCDPassesUnchanged(t *testing.T) {
 	ctx := context.Background()
-	// Created before its Tenant exists, the Application gets no tenant defaults.
+	// Created, unlabelled, before a Tenant owns its destination namespace,
+	// the Application gets no tenant defaults.
 	name := fmt.Sprintf("late%d", tenantCounter.Add(1))
 	late := &tenantv1.Tenant{Spec: tenantv1.TenantSpec{Environment: "staging", Arch: "arm64"}}
 	late.Name = name
 	app := tenantApplication(late)
+	app.SetLabels(nil)
 	require.NoError(t, env.Client.Create(ctx, app))
 	require.NoError(t, env.Client.Create(ctx, late))
 	t.Cleanup(func() { deleteTenant(name) })

@@ -18,7 +18,7 @@ import (
 // side; this keeps the two from drifting.
 func TestRegoDefaultsMatchGoDefaults(t *testing.T) {
 	ctx := context.Background()
-	src, err := fs.ReadFile(policies.FS, "lib/config.rego")
+	src, err := fs.ReadFile(policies.FS, "lib/config/config.rego")
 	require.NoError(t, err)
 	rs, err := rego.New(rego.Query("data.tenantguard.lib.config.defaults"), rego.Module("config.rego", string(src))).Eval(ctx)
 	require.NoError(t, err)

@@ -10,7 +10,10 @@ import (
 )
 
 // sourceStringFields are the source fields the pipeline reads as strings.
-var sourceStringFields = []string{"repoURL", "path", "chart", "targetRevision", "ref"}
+// targetRevision is not among them: a revision of another type (YAML reads an
+// unquoted 1234567 as a number) is the rules' to judge, with a message that
+// says so, in every runner alike; the defaults leave it alone.
+var sourceStringFields = []string{"repoURL", "path", "chart", "ref"}
 
 // checkApplication refuses an Application whose fields the pipeline reads are of
 // the wrong type or past the limits, so that neither defaults nor rules guess

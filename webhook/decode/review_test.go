@@ -90,9 +90,9 @@ func TestRequestRefusesWhatThePipelineCannotRead(t *testing.T) {
 			req:      appRequest(admissionv1.Create, app(`{"sources":[{"repoURL":"r"},"x"]}`), ""),
 			wantPath: "spec.sources[1]:",
 		},
-		"a targetRevision that is a number is refused naming its path": {
-			req:      appRequest(admissionv1.Create, app(`{"sources":[{"repoURL":"r","targetRevision":7}]}`), ""),
-			wantPath: "spec.sources[0].targetRevision:",
+		"a repoURL that is a number is refused naming its path": {
+			req:      appRequest(admissionv1.Create, app(`{"sources":[{"repoURL":7,"targetRevision":"HEAD"}]}`), ""),
+			wantPath: "spec.sources[0].repoURL:",
 		},
 		"a sourceHydrator that is a list is refused naming it": {
 			req: appRequest(admissionv1.Create, app(`{"sourceHydrator":[]}`), ""), wantPath: "spec.sourceHydrator:",

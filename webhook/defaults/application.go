@@ -59,7 +59,7 @@ func TrackedRevision(cfg *config.ClusterConfig) string {
 func trackRevision(app map[string]any, revision string) []Change {
 	var changes []Change
 	for _, src := range model.Sources(app) {
-		if current, _ := src.Fields["targetRevision"].(string); current == "" {
+		if unset(src.Fields["targetRevision"]) {
 			src.Fields["targetRevision"] = revision
 			changes = append(changes, Change{Field: src.Path.Child("targetRevision").String(), Value: revision})
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/request"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // review is an AdmissionReview v1 as kube-apiserver sends it.
@@ -141,9 +142,9 @@ func TestHandlersRefuseWhatTheyCannotRead(t *testing.T) {
 			contentType: "application/json", body: application(`{"sources":{"repoURL":"r"}}`),
 			wantMessage: "spec.sources: Invalid value",
 		},
-		"an Application with a numeric revision is a bad request naming the field": {
-			contentType: "application/json", body: application(`{"source":{"targetRevision":7}}`),
-			wantMessage: "spec.source.targetRevision: Invalid value",
+		"an Application with a numeric repoURL is a bad request naming the field": {
+			contentType: "application/json", body: application(`{"source":{"repoURL":7}}`),
+			wantMessage: "spec.source.repoURL: Invalid value",
 		},
 	}
 	for name, tt := range tests {
@@ -167,4 +168,49 @@ func TestHandlersRefuseWhatTheyCannotRead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// shopTenants is a Tenant lookup holding one arm64 staging Tenant, shop.
+func shopTenants() handler.Lookup {
+	shop := map[string]any{"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant",
+		"metadata": map[string]any{"name": "shop"}, "spec": map[string]any{"environment": "staging", "arch": "arm64"}}
+	return tenantctx.NewIndex([]map[string]any{shop}, config.Default())
+}
+
+func TestMutatorFillsInTheDefaultsOfTheApplicationsTenant(t *testing.T) {
+	body := application(`{"project":"tenant-shop","destination":{"namespace":"tenant-shop"},` +
+		`"source":{"repoURL":"https://charts.example.com","chart":"shop","targetRevision":"1.0.0"}}`)
+
+	resp := serve(t, &handler.Mutator{State: state(t), Tenants: shopTenants()}, "application/json", strings.NewReader(body))
+
+	require.True(t, resp.Allowed)
+	patch := string(resp.Patch)
+	assert.Contains(t, patch, `"tenantguard.io/tenant":"shop"`, "found by the destination namespace")
+	assert.Contains(t, patch, `"kubernetes.io/arch":"arm64"`)
+}
+
+func TestValidatorRefusesALabelNamingAnUnknownTenant(t *testing.T) {
+	body := strings.Replace(application(`{"project":"tenant-gone","destination":{"server":"https://kubernetes.default.svc","namespace":"tenant-gone"},`+
+		`"source":{"repoURL":"r","path":"staging/gone","targetRevision":"HEAD"}}`),
+		`"metadata":{"name":"shop","namespace":"argocd"}`, `"metadata":{"name":"shop","namespace":"argocd","labels":{"tenantguard.io/tenant":"gone"}}`, 1)
+
+	resp := serve(t, &handler.Validator{State: state(t), Tenants: shopTenants()}, "application/json", strings.NewReader(body))
+
+	assert.False(t, resp.Allowed)
+	assert.Contains(t, resp.Result.Message, `[app-tenant-destination] Application argocd/shop: metadata.labels["tenantguard.io/tenant"] is "gone", but there is no Tenant "gone"`)
+}
+
+// YAML reads an unquoted 1234567 as a number: the rules refuse it by name,
+// and the defaults do not replace it.
+func TestANumericRevisionIsARuleFindingNotReplaced(t *testing.T) {
+	body := application(`{"project":"tenant-shop","source":{"repoURL":"r","path":"staging/shop","targetRevision":1234567}}`)
+
+	denied := serve(t, validator(t), "application/json", strings.NewReader(body))
+	patched := serve(t, mutator(t), "application/json", strings.NewReader(body))
+
+	assert.False(t, denied.Allowed)
+	assert.EqualValues(t, http.StatusForbidden, denied.Result.Code)
+	assert.Contains(t, denied.Result.Message, "[app-pinned-revision] Application argocd/shop: spec.source.targetRevision is pinned to commit 1234567 (written unquoted")
+	assert.True(t, patched.Allowed)
+	assert.NotContains(t, string(patched.Patch), "targetRevision")
 }
