@@ -35,7 +35,7 @@ func FuzzAdmissionReview(f *testing.F) {
 	var hooks []http.Handler
 	for _, h := range []admission.Handler{&handler.Validator{State: state}, &handler.Mutator{State: state}} {
 		hooks = append(hooks, &request.Handler{
-			Webhook: "fuzz", Limits: config.DefaultLimits, Budget: request.NewBudget(64 << 20),
+			Webhook: "fuzz", Limits: config.DefaultLimits, Budget: request.NewBudget(64 << 20), Receiving: request.NewBudget(64 << 20),
 			Review: (&admission.Webhook{Handler: h}).WithRecoverPanic(false),
 		})
 	}

@@ -44,7 +44,7 @@ func serve(t *testing.T, h admission.Handler, contentType string, body io.Reader
 	rec := httptest.NewRecorder()
 
 	front := &request.Handler{
-		Webhook: "test", Limits: config.DefaultLimits, Budget: request.NewBudget(64 << 20),
+		Webhook: "test", Limits: config.DefaultLimits, Budget: request.NewBudget(64 << 20), Receiving: request.NewBudget(64 << 20),
 		Review: &admission.Webhook{Handler: h},
 	}
 	front.ServeHTTP(rec, req)

@@ -1,7 +1,6 @@
 package request
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -31,9 +30,14 @@ type Handler struct {
 	Review *admission.Webhook
 	// Limits returns the limits being served; they follow the cluster config.
 	Limits func() config.Limits
-	// Budget bounds the bytes of reviews in flight, across webhooks.
+	// Budget bounds the bytes of reviews being judged (decoded, defaulted,
+	// evaluated) at once, across webhooks; a review costs many times its size.
 	Budget *Budget
-	// Wait is the longest a review waits for its bytes. Defaults to 8 seconds.
+	// Receiving bounds the bytes of request bodies still arriving, across
+	// webhooks, so that clients sending slowly hold only what they sent.
+	Receiving *Budget
+	// Wait is the longest a review waits for its bytes, received and judged.
+	// Defaults to 8 seconds.
 	Wait time.Duration
 }
 
@@ -64,31 +68,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	write(r.Context(), w, h.Review.Handle(r.Context(), req))
 }
 
-// read takes the review's bytes from the budget and reads its body. It returns
-// a response instead when the request is refused; release is set whenever
-// bytes were taken.
+// read receives the body, then takes the review's bytes from the budget of
+// reviews being judged. It returns a response instead when the request is
+// refused; release is set whenever judging bytes were taken.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits config.Limits) ([]byte, func(), *admission.Response) {
 	if err := checkHeader(r, limits.MaxReviewBytes); err != nil {
 		return nil, nil, err
 	}
-	size := r.ContentLength
-	if size < 0 { // unknown until read: hold the largest a review may be
-		size = limits.MaxReviewBytes
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.wait())
 	defer cancel()
-	release, err := h.Budget.Acquire(ctx, size)
+	body, received, err := h.receive(ctx, w, r, limits.MaxReviewBytes)
+	if err != nil {
+		return nil, nil, bodyRefusal(err, limits.MaxReviewBytes)
+	}
+	// The received bytes are held until the judging bytes are: the body stays
+	// accounted for while it waits.
+	defer received()
+	release, err := h.Budget.Acquire(ctx, int64(len(body)))
 	if err != nil {
 		return nil, nil, refusal(http.StatusServiceUnavailable,
 			fmt.Errorf("tenantguard is at its limit of review bytes in flight (%d bytes): %w", h.Budget.Size(), err))
-	}
-	body, err := readBody(w, r, size, limits.MaxReviewBytes)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, release, refusal(http.StatusRequestEntityTooLarge, tooLargeError(limits.MaxReviewBytes))
-		}
-		return nil, release, refusal(http.StatusBadRequest, fmt.Errorf("reading the request body: %w", err))
 	}
 	return body, release, nil
 }
@@ -116,13 +115,6 @@ func checkHeader(r *http.Request, maxBytes int64) *admission.Response {
 		return refusal(http.StatusRequestEntityTooLarge, tooLargeError(maxBytes))
 	}
 	return nil
-}
-
-// readBody reads at most maxBytes, into a buffer of the declared size.
-func readBody(w http.ResponseWriter, r *http.Request, size, maxBytes int64) ([]byte, error) {
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxBytes))
-	return buf.Bytes(), err
 }
 
 func tooLargeError(maxBytes int64) error {

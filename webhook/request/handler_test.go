@@ -26,8 +26,8 @@ var allowAll = admission.HandlerFunc(func(context.Context, admission.Request) ad
 
 func front(budget *request.Budget) *request.Handler {
 	return &request.Handler{
-		Webhook: "validate", Limits: config.DefaultLimits, Budget: budget, Wait: 50 * time.Millisecond,
-		Review: &admission.Webhook{Handler: allowAll},
+		Webhook: "validate", Limits: config.DefaultLimits, Budget: budget, Receiving: request.NewBudget(8 << 20),
+		Wait: 50 * time.Millisecond, Review: &admission.Webhook{Handler: allowAll},
 	}
 }
 
@@ -154,4 +154,69 @@ func TestSmallReviewsPassWhileALargeOneHoldsPartOfTheBudget(t *testing.T) {
 	out := send(t, front(budget), review("admission.k8s.io/v1"))
 
 	assert.True(t, out.Response.Allowed)
+}
+
+// stalled is a body that sends its start, then nothing until released.
+type stalled struct {
+	start   io.Reader
+	started chan<- struct{}
+	release <-chan struct{}
+}
+
+func (s *stalled) Read(p []byte) (int, error) {
+	if n, _ := s.start.Read(p); n > 0 {
+		return n, nil
+	}
+	if s.started != nil {
+		s.started <- struct{}{}
+		s.started = nil
+	}
+	<-s.release
+	return 0, io.ErrUnexpectedEOF
+}
+
+// stallBodies starts n requests that declare 1 MiB, send a few bytes and stop,
+// and returns once each is being received.
+func stallBodies(t *testing.T, h http.Handler, n int) {
+	release := make(chan struct{})
+	started := make(chan struct{})
+	done := make(chan struct{}, n)
+	for range n {
+		body := &stalled{start: strings.NewReader(`{"a":"`), started: started, release: release}
+		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/validate", body)
+		req.Header.Set("Content-Type", "application/json")
+		req.ContentLength = 1 << 20
+		go func() {
+			h.ServeHTTP(httptest.NewRecorder(), req)
+			done <- struct{}{}
+		}()
+		<-started
+	}
+	t.Cleanup(func() {
+		close(release)
+		for range n {
+			<-done
+		}
+	})
+}
+
+func TestStalledBodiesHoldOnlyWhatTheySent(t *testing.T) {
+	h := front(request.NewBudget(1 << 20))
+	h.Receiving = request.NewBudget(256 << 10)
+	stallBodies(t, h, 4) // 4 MiB declared, a chunk each held
+
+	out := send(t, h, review("admission.k8s.io/v1"))
+
+	assert.True(t, out.Response.Allowed, "a small review is judged while large bodies stall: %s", out.Response.Result.Message)
+}
+
+func TestAReviewIsRefusedWhenBodiesBeingReceivedFillTheirBudget(t *testing.T) {
+	h := front(request.NewBudget(1 << 20))
+	h.Receiving = request.NewBudget(256 << 10)
+	stallBodies(t, h, 8) // 8 chunks of 32 KiB: all of it
+
+	out := send(t, h, review("admission.k8s.io/v1"))
+
+	assert.EqualValues(t, http.StatusServiceUnavailable, out.Response.Result.Code)
+	assert.Contains(t, out.Response.Result.Message, "limit of request bytes being received (262144 bytes)")
 }

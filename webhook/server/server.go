@@ -63,9 +63,12 @@ type Options struct {
 	ReloadInterval time.Duration
 	// Limits bound the reviews in flight and how long each may take.
 	Limits handler.Limits
-	// MaxInFlightBytes bounds the bytes of the reviews being read and judged
-	// at once. Defaults to InFlightBytesFor the Go memory limit.
+	// MaxInFlightBytes bounds the bytes of the reviews being judged at once.
+	// Defaults to InFlightBytesFor the Go memory limit.
 	MaxInFlightBytes int64
+	// MaxReceivingBytes bounds the bytes of request bodies still arriving.
+	// Defaults to ReceivingBytesFor the Go memory limit.
+	MaxReceivingBytes int64
 	// Connections bound the connections clients hold on the webhook's port.
 	Connections Connections
 }
@@ -84,8 +87,12 @@ func (o *Options) setDefaults() {
 		o.CertDir = filepath.Join(os.TempDir(), "k8s-webhook-server", "serving-certs")
 	}
 	o.Connections.setDefaults()
+	memoryLimit := debug.SetMemoryLimit(-1)
 	if o.MaxInFlightBytes == 0 {
-		o.MaxInFlightBytes = InFlightBytesFor(debug.SetMemoryLimit(-1))
+		o.MaxInFlightBytes = InFlightBytesFor(memoryLimit)
+	}
+	if o.MaxReceivingBytes == 0 {
+		o.MaxReceivingBytes = ReceivingBytesFor(memoryLimit)
 	}
 }
 
@@ -116,7 +123,7 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	}
 	// The manager starts its webhook server only once GetWebhookServer was called.
 	hooks := mgr.GetWebhookServer()
-	budget := request.NewBudget(opts.MaxInFlightBytes)
+	budget, receiving := request.NewBudget(opts.MaxInFlightBytes), request.NewBudget(opts.MaxReceivingBytes)
 	limits := func() config.Limits { return state.Get().Config.Limits }
 	for path, h := range map[string]admission.Handler{
 		MutatePath:   &handler.Mutator{Tenants: tenants, State: state},
@@ -124,7 +131,7 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	} {
 		name := strings.TrimPrefix(path, "/")
 		hooks.Register(path, &request.Handler{
-			Webhook: name, Limits: limits, Budget: budget, Wait: opts.Limits.Deadline,
+			Webhook: name, Limits: limits, Budget: budget, Receiving: receiving, Wait: opts.Limits.Deadline,
 			Review: &admission.Webhook{Handler: handler.Guarded(name, h, opts.Limits)},
 		})
 	}
@@ -144,6 +151,17 @@ func InFlightBytesFor(memoryLimit int64) int64 {
 		return 64 << 20
 	}
 	return max(memoryLimit/2/reviewCost, config.DefaultLimits().MaxReviewBytes)
+}
+
+// ReceivingBytesFor is the default bound on the bytes of request bodies still
+// arriving: an eighth of the Go memory limit, as bodies being received are held
+// as they are, or 256 MiB without a limit. It is never below four of the
+// largest reviews.
+func ReceivingBytesFor(memoryLimit int64) int64 {
+	if memoryLimit <= 0 || memoryLimit == math.MaxInt64 {
+		return 256 << 20
+	}
+	return max(memoryLimit/8, 4*config.DefaultLimits().MaxReviewBytes)
 }
 
 // newManager builds the manager with tenantguard's scheme, its HTTPS webhook
