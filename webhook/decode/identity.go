@@ -7,6 +7,8 @@ import (
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
 
 // checkIdentity refuses an object that is not what the request says it is:
@@ -22,13 +24,13 @@ func checkIdentity(obj map[string]any, path *field.Path, kind metav1.GroupVersio
 	objKind, _ := obj["kind"].(string)
 	want := schema.GroupVersionKind{Group: kind.Group, Version: kind.Version, Kind: kind.Kind}
 	if got := schema.FromAPIVersionAndKind(apiVersion, objKind); got != want {
-		errs = append(errs, field.Invalid(path.Child("apiVersion"), fmt.Sprintf("%v, kind %v", obj["apiVersion"], obj["kind"]),
-			fmt.Sprintf("must match the request's kind: %s, kind %s", want.GroupVersion(), want.Kind)))
+		errs = append(errs, field.Invalid(path.Child("apiVersion"), model.Clip(fmt.Sprintf("%v, kind %v", obj["apiVersion"], obj["kind"])),
+			fmt.Sprintf("must match the request's kind: %s/%s, kind %s", want.Group, model.Clip(want.Version), want.Kind)))
 	}
 	meta, _ := obj["metadata"].(map[string]any)
 	if got, _ := meta["namespace"].(string); got != namespace || !isStringOrAbsent(meta["namespace"]) {
-		errs = append(errs, field.Invalid(path.Child("metadata", "namespace"), meta["namespace"],
-			fmt.Sprintf("must match the request's namespace %q", namespace)))
+		errs = append(errs, field.Invalid(path.Child("metadata", "namespace"), clipped(meta["namespace"]),
+			fmt.Sprintf("must match the request's namespace %q", model.Clip(namespace))))
 	}
 	return errs
 }
@@ -60,6 +62,14 @@ func checkLabels(obj map[string]any, path *field.Path, maxLabels int) field.Erro
 		strings[key] = s
 	}
 	return append(errs, metavalidation.ValidateLabels(strings, labelsPath)...)
+}
+
+// clipped is a value as a message shows it: a string clipped, any other value as it is.
+func clipped(value any) any {
+	if s, ok := value.(string); ok {
+		return model.Clip(s)
+	}
+	return value
 }
 
 func isStringOrAbsent(value any) bool {

@@ -41,7 +41,7 @@ func Request(req admission.Request, limits config.Limits) (*Review, error) {
 	gk := schema.GroupKind{Group: req.Kind.Group, Kind: req.Kind.Kind}
 	kind, ok := model.KindOf(gk)
 	if !ok {
-		return nil, fmt.Errorf("kind: %q in group %q is not admitted by tenantguard", gk.Kind, gk.Group)
+		return nil, fmt.Errorf("kind: %q in group %q is not admitted by tenantguard", model.Clip(gk.Kind), model.Clip(gk.Group))
 	}
 	review := &Review{
 		UID: string(req.UID), Operation: req.Operation, Kind: kind,
@@ -107,11 +107,10 @@ func Object(raw []byte, path *field.Path) (map[string]any, error) {
 
 // shorten keeps error messages readable when the offending body is large.
 func shorten(raw []byte) string {
-	const limit = 64
-	if len(raw) <= limit {
-		return string(raw)
+	if len(raw) > 2*model.ClipAt { // no copy of a large body just to clip it
+		raw = raw[:2*model.ClipAt]
 	}
-	return string(raw[:limit]) + "..."
+	return model.Clip(string(raw))
 }
 
 // Deleting reports whether the object is being deleted: finalizers are being

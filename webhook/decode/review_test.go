@@ -287,3 +287,18 @@ func TestRequestReadsUpToTheLimits(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, model.Sources(review.Object), 64)
 }
+
+func TestRefusalsClipHugeValues(t *testing.T) {
+	huge := strings.Repeat("x", 1<<20)
+	kind := appRequest(admissionv1.Create, app(`{}`), "")
+	kind.Kind.Kind = huge
+	version := appRequest(admissionv1.Create, app(`{}`), "")
+	version.Kind.Version = huge
+	namespace := appRequest(admissionv1.Create, strings.Replace(app(`{}`), `"namespace":"argocd"`, `"namespace":"`+huge+`"`, 1), "")
+	namespace.Namespace = huge + "y"
+	for name, req := range map[string]admission.Request{"kind": kind, "version": version, "namespace": namespace} {
+		_, err := decode.Request(req, config.DefaultLimits())
+		require.Error(t, err, name)
+		assert.Less(t, len(err.Error()), 1000, name)
+	}
+}

@@ -33,3 +33,15 @@ func Label(obj map[string]any, key string) string {
 func DestinationNamespace(app map[string]any) string {
 	return String(app, "spec", "destination", "namespace")
 }
+
+// ClipAt is how many bytes of a value a message shows.
+const ClipAt = 64
+
+// Clip shortens a value for a message, so that a client sending a huge value
+// gets a short answer and fills no log: the first 64 bytes and "...".
+func Clip(s string) string {
+	if len(s) <= ClipAt {
+		return s
+	}
+	return s[:ClipAt] + "..."
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/metrics"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
 
 // Handler serves one webhook path: it reads the AdmissionReview within the
@@ -138,7 +139,7 @@ func decodeReview(body []byte, maxDepth int) (admission.Request, error) {
 		if review.Request != nil {
 			req.UID = review.Request.UID
 		}
-		return req, field.Invalid(field.NewPath("apiVersion"), review.APIVersion+", kind "+review.Kind,
+		return req, field.Invalid(field.NewPath("apiVersion"), model.Clip(review.APIVersion+", kind "+review.Kind),
 			"tenantguard reads admission.k8s.io/v1 AdmissionReviews only")
 	}
 	if review.Request == nil {

@@ -220,3 +220,13 @@ func TestAReviewIsRefusedWhenBodiesBeingReceivedFillTheirBudget(t *testing.T) {
 	assert.EqualValues(t, http.StatusServiceUnavailable, out.Response.Result.Code)
 	assert.Contains(t, out.Response.Result.Message, "limit of request bytes being received (262144 bytes)")
 }
+
+func TestARefusalShowsAClippedValue(t *testing.T) {
+	huge := strings.Repeat("v", 1<<20)
+	body := strings.Replace(review("admission.k8s.io/v1"), `"admission.k8s.io/v1"`, `"admission.k8s.io/`+huge+`"`, 1)
+
+	out := send(t, front(request.NewBudget(8<<20)), body)
+
+	assert.EqualValues(t, http.StatusBadRequest, out.Response.Result.Code)
+	assert.Less(t, len(out.Response.Result.Message), 300)
+}
