@@ -93,6 +93,12 @@ func (c *ClusterConfig) validateValuePaths(p *field.Path) field.ErrorList {
 		if !valuePathPattern.MatchString(value) {
 			errs = append(errs, field.Invalid(p.Child(name), value, "must be a dotted Helm value path such as global.nodeSelector"))
 		}
+		// The defaults write at these paths; one that is an image tag key
+		// would write what app-image-tag-override refuses.
+		if key := c.tagKeyOf(value); key != "" {
+			errs = append(errs, field.Invalid(p.Child(name), value,
+				fmt.Sprintf("must not be an image tag key: it ends with %q, one of imageTagKeys", key)))
+		}
 	}
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
 	return errs
@@ -122,6 +128,17 @@ func (c *ClusterConfig) validateNaming(p *field.Path) field.ErrorList {
 			fmt.Sprintf("must be between 1 and %d, so that namespacePrefix + name stays a valid namespace", longest)))
 	}
 	return errs
+}
+
+// tagKeyOf returns the image tag key a dotted value path is or ends with, as
+// app-image-tag-override reads them; "" when none.
+func (c *ClusterConfig) tagKeyOf(valuePath string) string {
+	for _, key := range c.ImageTagKeys {
+		if key != "" && (valuePath == key || strings.HasSuffix(valuePath, "."+key)) {
+			return key
+		}
+	}
+	return ""
 }
 
 // nonEmptyStrings refuses empty entries, and an empty list when required.
