@@ -180,7 +180,7 @@ func statusReview(uid string, t tenant, app bool) request {
 			"lastTransitionTime": "2026-01-01T00:00:00Z",
 		}}}
 	}
-	body := tenantRequest(uid, "UPDATE", t.name, "system:serviceaccount:tenantguard-system:tenantguard-supervisor",
+	body := tenantRequest(uid, "UPDATE", t.name, "system:serviceaccount:tenantguard-system:tenantguard",
 		tenantObject(t, t.arch, []any{"grafana"}, ready("True")), tenantObject(t, t.arch, []any{"grafana"}, ready("False"))).Encode()
 	return request{body: body, what: "tenant status UPDATE"}
 }

@@ -30,8 +30,9 @@ type ClusterConfig struct {
 	// TenantNaming says how a tenant's namespace and project are named.
 	TenantNaming TenantNaming `json:"tenantNaming"`
 	// TrustedIdentities are the users that may point Applications at production
-	// paths. Defaults to the supervisor's and Argo CD's ApplicationSet
-	// controller's service accounts.
+	// paths. Defaults to the service account of `tenantguard serve` as the chart
+	// and config/default install it (tenantguard in tenantguard-system), which
+	// the supervisor writes with, and Argo CD's ApplicationSet controller's.
 	TrustedIdentities []string `json:"trustedIdentities"`
 	// Enforcement overrides rules' default enforcement: rule id → deny, warn or dryrun.
 	Enforcement map[string]string `json:"enforcement"`
@@ -39,6 +40,8 @@ type ClusterConfig struct {
 	ExcludedNamespaces []string `json:"excludedNamespaces"`
 	// Limits bound what one admission review may carry.
 	Limits Limits `json:"limits"`
+	// Supervisor says what the supervisor makes of each Tenant.
+	Supervisor Supervisor `json:"supervisor"`
 }
 
 // Defaults are the values filled into Tenants that leave them empty.
@@ -86,12 +89,13 @@ func Default() *ClusterConfig {
 		ImageTagKeys:     []string{"imageTag", "image.tag"},
 		TenantNaming:     TenantNaming{NamespacePrefix: "tenant-", ProjectPrefix: "tenant-", MaxNameLength: 40},
 		TrustedIdentities: []string{
-			"system:serviceaccount:tenantguard-system:tenantguard-supervisor",
+			"system:serviceaccount:tenantguard-system:tenantguard",
 			"system:serviceaccount:argocd:argocd-applicationset-controller",
 		},
 		Enforcement:        map[string]string{},
 		ExcludedNamespaces: []string{"kube-system"},
 		Limits:             DefaultLimits(),
+		Supervisor:         DefaultSupervisor(),
 	}
 }
 
@@ -99,4 +103,10 @@ func Default() *ClusterConfig {
 // TenantNaming.NamespacePrefix followed by the tenant's name.
 func (c *ClusterConfig) TenantNamespace(tenant string) string {
 	return c.TenantNaming.NamespacePrefix + tenant
+}
+
+// TenantProject is the Argo CD project of a tenant, as the app-project rule
+// expects it: TenantNaming.ProjectPrefix followed by the tenant's name.
+func (c *ClusterConfig) TenantProject(tenant string) string {
+	return c.TenantNaming.ProjectPrefix + tenant
 }

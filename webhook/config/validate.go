@@ -41,6 +41,7 @@ func (c *ClusterConfig) Validate() field.ErrorList {
 		}
 	}
 	errs = append(errs, c.Limits.validate(field.NewPath("limits"))...)
+	errs = append(errs, c.validateSupervisor(field.NewPath("supervisor"))...)
 	for i, ns := range c.ExcludedNamespaces {
 		for _, msg := range validation.IsDNS1123Label(ns) {
 			errs = append(errs, field.Invalid(field.NewPath("excludedNamespaces").Index(i), ns, msg))
@@ -155,7 +156,7 @@ func nonEmptyStrings(list []string, p *field.Path, required bool) field.ErrorLis
 	return errs
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

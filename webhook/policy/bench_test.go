@@ -62,7 +62,7 @@ func benchInput(b *testing.B) policy.Input {
 	return policy.Input{
 		Operation: "CREATE", Object: app,
 		Tenant:   tenantctx.Context{Tenant: tenant, Lookup: &tenantctx.Search{Label: "shop", Namespace: "tenant-shop", Matches: []string{"shop"}}},
-		UserInfo: authenticationv1.UserInfo{Username: "system:serviceaccount:tenantguard-system:tenantguard-supervisor"},
+		UserInfo: authenticationv1.UserInfo{Username: "system:serviceaccount:tenantguard-system:tenantguard"},
 	}
 }
 

@@ -70,15 +70,14 @@ namespaceSelector:
 {{/*
 The requests the server would admit untouched anyway, skipped before they are
 sent. Each mirrors a check of webhook/handler, so none skips a request a rule reads:
-tenantguard writes nothing itself; an UPDATE that leaves spec, labels and
-finalizers as they were (Argo CD's status and operation writes) is passed by
-both handlers; so is any UPDATE of an object being deleted. Not skipped: Argo
-CD's controllers, which create and update child Applications (app-of-apps).
+an UPDATE that leaves spec, labels and finalizers as they were (Argo CD's status
+and operation writes) is passed by both handlers; so is any UPDATE of an object
+being deleted. Not skipped: Argo CD's controllers, which create and update child
+Applications (app-of-apps), and tenantguard's own service account, whose
+supervisor writes each tenant's Application through the webhooks like any client.
 */}}
 {{- define "tenantguard.matchConditions" -}}
 matchConditions:
-  - name: not-tenantguard
-    expression: request.userInfo.username != {{ printf "system:serviceaccount:%s:%s" .Release.Namespace (include "tenantguard.serviceAccountName" .) | squote }}
   - name: not-status-only
     expression: >-
       request.operation != 'UPDATE' ||

@@ -32,7 +32,7 @@ defaults := {
 		"maxNameLength": 40,
 	},
 	"trustedIdentities": [
-		"system:serviceaccount:tenantguard-system:tenantguard-supervisor",
+		"system:serviceaccount:tenantguard-system:tenantguard",
 		"system:serviceaccount:argocd:argocd-applicationset-controller",
 	],
 	"enforcement": {},
@@ -44,6 +44,19 @@ defaults := {
 		"maxFieldBytes": 4096,
 		"maxLabels": 256,
 		"maxFindings": 20,
+	},
+	"supervisor": {
+		"argocdNamespace": "argocd",
+		"repoURL": "",
+		"chartDirectory": "tenant",
+		"valueFiles": ["values.yaml", "values-images.yaml"],
+		"namespaceLabels": {
+			"pod-security.kubernetes.io/enforce": "restricted",
+			"pod-security.kubernetes.io/audit": "restricted",
+			"pod-security.kubernetes.io/warn": "restricted",
+		},
+		"notifications": {},
+		"namespaceResources": {},
 	},
 }
 

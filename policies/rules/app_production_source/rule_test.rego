@@ -2,7 +2,7 @@ package tenantguard.rules.app_production_source_test
 
 import data.tenantguard.rules.app_production_source as rule
 
-_supervisor := "system:serviceaccount:tenantguard-system:tenantguard-supervisor"
+_supervisor := "system:serviceaccount:tenantguard-system:tenantguard"
 
 _appset := "system:serviceaccount:argocd:argocd-applicationset-controller"
 
