@@ -12,6 +12,25 @@ const (
 	EnvironmentLabel = "tenantguard.io/environment"
 	// AllowDeleteAnnotation set to "true" lets a production Tenant be deleted.
 	AllowDeleteAnnotation = "tenantguard.io/allow-delete"
+	// Finalizer holds a Tenant until the supervisor has deleted what it made
+	// for it: the Application first, then the AppProject and the Namespace.
+	Finalizer = "tenantguard.io/supervisor"
+)
+
+// The types of the conditions the supervisor reports in TenantStatus.
+const (
+	// ConditionReady is True when every other condition is True.
+	ConditionReady = "Ready"
+	// ConditionNamespaceReady is True when the tenant's namespace (and the
+	// environment's quota, limits and network policy) is as the supervisor
+	// wrote it, or, for a tenant on another cluster, left to the Application.
+	ConditionNamespaceReady = "NamespaceReady"
+	// ConditionProjectReady is True when the tenant's AppProject is as the supervisor wrote it.
+	ConditionProjectReady = "ProjectReady"
+	// ConditionApplicationReady is True when the tenant's Application is as the
+	// supervisor wrote it. Argo CD's sync and health are reported beside it, in
+	// TenantStatus.Sync and TenantStatus.Health.
+	ConditionApplicationReady = "ApplicationReady"
 )
 
 // TenantSpec is what a tenant declares. Fields left empty are filled in by
@@ -75,9 +94,27 @@ type TenantStatus struct {
 	// +optional
 	Namespace string `json:"namespace,omitempty"`
 
+	// Project is the Argo CD AppProject, namespace/name, of the tenant.
+	// +optional
+	Project string `json:"project,omitempty"`
+
 	// Application is the Argo CD Application, namespace/name, that deploys the tenant.
 	// +optional
 	Application string `json:"application,omitempty"`
+
+	// Sync is the Application's sync status as Argo CD reports it: Synced,
+	// OutOfSync or Unknown; empty until Argo CD has compared it.
+	// +optional
+	Sync string `json:"sync,omitempty"`
+
+	// Health is the Application's health as Argo CD reports it: Healthy,
+	// Progressing, Degraded, Suspended, Missing or Unknown; empty until Argo CD has assessed it.
+	// +optional
+	Health string `json:"health,omitempty"`
+
+	// ObservedGeneration is the generation of the Tenant the supervisor last acted on.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 }
 
 // Tenant is one tenant of the platform: a namespace and an Argo CD
@@ -89,6 +126,9 @@ type TenantStatus struct {
 // +kubebuilder:printcolumn:name="Environment",type=string,JSONPath=`.spec.environment`
 // +kubebuilder:printcolumn:name="Arch",type=string,JSONPath=`.spec.arch`
 // +kubebuilder:printcolumn:name="Namespace",type=string,JSONPath=`.spec.namespace`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Sync",type=string,JSONPath=`.status.sync`
+// +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.health`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Tenant struct {
 	metav1.TypeMeta   `json:",inline"`
