@@ -53,6 +53,15 @@ defaults: {registryMirror: mirror.example.com:5000/tenants}
 	assert.Equal(t, "global.nodeSelector", cfg.ValuePaths.NodeSelector)
 }
 
+func TestParseKeepsTheDefaultOfAKeyLeftEmpty(t *testing.T) {
+	cfg, err := config.Parse([]byte("defaults:\ntenantNaming: {namespacePrefix: null}\nimageTagKeys:\nexcludedNamespaces: []\n"))
+	require.NoError(t, err)
+	assert.Equal(t, config.Default().Defaults, cfg.Defaults)
+	assert.Equal(t, "tenant-", cfg.TenantNaming.NamespacePrefix)
+	assert.Equal(t, config.Default().ImageTagKeys, cfg.ImageTagKeys)
+	assert.Empty(t, cfg.ExcludedNamespaces, "[] empties a list")
+}
+
 func TestParseSetsOneLimitAndKeepsTheOthers(t *testing.T) {
 	cfg, err := config.Parse([]byte("limits: {maxSources: 200}\n"))
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -23,16 +24,41 @@ func Load(path string) (*ClusterConfig, error) {
 }
 
 // Parse reads a cluster config document over the defaults and validates it.
-// Maps are merged key by key into the defaults; lists replace them.
+// Maps are merged key by key into the defaults; lists replace them; a key
+// left empty (null), in a section or inside one, keeps its default, as the
+// policies read a config given to conftest. Write [] or {} to empty a list or map.
 func Parse(data []byte) (*ClusterConfig, error) {
+	var doc map[string]any
+	if err := yaml.UnmarshalStrict(data, &doc); err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(withoutNulls(doc))
+	if err != nil {
+		return nil, err
+	}
 	cfg := Default()
-	if err := yaml.UnmarshalStrict(data, cfg); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(cfg); err != nil {
 		return nil, err
 	}
 	if err := cfg.Validate().ToAggregate(); err != nil {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// withoutNulls drops the null values of an object and of the objects in it.
+func withoutNulls(obj map[string]any) map[string]any {
+	for key, value := range obj {
+		switch v := value.(type) {
+		case nil:
+			delete(obj, key)
+		case map[string]any:
+			withoutNulls(v)
+		}
+	}
+	return obj
 }
 
 // PolicyData is the base document the policies read: the config, defaults

@@ -19,7 +19,7 @@ type Change struct {
 //
 // Every Application gets the tracked revision, the first of the cluster
 // config's trackingRefs (HEAD by default, so one the rules allow), on each
-// source that has none (spec.source, each spec.sources entry and
+// git source that has none (spec.source, each spec.sources entry and
 // spec.sourceHydrator.drySource). An
 // Application of a Tenant also gets the tenant and environment labels, Argo CD's
 // resources finalizer, and, on each source that renders a Helm chart, the
@@ -55,11 +55,13 @@ func TrackedRevision(cfg *config.ClusterConfig) string {
 	return cfg.TrackingRefs[0]
 }
 
-// trackRevision sets targetRevision on every source that has none.
+// trackRevision sets targetRevision on every git source that has none. A
+// chart source's revision is the chart's version, which only its author can
+// choose; app-tracking-revision asks for it.
 func trackRevision(app map[string]any, revision string) []Change {
 	var changes []Change
 	for _, src := range model.Sources(app) {
-		if unset(src.Fields["targetRevision"]) {
+		if !namesChart(src.Fields) && unset(src.Fields["targetRevision"]) {
 			src.Fields["targetRevision"] = revision
 			changes = append(changes, Change{Field: src.Path.Child("targetRevision").String(), Value: revision})
 		}

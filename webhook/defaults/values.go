@@ -11,12 +11,19 @@ import (
 // of the toleration for a tainted arch pool.
 const ArchLabel = "kubernetes.io/arch"
 
+// namesChart reports whether a source reads a Helm repository: it names a
+// chart, and its targetRevision is then the chart's version.
+func namesChart(src map[string]any) bool {
+	chart, _ := src["chart"].(string)
+	return chart != ""
+}
+
 // rendersChart reports whether a source renders a Helm chart: it names a chart,
 // or it has a path and no kustomize, directory or plugin block. A ref-only
 // source, which only lends its files to $ref value files, has neither, and
 // values written there would reach no chart.
 func rendersChart(src map[string]any) bool {
-	if chart, _ := src["chart"].(string); chart != "" {
+	if namesChart(src) {
 		return true
 	}
 	if path, _ := src["path"].(string); path == "" {

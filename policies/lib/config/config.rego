@@ -66,6 +66,18 @@ defaults := {
 # every evaluation.
 config := data.tenantguard.resolved_config if {
 	is_object(data.tenantguard.resolved_config)
-} else := object.union(defaults, data.tenantguard.config) if {
+} else := object.union(defaults, _given) if {
 	is_object(data.tenantguard.config)
 } else := defaults
+
+# _given is the config of a --data file without the keys it leaves null
+# (a YAML key with nothing after it): as for tenantguard, such a key keeps
+# its default, in a section and inside one.
+_given := {key: _without_nulls(value) |
+	some key, value in data.tenantguard.config
+	value != null
+}
+
+_without_nulls(value) := {k: v | some k, v in value; v != null} if is_object(value)
+
+else := value

@@ -18,3 +18,12 @@ test_resolved_config_is_taken_as_is if {
 	config.config == resolved with data.tenantguard.resolved_config as resolved
 		with data.tenantguard.config as {"arches": ["amd64"]}
 }
+
+test_null_keys_keep_their_defaults_as_in_go if {
+	given := {"tenantNaming": null, "defaults": {"arch": null, "registryMirror": "mirror.example.com"}, "arches": null}
+	c := config.config with data.tenantguard.config as given
+	c.tenantNaming == config.defaults.tenantNaming
+	c.defaults.arch == "amd64"
+	c.defaults.registryMirror == "mirror.example.com"
+	c.arches == ["amd64", "arm64"]
+}

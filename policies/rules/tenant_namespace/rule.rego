@@ -66,11 +66,14 @@ _kept(namespace) if {
 	tenant.namespace(input.oldObject) == namespace
 }
 
-# _explicit holds when the Tenant names its namespace in spec.namespace.
+# _explicit holds when the Tenant names a namespace of its own in
+# spec.namespace, one its name does not give: the namespace its name gives is
+# the name's finding, whether the Tenant or the defaults wrote it there.
 _explicit if {
 	namespace := input.object.spec.namespace
 	is_string(namespace)
 	namespace != ""
+	namespace != tenant.namespace_for(input.object.metadata.name)
 }
 
 _field := "spec.namespace" if _explicit

@@ -87,9 +87,13 @@ test_a_default_namespace_claimed_by_another_tenant_is_refused_on_the_name if {
 	endswith(msg, "name the Tenant differently, or set spec.namespace to another namespace")
 }
 
-test_an_explicit_namespace_equal_to_the_default_one_gets_no_suggestion if {
-	msg := _msg(_tenant("shop", {"namespace": "tenant-shop"}), ["other"])
-	endswith(msg, "a namespace belongs to one Tenant: set spec.namespace to another namespace")
+# The defaults write the namespace the name gives: the finding stays the name's,
+# the same before and after defaulting.
+test_the_namespace_the_name_gives_is_the_names_finding_when_written_out if {
+	defaulted := _tenant("shop", {"namespace": "tenant-shop"})
+	_findings(defaulted, ["other"]) == {["tenant-namespace", "metadata.name", "tenant-shop"]}
+	_findings(defaulted, ["other"]) == _findings(_tenant("shop", {}), ["other"])
+	endswith(_msg(defaulted, ["other"]), "name the Tenant differently, or set spec.namespace to another namespace")
 }
 
 test_both_problems_are_reported if {
