@@ -38,6 +38,10 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.DurationVar(&opts.Connections.WriteTimeout, "write-timeout", conns.WriteTimeout, "longest from a request's headers to the end of its response")
 	flags.DurationVar(&opts.Connections.IdleTimeout, "idle-timeout", conns.IdleTimeout, "how long a keep-alive connection may wait for its next request")
 	flags.IntVar(&opts.Connections.MaxHeaderBytes, "max-header-bytes", conns.MaxHeaderBytes, "most bytes of request headers read")
+	flags.BoolVar(&opts.Supervisor, "supervisor", true, "run the supervisor, which makes each Tenant's namespace, AppProject and Application, on the elected leader")
+	flags.IntVar(&opts.SupervisorOptions.Workers, "supervisor-workers", 4, "Tenants the supervisor reconciles at once")
+	flags.BoolVar(&opts.LeaderElection, "leader-elect", true, "elect one replica, by a Lease, to run the supervisor; the webhooks serve on every replica")
+	flags.StringVar(&opts.LeaderElectionNamespace, "leader-election-namespace", "", "namespace of the leader election Lease (default the pod's namespace; required outside a cluster)")
 	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(flags)
@@ -57,7 +61,7 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 		setupLog.Error(err, "unable to set up the webhook server")
 		return exitUsage
 	}
-	setupLog.Info("serving", "version", version, "port", opts.Port)
+	setupLog.Info("serving", "version", version, "port", opts.Port, "supervisor", opts.Supervisor, "leaderElection", opts.LeaderElection)
 	if err := mgr.Start(ctx); err != nil {
 		setupLog.Error(err, "webhook server stopped")
 		return exitViolation

@@ -51,6 +51,11 @@ var ErrNoAssets = errors.New("KUBEBUILDER_ASSETS is not set; run the tests with 
 // and serves tenantguard's webhooks until Stop. It returns once a TLS
 // connection to the webhook server succeeds.
 func Start(ctx context.Context) (*Cluster, error) {
+	return StartWith(ctx, Options{})
+}
+
+// StartWith is Start, serving what opts say besides the webhooks.
+func StartWith(ctx context.Context, opts Options) (*Cluster, error) {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		return nil, ErrNoAssets
 	}
@@ -69,7 +74,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 		return nil, fmt.Errorf("starting control plane: %w", err)
 	}
 	c := &Cluster{Config: cfg, Root: root, env: env, done: make(chan error, 1)}
-	if err := c.serve(ctx); err != nil {
+	if err := c.serve(ctx, opts); err != nil {
 		_ = env.Stop()
 		return nil, err
 	}
@@ -77,13 +82,16 @@ func Start(ctx context.Context) (*Cluster, error) {
 }
 
 // serve starts tenantguard's webhook server on the address envtest registered.
-func (c *Cluster) serve(ctx context.Context) error {
+func (c *Cluster) serve(ctx context.Context, opts Options) error {
 	wio := c.env.WebhookInstallOptions
 	ctx, c.cancel = context.WithCancel(ctx)
-	mgr, err := server.New(ctx, c.Config, server.Options{
-		Host: wio.LocalServingHost, Port: wio.LocalServingPort, CertDir: wio.LocalServingCertDir,
-		MetricsAddr: "0", ProbeAddr: "0",
-	})
+	serverOpts := opts.serverOptions()
+	serverOpts.Host, serverOpts.Port, serverOpts.CertDir = wio.LocalServingHost, wio.LocalServingPort, wio.LocalServingCertDir
+	serverCfg, err := c.serverConfig(ctx, opts)
+	if err != nil {
+		return err
+	}
+	mgr, err := server.New(ctx, serverCfg, serverOpts)
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,9 @@ func startServer(f serverFiles, generation int) (*serverProc, error) {
 		"--kubeconfig", f.kubeconfig, "--cert-dir", f.certDir,
 		"--host", "127.0.0.1", "--port", strconv.Itoa(ports[0]),
 		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[1]),
-		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[2]))
+		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[2]),
+		// The webhooks alone: the control plane has no Argo CD CRDs to supervise.
+		"--supervisor=false", "--leader-elect=false")
 	s.cmd.Env = append(os.Environ(), "GOMEMLIMIT="+f.goMemLimit)
 	s.cmd.Stdout, s.cmd.Stderr = s.logFile, s.logFile
 	if err := s.cmd.Start(); err != nil {

@@ -61,3 +61,14 @@ func TestSourcesListsEverySourceWithItsPath(t *testing.T) {
 
 	assert.Equal(t, []string{"spec.source=a", "spec.sources[0]=b", "spec.sources[2]=c", "spec.sourceHydrator.drySource=d"}, paths)
 }
+
+func TestAClustersFieldAndWhetherItIsInCluster(t *testing.T) {
+	cfg := config.Default()
+	assert.Equal(t, "https://kubernetes.default.svc", model.ClusterOf("", cfg), "the default destination")
+	assert.Equal(t, "edge", model.ClusterOf("edge", cfg))
+	assert.Equal(t, "server", model.DestinationField("https://edge.example.com:6443"))
+	assert.Equal(t, "name", model.DestinationField("edge"))
+	assert.True(t, model.InCluster("https://kubernetes.default.svc"))
+	assert.True(t, model.InCluster("in-cluster"))
+	assert.False(t, model.InCluster("https://edge.example.com:6443"))
+}

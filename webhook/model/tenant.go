@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
 )
@@ -16,6 +17,32 @@ func OwnedNamespace(tenant map[string]any, cfg *config.ClusterConfig) string {
 // spec.namespace: spec.namespace, or the cluster's namespace prefix and the name.
 func NamespaceOwnedBy(name, specNamespace string, cfg *config.ClusterConfig) string {
 	return cmp.Or(specNamespace, cfg.TenantNamespace(name))
+}
+
+// InClusterServer and InClusterName are how Argo CD names the cluster it runs in.
+const (
+	InClusterServer = "https://kubernetes.default.svc"
+	InClusterName   = "in-cluster"
+)
+
+// ClusterOf is the Argo CD cluster of a Tenant whose spec.destination is
+// specDestination: that, or the cluster config's default destination.
+func ClusterOf(specDestination string, cfg *config.ClusterConfig) string {
+	return cmp.Or(specDestination, cfg.Defaults.Destination)
+}
+
+// DestinationField is the field of an Application's spec.destination that
+// names cluster: "server" for a URL, else "name", as app-tenant-destination reads it.
+func DestinationField(cluster string) string {
+	if strings.Contains(cluster, "://") {
+		return "server"
+	}
+	return "name"
+}
+
+// InCluster reports whether cluster is the one Argo CD runs in, by address or by name.
+func InCluster(cluster string) bool {
+	return cluster == InClusterServer || cluster == InClusterName
 }
 
 // EffectiveArch is the CPU architecture a Tenant's workloads run on: its

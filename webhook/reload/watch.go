@@ -19,6 +19,10 @@ type Watcher struct {
 	Log      logr.Logger
 }
 
+// NeedLeaderElection is false: every replica serves the webhooks, so every
+// replica reloads what they serve.
+func (w *Watcher) NeedLeaderElection() bool { return false }
+
 // Start checks for changes until ctx is done. It implements manager.Runnable.
 func (w *Watcher) Start(ctx context.Context) error {
 	interval := w.Interval

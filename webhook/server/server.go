@@ -1,5 +1,6 @@
 // Package server wires the admission handlers into a controller-runtime manager:
-// the HTTPS webhook server, health and readiness probes and the metrics endpoint.
+// the HTTPS webhook server, health and readiness probes and the metrics
+// endpoint, and, on the elected leader, the supervisor.
 package server
 
 import (
@@ -17,10 +18,13 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/tenantguard/tenantguard/supervisor"
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/handler"
@@ -71,7 +75,24 @@ type Options struct {
 	MaxReceivingBytes int64
 	// Connections bound the connections clients hold on the webhook's port.
 	Connections Connections
+	// Supervisor runs the supervisor, which makes each Tenant's namespace,
+	// AppProject and Application (package supervisor), on the elected leader
+	// when LeaderElection is on. Off in the zero value; `tenantguard serve`
+	// turns it on by default.
+	Supervisor bool
+	// SupervisorOptions configure the supervisor.
+	SupervisorOptions supervisor.Options
+	// LeaderElection elects one replica, by the Lease LeaseName in
+	// LeaderElectionNamespace, to run the supervisor; the webhooks serve on
+	// every replica. Off in the zero value; `tenantguard serve` turns it on by default.
+	LeaderElection bool
+	// LeaderElectionNamespace is the namespace of the Lease. Defaults to the
+	// pod's own namespace in a cluster; required outside one.
+	LeaderElectionNamespace string
 }
+
+// LeaseName is the name of the leader election Lease.
+const LeaseName = "tenantguard-supervisor"
 
 func (o *Options) setDefaults() {
 	if o.Port == 0 {
@@ -116,6 +137,12 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	tenants, err := watchTenants(ctx, mgr, snapshot.Config)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Supervisor {
+		served := func() *config.ClusterConfig { return state.Get().Config }
+		if err := supervisor.Setup(mgr, served, opts.SupervisorOptions); err != nil {
+			return nil, err
+		}
 	}
 	watcher := &reload.Watcher{Loader: loader, Current: state, Interval: opts.ReloadInterval, Log: mgr.GetLogger().WithName("reload")}
 	if err := mgr.Add(watcher); err != nil {
@@ -174,12 +201,23 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 	if err := tenantv1.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
+	cacheOpts := cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
+	if opts.Supervisor {
+		cacheOpts.ByObject = supervisor.CacheByObject()
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:        scheme,
 		WebhookServer: newHTTPSServer(opts, ctrl.Log.WithName("webhook-server")),
 		// Metrics and probes are served by addPorts, within Connections.
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		Cache:                  cacheOpts,
+		// The supervisor reads Argo CD's objects, unstructured, from the cache.
+		Client:                        client.Options{Cache: &client.CacheOptions{Unstructured: true}},
+		LeaderElection:                opts.LeaderElection,
+		LeaderElectionID:              LeaseName,
+		LeaderElectionNamespace:       opts.LeaderElectionNamespace,
+		LeaderElectionReleaseOnCancel: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating manager: %w", err)

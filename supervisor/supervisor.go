@@ -1,0 +1,111 @@
+package supervisor
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/selection"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
+)
+
+const (
+	// FieldManager is the field manager of every server-side apply the supervisor sends.
+	FieldManager = "tenantguard-supervisor"
+	// ManagedByLabel and ManagedBy mark every object the supervisor writes; its
+	// cache holds only objects that carry them.
+	ManagedByLabel = "app.kubernetes.io/managed-by"
+	// ManagedBy is the value of ManagedByLabel on the supervisor's objects.
+	ManagedBy = "tenantguard"
+	// ControllerName names the controller in logs and in controller-runtime's
+	// reconcile metrics (controller="tenant").
+	ControllerName = "tenant"
+	// recorderName is the reporting controller of the supervisor's Events.
+	recorderName = "tenantguard-supervisor"
+)
+
+// The kinds the supervisor writes. They are read and written as unstructured
+// objects: Argo CD's Go types are not imported, and one code path serves all.
+var (
+	namespaceGVK     = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
+	resourceQuotaGVK = schema.GroupVersionKind{Version: "v1", Kind: "ResourceQuota"}
+	limitRangeGVK    = schema.GroupVersionKind{Version: "v1", Kind: "LimitRange"}
+	networkPolicyGVK = schema.GroupVersionKind{Group: "networking.k8s.io", Version: "v1", Kind: "NetworkPolicy"}
+	appProjectGVK    = schema.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha1", Kind: "AppProject"}
+	applicationGVK   = schema.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha1", Kind: "Application"}
+
+	ownedKinds = []schema.GroupVersionKind{namespaceGVK, resourceQuotaGVK, limitRangeGVK, networkPolicyGVK, appProjectGVK, applicationGVK}
+)
+
+// Options configure the supervisor. The zero value of each field takes the
+// default written in its comment.
+type Options struct {
+	// Workers is how many Tenants are reconciled at once. Defaults to 4.
+	Workers int
+}
+
+// Supervisor reconciles Tenants. It reads through the manager's cache, which
+// holds the Tenants and the objects carrying ManagedByLabel, and falls back
+// to the API server only for an object the cache does not hold, to learn
+// whether a name is taken by an object it does not own.
+type Supervisor struct {
+	client client.Client
+	live   client.Reader
+	config func() *config.ClusterConfig
+	events recorder.EventRecorder
+}
+
+// Setup adds the supervisor to mgr as a controller that runs on the elected
+// leader. config returns the cluster config being served; it is read at every
+// reconcile, so a reloaded config applies to the next one. The manager's cache
+// must be built with CacheByObject and read unstructured objects.
+func Setup(mgr manager.Manager, config func() *config.ClusterConfig, opts Options) error {
+	if opts.Workers == 0 {
+		opts.Workers = 4
+	}
+	s := &Supervisor{
+		client: mgr.GetClient(),
+		live:   mgr.GetAPIReader(),
+		config: config,
+		events: mgr.GetEventRecorder(recorderName),
+	}
+	if err := s.watch(mgr, opts); err != nil {
+		return fmt.Errorf("setting up the supervisor: %w", err)
+	}
+	registerMetrics(mgr.GetCache())
+	return nil
+}
+
+// CacheByObject restricts the manager's cache, for the kinds the supervisor
+// writes, to the objects it wrote: a cluster's other namespaces,
+// Applications and policies are never held in memory. Applications are kept
+// without the parts of their status the supervisor does not read.
+func CacheByObject() map[client.Object]cache.ByObject {
+	managed, err := labels.NewRequirement(ManagedByLabel, selection.Equals, []string{ManagedBy})
+	if err != nil {
+		panic(err) // a constant requirement
+	}
+	selector := labels.NewSelector().Add(*managed)
+	out := make(map[client.Object]cache.ByObject, len(ownedKinds))
+	for _, gvk := range ownedKinds {
+		by := cache.ByObject{Label: selector}
+		if gvk == applicationGVK {
+			by.Transform = trimApplication
+		}
+		out[newObject(gvk)] = by
+	}
+	return out
+}
+
+// newObject is an empty unstructured object of kind gvk.
+func newObject(gvk schema.GroupVersionKind) *unstructured.Unstructured {
+	u := &unstructured.Unstructured{}
+	u.SetGroupVersionKind(gvk)
+	return u
+}

@@ -1,0 +1,144 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/webhook/server"
+)
+
+const (
+	// ServerNamespace is where config/rbac puts tenantguard's service account.
+	ServerNamespace = "tenantguard-system"
+	// ServiceAccount is the user tenantguard runs as when installed by the
+	// chart or config/default, and so the user its supervisor writes as.
+	ServiceAccount = "system:serviceaccount:" + ServerNamespace + ":tenantguard"
+)
+
+// Options say what StartWith serves besides the webhooks.
+type Options struct {
+	// Supervisor runs the supervisor in the webhook server's manager.
+	Supervisor bool
+	// SupervisorWorkers is how many Tenants the supervisor reconciles at once
+	// (0: the server's default).
+	SupervisorWorkers int
+	// ConfigFile is the cluster config file served, reloaded on change; empty
+	// serves the built-in defaults.
+	ConfigFile string
+	// AsServiceAccount runs the server as a cluster does: as ServiceAccount,
+	// impersonated, with exactly the RBAC of config/rbac applied. Otherwise it
+	// runs as an administrator.
+	AsServiceAccount bool
+	// LeaderElection elects the server by a Lease in ServerNamespace before the
+	// supervisor starts, as serve does by default.
+	LeaderElection bool
+}
+
+func (o Options) serverOptions() server.Options {
+	opts := server.Options{
+		MetricsAddr: "0", ProbeAddr: "0",
+		Policies:   reload.Loader{ConfigFile: o.ConfigFile},
+		Supervisor: o.Supervisor, LeaderElection: o.LeaderElection,
+	}
+	opts.SupervisorOptions.Workers = o.SupervisorWorkers
+	if o.LeaderElection {
+		opts.LeaderElectionNamespace = ServerNamespace
+	}
+	if o.ConfigFile != "" {
+		opts.ReloadInterval = 500 * time.Millisecond // tests change the config
+	}
+	return opts
+}
+
+// serverConfig is the rest config the server runs with: the administrator's,
+// or ServiceAccount's once config/rbac is applied.
+func (c *Cluster) serverConfig(ctx context.Context, opts Options) (*rest.Config, error) {
+	if !opts.AsServiceAccount && !opts.LeaderElection {
+		return c.Config, nil
+	}
+	admin, err := client.New(c.Config, client.Options{Scheme: scheme.Scheme})
+	if err != nil {
+		return nil, err
+	}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ServerNamespace}}
+	if err := admin.Create(ctx, ns); err != nil && !apierrors.IsAlreadyExists(err) {
+		return nil, fmt.Errorf("creating namespace %s: %w", ServerNamespace, err)
+	}
+	if !opts.AsServiceAccount {
+		return c.Config, nil
+	}
+	if err := ApplyDir(ctx, admin, filepath.Join(c.Root, "config", "rbac")); err != nil {
+		return nil, err
+	}
+	cfg := rest.CopyConfig(c.Config)
+	cfg.Impersonate = rest.ImpersonationConfig{
+		UserName: ServiceAccount,
+		Groups:   []string{"system:serviceaccounts", "system:serviceaccounts:" + ServerNamespace, "system:authenticated"},
+	}
+	return cfg, nil
+}
+
+// ApplyDir creates the objects of the resources a kustomization.yaml in dir
+// lists, as written (no kustomize transformation).
+func ApplyDir(ctx context.Context, cl client.Client, dir string) error {
+	data, err := os.ReadFile(filepath.Join(dir, "kustomization.yaml"))
+	if err != nil {
+		return err
+	}
+	var k struct{ Resources []string }
+	if err := yaml.Unmarshal(data, &k); err != nil {
+		return fmt.Errorf("%s/kustomization.yaml: %w", dir, err)
+	}
+	for _, name := range k.Resources {
+		objs, err := ReadObjects(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		for _, obj := range objs {
+			if err := cl.Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
+				return fmt.Errorf("creating %s %s from %s: %w", obj.GetKind(), obj.GetName(), name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// ReadObjects reads the objects of a multi-document YAML file.
+func ReadObjects(path string) ([]*unstructured.Unstructured, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var objs []*unstructured.Unstructured
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+	for {
+		var obj map[string]any
+		err := dec.Decode(&obj)
+		if errors.Is(err, io.EOF) {
+			return objs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(obj) > 0 {
+			objs = append(objs, &unstructured.Unstructured{Object: obj})
+		}
+	}
+}

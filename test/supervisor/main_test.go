@@ -1,0 +1,97 @@
+// Package supervisor tests tenantguard's supervisor through a real
+// kube-apiserver with the real Argo CD CRDs and tenantguard's webhooks
+// registered: the server runs as its service account with exactly the RBAC of
+// config/rbac, elected by a Lease, so that every object the supervisor writes
+// is authorized and admitted as in a cluster. envtest runs no Argo CD and no
+// namespace controller: the tests play Argo CD (its status writes, and
+// removing its resources finalizer when it has pruned), and namespaces being
+// deleted stay Terminating.
+package supervisor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/tenantguard/tenantguard/test/cluster"
+)
+
+// env is the cluster every test in this package talks to. Set
+// TENANTGUARD_TEST_LOG to see the server's log.
+var env *cluster.Cluster
+
+// configFile is the cluster config the server serves, reloaded on change.
+var configFile string
+
+// repoURL is the platform repository of the test cluster config.
+const repoURL = "https://git.example.com/platform/tenants.git"
+
+// baseConfig is the cluster config of the tests: a platform repository that
+// is also the only allowed one, notifications per environment, and the
+// quota, limits and default-deny policy of production namespaces.
+const baseConfig = `
+allowedRepos: [` + repoURL + `]
+supervisor:
+  repoURL: ` + repoURL + `
+  notifications:
+    staging:
+      - {trigger: on-sync-failed, service: slack, recipients: staging-alerts}
+    production:
+      - {trigger: on-sync-succeeded, service: slack, recipients: deploys}
+      - {trigger: on-health-degraded, service: pagerduty, recipients: platform}
+  namespaceResources:
+    production:
+      resourceQuota: {hard: {pods: "50"}}
+      limitRange: {limits: [{type: Container, defaultRequest: {memory: 128Mi}}]}
+      defaultDenyNetworkPolicy: true
+`
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if os.Getenv("TENANTGUARD_TEST_LOG") != "" {
+		ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr)))
+	}
+	dir, err := os.MkdirTemp("", "tenantguard-supervisor-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	configFile = filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(configFile, []byte(baseConfig), 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	env, err = cluster.StartWith(context.Background(), cluster.Options{
+		Supervisor: true, AsServiceAccount: true, LeaderElection: true, ConfigFile: configFile,
+	})
+	if errors.Is(err, cluster.ErrNoAssets) {
+		fmt.Println("skipping supervisor tests:", err)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starting the test cluster:", err)
+		return 1
+	}
+	code := 1
+	if err := env.Client.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}); err != nil {
+		fmt.Fprintln(os.Stderr, "creating namespace argocd:", err)
+	} else {
+		code = m.Run()
+	}
+	if err := env.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping the test cluster:", err)
+	}
+	return code
+}
