@@ -1,0 +1,176 @@
+package supervisor
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+
+	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/webhook/config"
+)
+
+func tenant(name string, spec tenantv1.TenantSpec) *tenantv1.Tenant {
+	t := &tenantv1.Tenant{Spec: spec}
+	t.Name, t.UID = name, types.UID("uid-"+name)
+	return t
+}
+
+func TestCovers(t *testing.T) {
+	desired := map[string]any{
+		"metadata": map[string]any{"labels": map[string]any{"a": "1"}, "finalizers": []any{"f"}},
+		"spec":     map[string]any{"list": []any{"x", "y"}, "n": int64(3), "empty": []any{}},
+	}
+	cases := map[string]struct {
+		live map[string]any
+		want bool
+	}{
+		"an object with more labels, finalizers and fields covers what was applied": {
+			map[string]any{
+				"metadata": map[string]any{"labels": map[string]any{"a": "1", "b": "2"}, "finalizers": []any{"g", "f"}},
+				"spec":     map[string]any{"list": []any{"x", "y"}, "n": float64(3), "extra": true},
+			}, true,
+		},
+		"a changed label does not": {
+			map[string]any{"metadata": map[string]any{"labels": map[string]any{"a": "2"}, "finalizers": []any{"f"}}, "spec": map[string]any{"list": []any{"x", "y"}, "n": int64(3)}},
+			false,
+		},
+		"a removed finalizer does not": {
+			map[string]any{"metadata": map[string]any{"labels": map[string]any{"a": "1"}}, "spec": map[string]any{"list": []any{"x", "y"}, "n": int64(3)}},
+			false,
+		},
+		"a spec list with an entry added does not: spec lists are replaced whole": {
+			map[string]any{"metadata": map[string]any{"labels": map[string]any{"a": "1"}, "finalizers": []any{"f"}}, "spec": map[string]any{"list": []any{"x", "y", "*"}, "n": int64(3)}},
+			false,
+		},
+		"a changed number does not": {
+			map[string]any{"metadata": map[string]any{"labels": map[string]any{"a": "1"}, "finalizers": []any{"f"}}, "spec": map[string]any{"list": []any{"x", "y"}, "n": int64(4)}},
+			false,
+		},
+		"a missing object does not": {map[string]any{}, false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tc.want, covers(tc.live, desired))
+		})
+	}
+}
+
+func TestDesiredObjectsOfAStagingTenant(t *testing.T) {
+	cfg := config.Default()
+	cfg.Supervisor.RepoURL = "https://git.example.com/platform.git"
+	cfg.Supervisor.Notifications = map[string][]config.Subscription{"staging": {{Trigger: "on-sync-succeeded", Service: "slack", Recipients: "ops"}}}
+	tn := tenant("shop", tenantv1.TenantSpec{Environment: "staging", Components: []string{"grafana"}})
+	f := factsOf(tn, cfg)
+
+	ns := desiredNamespace(tn, f, cfg)
+	assert.Equal(t, "tenant-shop", ns.GetName())
+	assert.Equal(t, map[string]string{
+		"tenantguard.io/tenant": "shop", "tenantguard.io/environment": "staging", "app.kubernetes.io/managed-by": "tenantguard",
+		"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted",
+	}, ns.GetLabels())
+	assert.True(t, ownedBy(ns, tn))
+
+	project := desiredProject(tn, f, cfg)
+	assert.Equal(t, "argocd", project.GetNamespace())
+	assert.Equal(t, "tenant-shop", project.GetName())
+	assert.Equal(t, []any{"https://git.example.com/platform.git"}, project.Object["spec"].(map[string]any)["sourceRepos"], "the platform repo when no allowlist is set")
+
+	app := desiredApplication(tn, f, cfg)
+	spec := app.Object["spec"].(map[string]any)
+	source := spec["source"].(map[string]any)
+	assert.Equal(t, "staging/tenant", source["path"])
+	assert.NotContains(t, source, "targetRevision", "left for the mutating webhook")
+	assert.Equal(t, map[string]any{"grafana": map[string]any{"enabled": true}}, source["helm"].(map[string]any)["valuesObject"])
+	assert.Equal(t, map[string]string{"notifications.argoproj.io/subscribe.on-sync-succeeded.slack": "ops"}, app.GetAnnotations())
+	assert.Equal(t, []string{"resources-finalizer.argocd.argoproj.io"}, app.GetFinalizers())
+}
+
+func TestTheAllowlistIsTheProjectsRepositories(t *testing.T) {
+	cfg := config.Default()
+	cfg.Supervisor.RepoURL = "https://git.example.com/platform.git"
+	cfg.AllowedRepos = []string{"https://git.example.com/platform.git", "https://git.example.com/charts.git"}
+	tn := tenant("shop", tenantv1.TenantSpec{Environment: "production"})
+	project := desiredProject(tn, factsOf(tn, cfg), cfg)
+	assert.Equal(t, []any{"https://git.example.com/platform.git", "https://git.example.com/charts.git"}, project.Object["spec"].(map[string]any)["sourceRepos"])
+}
+
+func TestNamespaceResourcesFollowTheEnvironment(t *testing.T) {
+	cfg := config.Default()
+	cfg.Supervisor.NamespaceResources = map[string]config.NamespaceResources{"production": {
+		ResourceQuota:            &corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("10")}},
+		DefaultDenyNetworkPolicy: true,
+	}}
+	specs := func(env string) map[string]bool {
+		tn := tenant("shop", tenantv1.TenantSpec{Environment: env})
+		resources, err := namespaceResources(factsOf(tn, cfg), cfg)
+		assert.NoError(t, err)
+		out := map[string]bool{}
+		for _, r := range resources {
+			out[r.gvk.Kind] = r.spec != nil
+		}
+		return out
+	}
+	assert.Equal(t, map[string]bool{"ResourceQuota": true, "LimitRange": false, "NetworkPolicy": true}, specs("production"))
+	assert.Equal(t, map[string]bool{"ResourceQuota": false, "LimitRange": false, "NetworkPolicy": false}, specs("staging"),
+		"listed without a spec, so that one the config no longer asks for is deleted")
+}
+
+func TestReadinessIsTheFirstConditionNotTrue(t *testing.T) {
+	ok := isTrue(tenantv1.ConditionNamespaceReady, ReasonApplied, "ok")
+	conflict := isFalse(tenantv1.ConditionProjectReady, ReasonProjectConflict, "taken")
+	waitingFor := isFalse(tenantv1.ConditionApplicationReady, ReasonWaitingForProject, "waiting")
+
+	ready := readiness([]metav1.Condition{ok, conflict, waitingFor})
+	assert.Equal(t, metav1.ConditionFalse, ready.Status)
+	assert.Equal(t, ReasonProjectConflict, ready.Reason)
+	assert.Equal(t, "ProjectReady: taken", ready.Message)
+	assert.Equal(t, metav1.ConditionTrue, readiness([]metav1.Condition{ok}).Status)
+}
+
+func TestObjectsMapToTheirTenant(t *testing.T) {
+	tn := tenant("shop", tenantv1.TenantSpec{Environment: "staging"})
+	owned := desiredNamespace(tn, factsOf(tn, config.Default()), config.Default())
+	assert.Equal(t, "shop", toTenant(t.Context(), owned)[0].Name, "by the controller reference")
+
+	labelled := &unstructured.Unstructured{}
+	labelled.SetLabels(map[string]string{tenantv1.TenantLabel: "blog"})
+	assert.Equal(t, "blog", toTenant(t.Context(), labelled)[0].Name, "else by the tenant label")
+	assert.Empty(t, toTenant(t.Context(), &unstructured.Unstructured{}))
+}
+
+func TestTenantsAreCountedByCondition(t *testing.T) {
+	counts := map[string]map[metav1.ConditionStatus]int{}
+	for _, typ := range conditionTypes {
+		counts[typ] = map[metav1.ConditionStatus]int{}
+	}
+	countConditions(counts, []metav1.Condition{{Type: tenantv1.ConditionReady, Status: metav1.ConditionTrue}, {Type: "Audited", Status: metav1.ConditionFalse}})
+	countConditions(counts, nil)
+	assert.Equal(t, 1, counts[tenantv1.ConditionReady][metav1.ConditionTrue])
+	assert.Equal(t, 1, counts[tenantv1.ConditionReady][metav1.ConditionUnknown], "a Tenant not yet reconciled")
+	assert.Equal(t, 2, counts[tenantv1.ConditionApplicationReady][metav1.ConditionUnknown])
+	assert.NotContains(t, counts, "Audited", "only the supervisor's conditions")
+}
+
+func TestTrimApplicationKeepsWhatTheSupervisorReads(t *testing.T) {
+	app := &unstructured.Unstructured{Object: map[string]any{
+		"metadata":  map[string]any{"name": "a", "managedFields": []any{map[string]any{"manager": "x"}}},
+		"spec":      map[string]any{"project": "p"},
+		"operation": map[string]any{"sync": map[string]any{}},
+		"status": map[string]any{
+			"sync": map[string]any{"status": "Synced", "revision": "abc"}, "health": map[string]any{"status": "Healthy"},
+			"resources": []any{map[string]any{"kind": "Deployment"}}, "history": []any{map[string]any{"id": int64(1)}},
+		},
+	}}
+	out, err := trimApplication(app)
+	assert.NoError(t, err)
+	trimmed := out.(*unstructured.Unstructured)
+	assert.Equal(t, map[string]any{"sync": map[string]any{"status": "Synced"}, "health": map[string]any{"status": "Healthy"}}, trimmed.Object["status"])
+	assert.Equal(t, map[string]any{"project": "p"}, trimmed.Object["spec"])
+	assert.NotContains(t, trimmed.Object, "operation")
+	assert.Empty(t, trimmed.GetManagedFields())
+}
