@@ -43,6 +43,11 @@ func (s *Supervisor) get(ctx context.Context, gvk schema.GroupVersionKind, key c
 	return obj, nil
 }
 
+// cached reports whether the cache holds the object.
+func (s *Supervisor) cached(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey) bool {
+	return s.client.Get(ctx, key, newObject(gvk)) == nil
+}
+
 // ensure makes the object desired describes hold what desired holds, by a
 // server-side apply unless the live object already does, and returns the
 // live object as last read. An object of that name that the Tenant does not

@@ -114,8 +114,15 @@ func (s *Supervisor) reconcileNamespaceResources(ctx context.Context, t *tenantv
 		return err
 	}
 	for _, r := range resources {
+		key := client.ObjectKey{Namespace: f.namespace, Name: r.name}
 		if r.spec == nil {
-			if _, _, err := s.remove(ctx, t, r.gvk, client.ObjectKey{Namespace: f.namespace, Name: r.name}); err != nil {
+			// Only an object in the cache, which holds what carries the
+			// supervisor's label, can be one it made: the API server is not
+			// asked about every kind an environment leaves out.
+			if !s.cached(ctx, r.gvk, key) {
+				continue
+			}
+			if _, _, err := s.remove(ctx, t, r.gvk, key); err != nil {
 				return err
 			}
 			continue

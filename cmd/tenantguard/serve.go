@@ -69,13 +69,20 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	return exitOK
 }
 
+// restConfig reads --kubeconfig, else the in-cluster config or $KUBECONFIG.
+// Either way client-side rate limiting is off, as controller-runtime's own
+// loader leaves it: the API server's priority and fairness limits the
+// supervisor's writes instead of a fixed 5 requests a second.
 func restConfig(kubeconfig string) (*rest.Config, error) {
-	if kubeconfig != "" {
-		cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
-		if err != nil {
-			return nil, fmt.Errorf("--kubeconfig: %w", err)
-		}
-		return cfg, nil
+	if kubeconfig == "" {
+		return ctrl.GetConfig()
 	}
-	return ctrl.GetConfig()
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("--kubeconfig: %w", err)
+	}
+	if cfg.QPS == 0 {
+		cfg.QPS = -1
+	}
+	return cfg, nil
 }

@@ -91,6 +91,11 @@ func (c *Cluster) serve(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	if opts.External {
+		c.done <- nil
+		c.Client, err = client.New(c.Config, client.Options{Scheme: Scheme()})
+		return err
+	}
 	mgr, err := server.New(ctx, serverCfg, serverOpts)
 	if err != nil {
 		return err
@@ -127,6 +132,24 @@ func WaitForTLS(addr string, failed <-chan error) error {
 // webhook, for tests that start a server of their own on another port.
 func (c *Cluster) ServingCertDir() string {
 	return c.env.WebhookInstallOptions.LocalServingCertDir
+}
+
+// WebhookAddress is where kube-apiserver calls the webhooks, for a server
+// started as a process of its own (Options.External), with ServingCertDir.
+func (c *Cluster) WebhookAddress() (host string, port int) {
+	wio := c.env.WebhookInstallOptions
+	return wio.LocalServingHost, wio.LocalServingPort
+}
+
+// ServerKubeConfig returns a kubeconfig for ServiceAccount, authenticated by a
+// client certificate, for a server started as a process of its own that runs
+// as a cluster runs it (Options.External with AsServiceAccount).
+func (c *Cluster) ServerKubeConfig() ([]byte, error) {
+	user, err := c.env.AddUser(envtest.User{Name: ServiceAccount, Groups: serviceAccountGroups}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return user.KubeConfig()
 }
 
 // KubeConfig returns a kubeconfig for an administrator of the cluster, for kubectl.

@@ -15,11 +15,14 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/server"
 )
@@ -49,6 +52,21 @@ type Options struct {
 	// LeaderElection elects the server by a Lease in ServerNamespace before the
 	// supervisor starts, as serve does by default.
 	LeaderElection bool
+	// External serves nothing in this process: the caller starts `tenantguard
+	// serve` at WebhookAddress, with ServingCertDir and ServerKubeConfig.
+	// The other options only prepare the cluster (RBAC, namespaces).
+	External bool
+}
+
+// serviceAccountGroups are the groups of ServiceAccount's requests.
+var serviceAccountGroups = []string{"system:serviceaccounts", "system:serviceaccounts:" + ServerNamespace, "system:authenticated"}
+
+// Scheme knows the Kubernetes types and the Tenant.
+func Scheme() *runtime.Scheme {
+	s := runtime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(s))
+	utilruntime.Must(tenantv1.AddToScheme(s))
+	return s
 }
 
 func (o Options) serverOptions() server.Options {
@@ -70,10 +88,10 @@ func (o Options) serverOptions() server.Options {
 // serverConfig is the rest config the server runs with: the administrator's,
 // or ServiceAccount's once config/rbac is applied.
 func (c *Cluster) serverConfig(ctx context.Context, opts Options) (*rest.Config, error) {
-	if !opts.AsServiceAccount && !opts.LeaderElection {
+	if !opts.AsServiceAccount && !opts.LeaderElection && !opts.External {
 		return c.Config, nil
 	}
-	admin, err := client.New(c.Config, client.Options{Scheme: scheme.Scheme})
+	admin, err := client.New(c.Config, client.Options{Scheme: clientgoscheme.Scheme})
 	if err != nil {
 		return nil, err
 	}
@@ -88,10 +106,7 @@ func (c *Cluster) serverConfig(ctx context.Context, opts Options) (*rest.Config,
 		return nil, err
 	}
 	cfg := rest.CopyConfig(c.Config)
-	cfg.Impersonate = rest.ImpersonationConfig{
-		UserName: ServiceAccount,
-		Groups:   []string{"system:serviceaccounts", "system:serviceaccounts:" + ServerNamespace, "system:authenticated"},
-	}
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: ServiceAccount, Groups: serviceAccountGroups}
 	return cfg, nil
 }
 

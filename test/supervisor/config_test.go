@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 )
@@ -32,4 +33,24 @@ func TestWithoutAPlatformRepositoryNoApplicationIsWritten(t *testing.T) {
 	setConfig(t, baseConfig)
 	waitForReady(t, tenant.Name)
 	assert.NotNil(t, get(t, applicationGVK, "argocd", project))
+}
+
+// TestNamespaceObjectsFollowTheConfig takes production's quota, limits and
+// policy out of the config, and puts them back.
+func TestNamespaceObjectsFollowTheConfig(t *testing.T) {
+	tenant := createTenant(t, tenantv1.TenantSpec{Environment: "production"})
+	waitForReady(t, tenant.Name)
+	ns := "tenant-" + tenant.Name
+	require.NotNil(t, get(t, resourceQuotaGVK, ns, "tenant"))
+
+	without := baseConfig[:strings.Index(baseConfig, "  namespaceResources:")]
+	setConfig(t, without)
+	t.Cleanup(func() { setConfig(t, baseConfig) })
+	gone := func(o *unstructured.Unstructured) bool { return o == nil }
+	eventually(t, resourceQuotaGVK, ns, "tenant", gone, "the quota the config no longer asks for is deleted")
+	eventually(t, limitRangeGVK, ns, "tenant", gone, "so are the limits")
+	eventually(t, networkPolicyGVK, ns, "default-deny", gone, "and the policy")
+
+	setConfig(t, baseConfig)
+	eventually(t, networkPolicyGVK, ns, "default-deny", exists, "made again when the config asks for it")
 }

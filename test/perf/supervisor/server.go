@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tenantguard/tenantguard/test/cluster"
+)
+
+// serverConfig is the cluster config served: the platform repository, the
+// only one allowed, and a quota in production namespaces.
+const serverConfig = `
+allowedRepos: [https://git.example.com/platform/tenants.git]
+supervisor:
+  repoURL: https://git.example.com/platform/tenants.git
+  notifications:
+    production:
+      - {trigger: on-sync-succeeded, service: slack, recipients: deploys}
+  namespaceResources:
+    production:
+      resourceQuota: {hard: {pods: "50"}}
+`
+
+// serverProc is `tenantguard serve` running as a process.
+type serverProc struct {
+	cmd        *exec.Cmd
+	dir        string
+	logPath    string
+	metricsURL string
+}
+
+// startServer builds tenantguard and starts `tenantguard serve` at the
+// address kube-apiserver calls, as tenantguard's service account, and waits
+// until it is ready.
+func startServer(ctx context.Context, c *cluster.Cluster, s settings) (*serverProc, error) {
+	dir, err := os.MkdirTemp("", "tenantguard-perf-supervisor-")
+	if err != nil {
+		return nil, err
+	}
+	bin := filepath.Join(dir, "tenantguard")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/tenantguard")
+	build.Dir = c.Root
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building tenantguard: %w\n%s", err, out)
+	}
+	kubeconfig, err := c.ServerKubeConfig()
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{"kubeconfig": kubeconfig, "config.yaml": []byte(serverConfig)}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	ports, err := freePorts(2)
+	if err != nil {
+		return nil, err
+	}
+	host, port := c.WebhookAddress()
+	p := &serverProc{dir: dir, logPath: filepath.Join(dir, "server.log"), metricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[0])}
+	logFile, err := os.Create(p.logPath)
+	if err != nil {
+		return nil, err
+	}
+	p.cmd = exec.CommandContext(ctx, bin, "serve",
+		"--kubeconfig", filepath.Join(dir, "kubeconfig"), "--config", filepath.Join(dir, "config.yaml"),
+		"--cert-dir", c.ServingCertDir(), "--host", host, "--port", strconv.Itoa(port),
+		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[0]),
+		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[1]),
+		"--leader-election-namespace", cluster.ServerNamespace,
+		"--supervisor-workers", strconv.Itoa(s.workers), "--zap-log-level", "info")
+	p.cmd.Env = append(os.Environ(), "GOMEMLIMIT="+s.memLimit)
+	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
+	if err := p.cmd.Start(); err != nil {
+		return nil, err
+	}
+	if err := waitReady(fmt.Sprintf("http://127.0.0.1:%d/readyz", ports[1]), 60*time.Second); err != nil {
+		p.stop(s.logPath)
+		return nil, fmt.Errorf("%w\nserver log:\n%s", err, p.logTail(20))
+	}
+	return p, nil
+}
+
+// stop stops the server and removes its files, keeping its log at keepLog when set.
+func (p *serverProc) stop(keepLog string) {
+	if p.cmd.Process != nil {
+		_ = p.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = p.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = p.cmd.Process.Kill()
+		}
+	}
+	if keepLog != "" {
+		if data, err := os.ReadFile(p.logPath); err == nil {
+			_ = os.WriteFile(keepLog, data, 0o600)
+		}
+	}
+	_ = os.RemoveAll(p.dir)
+}
+
+// logTail is the last n lines of the server's log.
+func (p *serverProc) logTail(n int) string {
+	data, _ := os.ReadFile(p.logPath)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+func waitReady(url string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url) //nolint:gosec // a loopback address of our own
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("tenantguard serve was not ready at %s within %s", url, limit)
+}
+
+// freePorts returns n loopback ports free at the time of the call.
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	var listeners []net.Listener
+	defer func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		listeners = append(listeners, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+// scrape reads the server's metrics in the Prometheus text format.
+func scrape(url string) (string, error) {
+	resp, err := http.Get(url) //nolint:gosec // a loopback address of our own
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
