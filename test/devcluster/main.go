@@ -1,7 +1,9 @@
 // Command devcluster is `make run`: it starts a local control plane with
-// tenantguard's webhooks registered and served (see test/cluster), applies
-// config/samples, prints what tenantguard defaulted and what it refused, and
-// keeps serving until interrupted so that kubectl can be pointed at it.
+// tenantguard's webhooks registered and served and its supervisor running as
+// tenantguard's service account (see test/cluster), with the cluster config
+// of cluster-config.yaml, applies config/samples, prints what tenantguard
+// defaulted and what it refused, then what the supervisor made for each
+// Tenant, and keeps serving until interrupted so that kubectl can be pointed at it.
 package main
 
 import (
@@ -33,8 +35,11 @@ func main() {
 func run(kubeconfig string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Println("Starting kube-apiserver and etcd, installing the Argo CD CRDs and tenantguard's webhooks...")
-	c, err := cluster.Start(context.Background())
+	fmt.Println("Starting kube-apiserver and etcd, installing the Argo CD CRDs and tenantguard's webhooks and supervisor...")
+	c, err := cluster.StartWith(context.Background(), cluster.Options{
+		Supervisor: true, AsServiceAccount: true, LeaderElection: true,
+		ConfigFile: filepath.Join(cluster.RepoRoot(), "test", "devcluster", "cluster-config.yaml"),
+	})
 	if err != nil {
 		return err
 	}
@@ -48,6 +53,9 @@ func run(kubeconfig string) error {
 		return err
 	}
 	if err := applySamples(ctx, c, filepath.Join(c.Root, "config", "samples")); err != nil {
+		return err
+	}
+	if err := printSupervised(ctx, c.Client); err != nil {
 		return err
 	}
 	printHowTo(kubeconfig)
@@ -73,6 +81,9 @@ tenantguard is serving. In another terminal:
   export KUBECONFIG=%s
   bin/kubectl apply -f config/samples/application-pinned.yaml     # refused by [app-pinned-revision]
   bin/kubectl get applications -A -o custom-columns=NAME:.metadata.name,REVISION:.spec.source.targetRevision,SOURCES:.spec.sources[*].targetRevision
+  bin/kubectl get tenants                                         # READY, SYNC and HEALTH from the supervisor
+  bin/kubectl apply -f - <<<'{"apiVersion":"tenantguard.io/v1alpha1","kind":"Tenant","metadata":{"name":"blog"},"spec":{"environment":"production"}}'
+  bin/kubectl get namespace tenant-blog; bin/kubectl get appprojects,applications -n argocd
 
 Press Ctrl-C to stop.
 `, kubeconfig)
