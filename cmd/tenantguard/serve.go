@@ -40,7 +40,7 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.IntVar(&opts.Connections.MaxHeaderBytes, "max-header-bytes", conns.MaxHeaderBytes, "most bytes of request headers read")
 	flags.BoolVar(&opts.Supervisor, "supervisor", true, "run the supervisor, which makes each Tenant's namespace, AppProject and Application, on the elected leader")
 	flags.IntVar(&opts.SupervisorOptions.Workers, "supervisor-workers", 4, "Tenants the supervisor reconciles at once")
-	flags.BoolVar(&opts.LeaderElection, "leader-elect", true, "elect one replica, by a Lease, to run the supervisor; the webhooks serve on every replica")
+	flags.BoolVar(&opts.LeaderElection, "leader-elect", true, "elect one replica, by a Lease, to run the supervisor (only with --supervisor); the webhooks serve on every replica")
 	flags.StringVar(&opts.LeaderElectionNamespace, "leader-election-namespace", "", "namespace of the leader election Lease (default the pod's namespace; required outside a cluster)")
 	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
 	logOpts := zap.Options{}

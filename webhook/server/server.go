@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -84,7 +85,8 @@ type Options struct {
 	SupervisorOptions supervisor.Options
 	// LeaderElection elects one replica, by the Lease LeaseName in
 	// LeaderElectionNamespace, to run the supervisor; the webhooks serve on
-	// every replica. Off in the zero value; `tenantguard serve` turns it on by default.
+	// every replica. Without the supervisor there is nothing to elect for. Off
+	// in the zero value; `tenantguard serve` turns it on by default.
 	LeaderElection bool
 	// LeaderElectionNamespace is the namespace of the Lease. Defaults to the
 	// pod's own namespace in a cluster; required outside one.
@@ -131,6 +133,9 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	metrics.Register()
 	metrics.PolicyRevision.WithLabelValues(snapshot.Revision).Set(1)
 	mgr, err := newManager(cfg, opts)
+	if opts.Supervisor && meta.IsNoMatchError(err) {
+		return nil, fmt.Errorf("the supervisor needs Argo CD's Application and AppProject CRDs: install Argo CD, or serve with --supervisor=false: %w", err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +219,7 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 		Cache:                  cacheOpts,
 		// The supervisor reads Argo CD's objects, unstructured, from the cache.
 		Client:                        client.Options{Cache: &client.CacheOptions{Unstructured: true}},
-		LeaderElection:                opts.LeaderElection,
+		LeaderElection:                opts.LeaderElection && opts.Supervisor,
 		LeaderElectionID:              LeaseName,
 		LeaderElectionNamespace:       opts.LeaderElectionNamespace,
 		LeaderElectionReleaseOnCancel: true,
