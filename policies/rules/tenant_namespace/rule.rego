@@ -5,8 +5,9 @@
 #   tenantNaming.namespacePrefix and its name) is where its Applications deploy
 #   and where the Tenant is found by destination namespace. It is not a system
 #   namespace: none starting with kube-, not default, not Argo CD's or
-#   tenantguard's (argocd, tenantguard-system, and the namespace of every
-#   service account among the cluster config's trustedIdentities), not one of
+#   tenantguard's (argocd, the supervisor's supervisor.argocdNamespace,
+#   tenantguard-system, and the namespace of every service account among the
+#   cluster config's trustedIdentities), not one of
 #   the cluster config's excludedNamespaces. And no other Tenant claims it
 #   (input.namespaceClaims names the other Tenants owning the same namespace):
 #   Tenants sharing a namespace share everything deployed there, and an
@@ -103,6 +104,8 @@ _system(namespace) if startswith(namespace, "kube-")
 _system(namespace) if namespace in {"default", "argocd", "tenantguard-system"}
 
 _system(namespace) if namespace in config.excludedNamespaces
+
+_system(namespace) if namespace == config.supervisor.argocdNamespace
 
 _system(namespace) if namespace in _service_account_namespaces
 

@@ -40,6 +40,11 @@ test_excluded_namespaces_are_refused if {
 	findings == {["tenant-namespace", "spec.namespace", "monitoring"]}
 }
 
+test_the_supervisors_argo_cd_namespace_is_refused if {
+	cfg := {"supervisor": {"argocdNamespace": "gitops"}}
+	_findings(_tenant("shop", {"namespace": "gitops"}), []) == {["tenant-namespace", "spec.namespace", "gitops"]} with data.tenantguard.config as cfg
+}
+
 test_namespaces_of_trusted_service_accounts_are_refused if {
 	cfg := {"trustedIdentities": ["system:serviceaccount:gitops:argocd-applicationset-controller", "alice", 7, "system:serviceaccount:x"]}
 	_findings(_tenant("shop", {"namespace": "gitops"}), []) == {["tenant-namespace", "spec.namespace", "gitops"]} with data.tenantguard.config as cfg
