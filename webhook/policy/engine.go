@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
 )
@@ -143,9 +145,14 @@ func (e *Engine) Review(ctx context.Context, in Input) (Findings, error) {
 }
 
 // evalFindings runs a prepared query and reads its findings, the first
-// expression's value.
+// expression's value. An evaluation records no metrics (rego.Eval would
+// otherwise allocate a fresh set for every review) and is cancelled with
+// its context through a callback rather than a goroutine of its own.
 func evalFindings(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value) (Findings, error) {
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	cancel := topdown.NewCancel()
+	stop := context.AfterFunc(ctx, cancel.Cancel)
+	defer stop()
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input), rego.EvalMetrics(metrics.NoOp()), rego.EvalExternalCancel(cancel))
 	if err != nil {
 		return nil, fmt.Errorf("evaluating policies: %w", err)
 	}

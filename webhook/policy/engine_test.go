@@ -1,11 +1,13 @@
 package policy_test
 
 import (
+	"context"
 	"encoding/json"
 	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -169,4 +171,23 @@ func TestReviewFailsOnARuleSetItCannotRead(t *testing.T) {
 			assert.Empty(t, findings)
 		})
 	}
+}
+
+func TestReviewStopsWhenItsContextEnds(t *testing.T) {
+	const slow = "# METADATA\n# title: slow\n# custom:\n#   id: slow\n#   enforcement: deny\n" +
+		"package tenantguard.rules.slow\n\n" +
+		"violation contains {\"rule\": \"slow\", \"msg\": \"m\", \"enforcement\": \"deny\"} if {\n" +
+		"\tcount([x | some x in numbers.range(1, 100000000); x < 0]) > 0\n}\n"
+	fsys := pinnedRuleOnly(t).(fstest.MapFS)
+	fsys["rules/slow/rule.rego"] = &fstest.MapFile{Data: []byte(slow)}
+	e := engine(t, fsys, nil)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+
+	start := time.Now()
+	_, err := e.Review(ctx, policy.Input{Operation: "CREATE", Object: object(t, pinnedApplication)})
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cancel")
+	assert.Less(t, time.Since(start), 5*time.Second)
 }

@@ -26,43 +26,50 @@ type Input struct {
 	Tenant tenantctx.Context
 }
 
+// astValue builds the input document as a Rego value straight from the
+// decoded objects, without an intermediate Go document.
 func (in Input) astValue() (ast.Value, error) {
-	doc := map[string]any{
-		"operation": in.Operation,
-		"userInfo":  userInfo(in.UserInfo),
+	items := make([][2]*ast.Term, 0, 7)
+	add := func(key string, value ast.Value) {
+		items = append(items, [2]*ast.Term{ast.InternedTerm(key), ast.NewTerm(value)})
 	}
-	setIfPresent(doc, "object", in.Object)
-	setIfPresent(doc, "oldObject", in.OldObject)
-	setIfPresent(doc, "tenant", in.Tenant.Tenant)
+	add("operation", ast.String(in.Operation))
+	add("userInfo", ast.NewObject(
+		[2]*ast.Term{ast.InternedTerm("username"), ast.StringTerm(in.UserInfo.Username)},
+		[2]*ast.Term{ast.InternedTerm("uid"), ast.StringTerm(in.UserInfo.UID)},
+		[2]*ast.Term{ast.InternedTerm("groups"), ast.NewTerm(stringArray(in.UserInfo.Groups))},
+	))
+	for _, o := range []struct {
+		key string
+		obj map[string]any
+	}{{"object", in.Object}, {"oldObject", in.OldObject}, {"tenant", in.Tenant.Tenant}} {
+		if o.obj == nil {
+			continue
+		}
+		value, err := ast.InterfaceToValue(o.obj)
+		if err != nil {
+			return nil, fmt.Errorf("building policy input: %s: %w", o.key, err)
+		}
+		add(o.key, value)
+	}
 	if l := in.Tenant.Lookup; l != nil {
-		doc["tenantLookup"] = map[string]any{"label": l.Label, "namespace": l.Namespace, "matches": anyList(l.Matches)}
+		add("tenantLookup", ast.NewObject(
+			[2]*ast.Term{ast.InternedTerm("label"), ast.StringTerm(l.Label)},
+			[2]*ast.Term{ast.InternedTerm("namespace"), ast.StringTerm(l.Namespace)},
+			[2]*ast.Term{ast.InternedTerm("matches"), ast.NewTerm(stringArray(l.Matches))},
+		))
 	}
 	if in.Tenant.NamespaceClaims != nil {
-		doc["namespaceClaims"] = anyList(in.Tenant.NamespaceClaims)
+		add("namespaceClaims", stringArray(in.Tenant.NamespaceClaims))
 	}
-	value, err := ast.InterfaceToValue(doc)
-	if err != nil {
-		return nil, fmt.Errorf("building policy input: %w", err)
-	}
-	return value, nil
+	return ast.NewObject(items...), nil
 }
 
-// anyList turns a list of strings into the []any the Rego input conversion reads.
-func anyList(list []string) []any {
-	out := make([]any, len(list))
+// stringArray is a list of strings as a Rego array.
+func stringArray(list []string) *ast.Array {
+	terms := make([]*ast.Term, len(list))
 	for i, s := range list {
-		out[i] = s
+		terms[i] = ast.StringTerm(s)
 	}
-	return out
-}
-
-func setIfPresent(doc map[string]any, key string, obj map[string]any) {
-	if obj != nil {
-		doc[key] = obj
-	}
-}
-
-// userInfo mirrors the JSON of authentication/v1 UserInfo without a JSON round trip.
-func userInfo(u authenticationv1.UserInfo) map[string]any {
-	return map[string]any{"username": u.Username, "uid": u.UID, "groups": anyList(u.Groups)}
+	return ast.NewArray(terms...)
 }
