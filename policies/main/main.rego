@@ -1,10 +1,16 @@
 # METADATA
-# title: Rule set entry point
+# title: Rule set entry points
 # description: |
-#   Collects the findings of every rule under data.tenantguard.rules and settles
+#   Collects the findings of the rules under data.tenantguard.rules and settles
 #   each one's enforcement: the cluster config's override for the rule id when it
 #   sets one (data.tenantguard.config.enforcement), else the rule's own default.
-#   The webhook queries data.tenantguard.main.violations with the review input.
+#   Rules are grouped by the kind of object they judge: the packages under
+#   tenantguard.rules.application judge only Applications, those under
+#   tenantguard.rules.tenant only Tenants, and a package directly under
+#   tenantguard.rules (a team's own rule, say) any object. The webhook and eval
+#   know the kind of the object under review and ask its entry point,
+#   application_violations or tenant_violations, so that an Application never
+#   enters a Tenant rule and the reverse; violations asks every rule.
 package tenantguard.main
 
 import data.tenantguard.lib.config.config
@@ -14,8 +20,35 @@ import data.tenantguard.lib.config.config
 # updates) is the runner's decision, made before it asks: the Go pipeline for
 # the webhooks and eval, the conftest entry point for conftest.
 violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
-	some name
-	some v in data.tenantguard.rules[name].violation
+	some v in data.tenantguard.rules.application[_].violation
+}
+
+violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules.tenant[_].violation
+}
+
+violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules[_].violation
+}
+
+# application_violations is every finding on an Application: the Application
+# rules' and those of the rules of any kind.
+application_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules.application[_].violation
+}
+
+application_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules[_].violation
+}
+
+# tenant_violations is every finding on a Tenant: the Tenant rules' and those
+# of the rules of any kind.
+tenant_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules.tenant[_].violation
+}
+
+tenant_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules[_].violation
 }
 
 # deny, warn and dryrun split the findings by enforcement.

@@ -28,6 +28,37 @@ test_dryrun_never_denies if {
 	count(main.deny) == 0 with input as main.manifest_review(_pinned) with data.tenantguard.config.enforcement as cfg
 }
 
+# The entry point of a kind asks that kind's rules (and the rules of any
+# kind): it answers what violations answers for an object of that kind.
+test_application_entry_point_answers_as_violations if {
+	review := main.manifest_review(_pinned)
+	repos := ["https://git.example.com/other.git"]
+	findings := main.application_violations with input as review with data.tenantguard.config.allowedRepos as repos
+	{v.rule | some v in findings} == {"app-pinned-revision", "app-repo-allowed"}
+	findings == main.violations with input as review with data.tenantguard.config.allowedRepos as repos
+}
+
+test_tenant_entry_point_answers_as_violations if {
+	review := main.manifest_review(object.union(_tenant("Shop"), {"spec": {"arch": "s390x"}}))
+	findings := main.tenant_violations with input as review
+	{v.rule | some v in findings} == {"tenant-arch", "tenant-name"}
+	findings == main.violations with input as review
+}
+
+test_an_application_rule_is_not_asked_about_a_tenant if {
+	count(main.tenant_violations) == 0 with input as main.manifest_review(_tenant("shop"))
+		with data.tenantguard.rules.application.always.violation as {{"rule": "always", "msg": "m", "enforcement": "deny"}}
+}
+
+test_a_rule_of_any_kind_is_asked_about_every_kind if {
+	team := {{"rule": "team", "msg": "m", "enforcement": "warn"}}
+	app := main.manifest_review(_pinned)
+	tenant := main.manifest_review(_tenant("shop"))
+	"team" in {v.rule | some v in main.application_violations} with input as app with data.tenantguard.rules.team.violation as team
+	"team" in {v.rule | some v in main.tenant_violations} with input as tenant with data.tenantguard.rules.team.violation as team
+	"team" in {v.rule | some v in main.violations} with input as tenant with data.tenantguard.rules.team.violation as team
+}
+
 test_manifest_review_is_a_create if {
 	r := main.manifest_review(_pinned)
 	r.operation == "CREATE"

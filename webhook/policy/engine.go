@@ -14,15 +14,26 @@ import (
 	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/model"
 )
 
 // reviewQuery is what every Go runner asks: every finding on an admission
 // review (eval builds one per document, as the webhook receives it).
 const reviewQuery = "data.tenantguard.main.violations"
 
+// kindQueries are the entry points that ask only the rules of one kind of
+// object (and the rules of any kind). A bundle without them is asked
+// reviewQuery for every object.
+var kindQueries = map[model.Kind]string{
+	model.KindApplication: "data.tenantguard.main.application_violations",
+	model.KindTenant:      "data.tenantguard.main.tenant_violations",
+}
+
 // Engine evaluates the rule set. It is safe for concurrent use.
 type Engine struct {
 	review rego.PreparedEvalQuery
+	// byKind holds the prepared entry point of each kind the bundle has one for.
+	byKind map[model.Kind]rego.PreparedEvalQuery
 	rules  []Rule
 }
 
@@ -53,7 +64,16 @@ func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{review: review, rules: rules}, nil
+	byKind := map[model.Kind]rego.PreparedEvalQuery{}
+	for kind, query := range kindQueries {
+		if len(compiler.GetRules(ast.MustParseRef(query))) == 0 {
+			continue
+		}
+		if byKind[kind], err = prepare(ctx, query, options); err != nil {
+			return nil, err
+		}
+	}
+	return &Engine{review: review, byKind: byKind, rules: rules}, nil
 }
 
 // Rules lists the rules the engine runs, sorted by id.
@@ -135,13 +155,28 @@ func NewWithConfig(ctx context.Context, fsys fs.FS, cfg *config.ClusterConfig) (
 	return engine, nil
 }
 
-// Review evaluates the rule set on an admission review.
+// Review evaluates the rule set on an admission review: the rules of the
+// object's kind (of the stored object on a deletion) and the rules of any
+// kind, or every rule for an object of another kind.
 func (e *Engine) Review(ctx context.Context, in Input) (Findings, error) {
 	value, err := in.astValue()
 	if err != nil {
 		return nil, err
 	}
-	return evalFindings(ctx, e.review, value)
+	return evalFindings(ctx, e.queryFor(in), value)
+}
+
+func (e *Engine) queryFor(in Input) rego.PreparedEvalQuery {
+	obj := in.Object
+	if obj == nil {
+		obj = in.OldObject
+	}
+	if kind, ok := model.KindOfObject(obj); ok {
+		if pq, ok := e.byKind[kind]; ok {
+			return pq
+		}
+	}
+	return e.review
 }
 
 // evalFindings runs a prepared query and reads its findings, the first

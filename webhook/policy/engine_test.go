@@ -191,3 +191,57 @@ func TestReviewStopsWhenItsContextEnds(t *testing.T) {
 	assert.Contains(t, err.Error(), "cancel")
 	assert.Less(t, time.Since(start), 5*time.Second)
 }
+
+// A rule's package says which objects the engine asks it about: a rule under
+// tenantguard.rules.application only Applications, one under
+// tenantguard.rules.tenant only Tenants (the stored one on a deletion), one
+// directly under tenantguard.rules every object.
+func TestReviewAsksTheRulesOfTheObjectsKind(t *testing.T) {
+	rule := func(pkg, id string) []byte {
+		return []byte("# METADATA\n# title: " + id + "\n# custom:\n#   id: " + id + "\n#   enforcement: deny\n" +
+			"package tenantguard.rules." + pkg + "\n\n" +
+			"import data.tenantguard.lib\n\n" +
+			"violation contains lib.violation(rego.metadata.chain(), \"\", null, \"always\") if true\n")
+	}
+	fsys := pinnedRuleOnly(t).(fstest.MapFS)
+	delete(fsys, "rules/app_pinned_revision/rule.rego")
+	fsys["rules/a/rule.rego"] = &fstest.MapFile{Data: rule("application.a", "application-only")}
+	fsys["rules/t/rule.rego"] = &fstest.MapFile{Data: rule("tenant.t", "tenant-only")}
+	fsys["extra/any/rule.rego"] = &fstest.MapFile{Data: rule("any", "any-kind")}
+	e := engine(t, fsys, nil)
+	tenant := object(t, `{"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant", "metadata": {"name": "shop"}}`)
+	configMap := object(t, `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}`)
+	tests := map[string]struct {
+		in   policy.Input
+		want []string
+	}{
+		"an Application": {
+			in:   policy.Input{Operation: "CREATE", Object: object(t, pinnedApplication)},
+			want: []string{"any-kind", "application-only"},
+		},
+		"a Tenant": {
+			in:   policy.Input{Operation: "CREATE", Object: tenant},
+			want: []string{"any-kind", "tenant-only"},
+		},
+		"a Tenant's deletion": {
+			in:   policy.Input{Operation: "DELETE", OldObject: tenant},
+			want: []string{"any-kind", "tenant-only"},
+		},
+		"an object of another kind is asked every rule": {
+			in:   policy.Input{Operation: "CREATE", Object: configMap},
+			want: []string{"any-kind", "application-only", "tenant-only"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			findings, err := e.Review(t.Context(), tt.in)
+
+			require.NoError(t, err)
+			var got []string
+			for _, f := range findings {
+				got = append(got, f.Rule)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

@@ -21,7 +21,7 @@
 #     - spec.sourceHydrator.drySource.helm.valuesObject
 #     - spec.sourceHydrator.drySource.helm.values
 #     - spec.sourceHydrator.drySource.helm.parameters
-package tenantguard.rules.app_arch_mismatch
+package tenantguard.rules.application.app_arch_mismatch
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

@@ -1,6 +1,6 @@
-package tenantguard.rules.app_arch_mismatch_test
+package tenantguard.rules.application.app_arch_mismatch_test
 
-import data.tenantguard.rules.app_arch_mismatch as rule
+import data.tenantguard.rules.application.app_arch_mismatch as rule
 
 _app(spec) := {
 	"apiVersion": "argoproj.io/v1alpha1",

@@ -12,7 +12,7 @@
 #     - spec.syncPolicy.automated
 #     - spec.syncPolicy.automated.enabled
 #     - spec.syncPolicy.automated.selfHeal
-package tenantguard.rules.app_automated_sync
+package tenantguard.rules.application.app_automated_sync
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

@@ -1,6 +1,6 @@
-package tenantguard.rules.app_automated_sync_test
+package tenantguard.rules.application.app_automated_sync_test
 
-import data.tenantguard.rules.app_automated_sync as rule
+import data.tenantguard.rules.application.app_automated_sync as rule
 
 _app(labels, sync) := {
 	"apiVersion": "argoproj.io/v1alpha1",

@@ -39,7 +39,7 @@
 #     - spec.sources[*].kustomize.components
 #     - spec.sourceHydrator.drySource.helm
 #     - spec.sourceHydrator.drySource.kustomize.components
-package tenantguard.rules.app_environment_path
+package tenantguard.rules.application.app_environment_path
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

@@ -1,6 +1,6 @@
-package tenantguard.rules.app_environment_path_test
+package tenantguard.rules.application.app_environment_path_test
 
-import data.tenantguard.rules.app_environment_path as rule
+import data.tenantguard.rules.application.app_environment_path as rule
 
 _label := "tenantguard.io/environment"
 

@@ -22,7 +22,7 @@
 #     - spec.source.kustomize.images
 #     - spec.sources[*].helm
 #     - spec.sources[*].kustomize.images
-package tenantguard.rules.app_image_tag_override
+package tenantguard.rules.application.app_image_tag_override
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

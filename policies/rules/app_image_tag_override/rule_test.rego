@@ -1,6 +1,6 @@
-package tenantguard.rules.app_image_tag_override_test
+package tenantguard.rules.application.app_image_tag_override_test
 
-import data.tenantguard.rules.app_image_tag_override as rule
+import data.tenantguard.rules.application.app_image_tag_override as rule
 
 _app(environment, spec) := {
 	"apiVersion": "argoproj.io/v1alpha1",

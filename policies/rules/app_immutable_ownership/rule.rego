@@ -14,7 +14,7 @@
 #     - metadata.labels["tenantguard.io/tenant"]
 #     - metadata.labels["tenantguard.io/environment"]
 #     - spec.project
-package tenantguard.rules.app_immutable_ownership
+package tenantguard.rules.application.app_immutable_ownership
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

@@ -1,6 +1,6 @@
-package tenantguard.rules.app_immutable_ownership_test
+package tenantguard.rules.application.app_immutable_ownership_test
 
-import data.tenantguard.rules.app_immutable_ownership as rule
+import data.tenantguard.rules.application.app_immutable_ownership as rule
 
 _app(labels, project) := {
 	"apiVersion": "argoproj.io/v1alpha1",

@@ -14,7 +14,7 @@
 #     - spec.source.targetRevision
 #     - spec.sources[*].targetRevision
 #     - spec.sourceHydrator.drySource.targetRevision
-package tenantguard.rules.app_pinned_revision
+package tenantguard.rules.application.app_pinned_revision
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

@@ -20,7 +20,7 @@
 #     - spec.source.repoURL
 #     - spec.sources[*].repoURL
 #     - spec.sourceHydrator.drySource.repoURL
-package tenantguard.rules.app_production_source
+package tenantguard.rules.application.app_production_source
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

@@ -1,6 +1,6 @@
-package tenantguard.rules.app_production_source_test
+package tenantguard.rules.application.app_production_source_test
 
-import data.tenantguard.rules.app_production_source as rule
+import data.tenantguard.rules.application.app_production_source as rule
 
 _supervisor := "system:serviceaccount:tenantguard-system:tenantguard"
 

@@ -12,7 +12,7 @@
 #   reads:
 #     - spec.project
 #     - metadata.labels["tenantguard.io/tenant"]
-package tenantguard.rules.app_project
+package tenantguard.rules.application.app_project
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

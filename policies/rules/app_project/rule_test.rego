@@ -1,6 +1,6 @@
-package tenantguard.rules.app_project_test
+package tenantguard.rules.application.app_project_test
 
-import data.tenantguard.rules.app_project as rule
+import data.tenantguard.rules.application.app_project as rule
 
 _app(labels, spec) := {
 	"apiVersion": "argoproj.io/v1alpha1",

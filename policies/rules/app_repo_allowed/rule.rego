@@ -14,7 +14,7 @@
 #     - spec.source.repoURL
 #     - spec.sources[*].repoURL
 #     - spec.sourceHydrator.drySource.repoURL
-package tenantguard.rules.app_repo_allowed
+package tenantguard.rules.application.app_repo_allowed
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

@@ -1,6 +1,6 @@
-package tenantguard.rules.app_repo_allowed_test
+package tenantguard.rules.application.app_repo_allowed_test
 
-import data.tenantguard.rules.app_repo_allowed as rule
+import data.tenantguard.rules.application.app_repo_allowed as rule
 
 _platform := "https://git.example.com/platform/tenants.git"
 

@@ -21,7 +21,7 @@
 #     - spec.destination.namespace
 #     - spec.destination.server
 #     - spec.destination.name
-package tenantguard.rules.app_tenant_destination
+package tenantguard.rules.application.app_tenant_destination
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

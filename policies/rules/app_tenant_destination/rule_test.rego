@@ -1,6 +1,6 @@
-package tenantguard.rules.app_tenant_destination_test
+package tenantguard.rules.application.app_tenant_destination_test
 
-import data.tenantguard.rules.app_tenant_destination as rule
+import data.tenantguard.rules.application.app_tenant_destination as rule
 
 _app(labels, destination) := {
 	"apiVersion": "argoproj.io/v1alpha1",

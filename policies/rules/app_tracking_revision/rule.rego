@@ -25,7 +25,7 @@
 #     - spec.sourceHydrator.drySource.targetRevision
 #     - spec.source.chart
 #     - spec.sources[*].chart
-package tenantguard.rules.app_tracking_revision
+package tenantguard.rules.application.app_tracking_revision
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app

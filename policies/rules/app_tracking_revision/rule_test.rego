@@ -1,6 +1,6 @@
-package tenantguard.rules.app_tracking_revision_test
+package tenantguard.rules.application.app_tracking_revision_test
 
-import data.tenantguard.rules.app_tracking_revision as rule
+import data.tenantguard.rules.application.app_tracking_revision as rule
 
 _app(spec) := {
 	"apiVersion": "argoproj.io/v1alpha1",

@@ -14,7 +14,7 @@
 #   reads:
 #     - spec.airGapped
 #     - spec.registryMirror
-package tenantguard.rules.tenant_air_gapped_mirror
+package tenantguard.rules.tenant.tenant_air_gapped_mirror
 
 import data.tenantguard.lib
 import data.tenantguard.lib.config.config

@@ -1,6 +1,6 @@
-package tenantguard.rules.tenant_air_gapped_mirror_test
+package tenantguard.rules.tenant.tenant_air_gapped_mirror_test
 
-import data.tenantguard.rules.tenant_air_gapped_mirror as rule
+import data.tenantguard.rules.tenant.tenant_air_gapped_mirror as rule
 
 _tenant(spec) := {
 	"apiVersion": "tenantguard.io/v1alpha1",

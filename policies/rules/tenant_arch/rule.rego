@@ -11,7 +11,7 @@
 #   enforcement: deny
 #   reads:
 #     - spec.arch
-package tenantguard.rules.tenant_arch
+package tenantguard.rules.tenant.tenant_arch
 
 import data.tenantguard.lib
 import data.tenantguard.lib.config.config

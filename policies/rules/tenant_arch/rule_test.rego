@@ -1,6 +1,6 @@
-package tenantguard.rules.tenant_arch_test
+package tenantguard.rules.tenant.tenant_arch_test
 
-import data.tenantguard.rules.tenant_arch as rule
+import data.tenantguard.rules.tenant.tenant_arch as rule
 
 _tenant(spec) := {
 	"apiVersion": "tenantguard.io/v1alpha1",

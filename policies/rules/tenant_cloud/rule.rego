@@ -17,7 +17,7 @@
 #   reads:
 #     - spec.cloud
 #     - spec.region
-package tenantguard.rules.tenant_cloud
+package tenantguard.rules.tenant.tenant_cloud
 
 import data.tenantguard.lib
 import data.tenantguard.lib.tenant

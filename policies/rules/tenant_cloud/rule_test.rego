@@ -1,6 +1,6 @@
-package tenantguard.rules.tenant_cloud_test
+package tenantguard.rules.tenant.tenant_cloud_test
 
-import data.tenantguard.rules.tenant_cloud as rule
+import data.tenantguard.rules.tenant.tenant_cloud as rule
 
 _tenant(spec) := {
 	"apiVersion": "tenantguard.io/v1alpha1",

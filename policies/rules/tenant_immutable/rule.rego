@@ -14,7 +14,7 @@
 #     - spec.environment
 #     - spec.namespace
 #     - metadata.name
-package tenantguard.rules.tenant_immutable
+package tenantguard.rules.tenant.tenant_immutable
 
 import data.tenantguard.lib
 import data.tenantguard.lib.tenant

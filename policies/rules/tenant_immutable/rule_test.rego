@@ -1,6 +1,6 @@
-package tenantguard.rules.tenant_immutable_test
+package tenantguard.rules.tenant.tenant_immutable_test
 
-import data.tenantguard.rules.tenant_immutable as rule
+import data.tenantguard.rules.tenant.tenant_immutable as rule
 
 _tenant(spec) := {
 	"apiVersion": "tenantguard.io/v1alpha1",

@@ -14,7 +14,7 @@
 #   reads:
 #     - metadata.name
 #     - metadata.generateName
-package tenantguard.rules.tenant_name
+package tenantguard.rules.tenant.tenant_name
 
 import data.tenantguard.lib
 import data.tenantguard.lib.config.config

@@ -1,6 +1,6 @@
-package tenantguard.rules.tenant_name_test
+package tenantguard.rules.tenant.tenant_name_test
 
-import data.tenantguard.rules.tenant_name as rule
+import data.tenantguard.rules.tenant.tenant_name as rule
 
 _tenant(metadata) := {
 	"apiVersion": "tenantguard.io/v1alpha1",

@@ -21,7 +21,7 @@
 #   reads:
 #     - spec.namespace
 #     - metadata.name
-package tenantguard.rules.tenant_namespace
+package tenantguard.rules.tenant.tenant_namespace
 
 import data.tenantguard.lib
 import data.tenantguard.lib.config.config

@@ -1,6 +1,6 @@
-package tenantguard.rules.tenant_namespace_test
+package tenantguard.rules.tenant.tenant_namespace_test
 
-import data.tenantguard.rules.tenant_namespace as rule
+import data.tenantguard.rules.tenant.tenant_namespace as rule
 
 _tenant(name, spec) := {
 	"apiVersion": "tenantguard.io/v1alpha1",

@@ -12,7 +12,7 @@
 #   reads:
 #     - spec.environment
 #     - metadata.annotations["tenantguard.io/allow-delete"]
-package tenantguard.rules.tenant_production_delete
+package tenantguard.rules.tenant.tenant_production_delete
 
 import data.tenantguard.lib
 import data.tenantguard.lib.tenant

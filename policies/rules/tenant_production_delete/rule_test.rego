@@ -1,6 +1,6 @@
-package tenantguard.rules.tenant_production_delete_test
+package tenantguard.rules.tenant.tenant_production_delete_test
 
-import data.tenantguard.rules.tenant_production_delete as rule
+import data.tenantguard.rules.tenant.tenant_production_delete as rule
 
 _field := `metadata.annotations["tenantguard.io/allow-delete"]`
 
