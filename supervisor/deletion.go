@@ -68,7 +68,9 @@ func (s *Supervisor) finalize(ctx context.Context, t *tenantv1.Tenant, cfg *conf
 			return reconcile.Result{}, err
 		}
 		if issued {
-			s.events.Eventf(t, nil, corev1.EventTypeNormal, ReasonDeleting, "Delete", "deleted %s; %s", what, step.after)
+			// One action per kind: Events of the same reason and action on
+			// one Tenant would be folded into a series.
+			s.events.Eventf(t, nil, corev1.EventTypeNormal, ReasonDeleting, "Delete"+step.gvk.Kind, "deleted %s; %s", what, step.after)
 		}
 		if present && step.wait {
 			return reconcile.Result{RequeueAfter: waitAgain}, s.reportDeleting(ctx, t, f, "waiting until "+what+" is gone")

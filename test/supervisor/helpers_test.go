@@ -20,8 +20,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/webhook/reload"
 )
 
 var (
@@ -169,10 +171,30 @@ func nested(obj *unstructured.Unstructured, path ...string) any {
 	return value
 }
 
-// setConfig writes the cluster config the server serves and reloads.
+// setConfig writes the cluster config the server serves, and waits until the
+// server serves it: its tenantguard_policy_revision_info names the files' revision.
 func setConfig(t *testing.T, yaml string) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(configFile, []byte(yaml), 0o600))
+	revision, err := reload.Loader{ConfigFile: configFile}.Revision()
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		families, err := ctrlmetrics.Registry.Gather()
+		require.NoError(t, err)
+		for _, f := range families {
+			if f.GetName() != "tenantguard_policy_revision_info" {
+				continue
+			}
+			for _, m := range f.GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "revision" && l.GetValue() == revision && m.GetGauge().GetValue() == 1 {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}, within, 50*time.Millisecond, "the server serves the new cluster config")
 }
 
 // kubectl runs the real kubectl, built beside kube-apiserver, against the test cluster.
