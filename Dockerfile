@@ -15,6 +15,7 @@ RUN go mod download
 COPY cmd/ cmd/
 COPY webhook/ webhook/
 COPY policies/ policies/
+COPY supervisor/ supervisor/
 RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o ${OUT}/tenantguard ./cmd/tenantguard
 
 FROM gcr.io/distroless/static-debian12:nonroot
