@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"cmp"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -61,14 +62,15 @@ type Supervisor struct {
 	events recorder.EventRecorder
 }
 
+// DefaultWorkers is how many Tenants are reconciled at once unless Options say otherwise.
+const DefaultWorkers = 4
+
 // Setup adds the supervisor to mgr as a controller that runs on the elected
 // leader. config returns the cluster config being served; it is read at every
 // reconcile, so a reloaded config applies to the next one. The manager's cache
 // must be built with CacheByObject and read unstructured objects.
 func Setup(mgr manager.Manager, config func() *config.ClusterConfig, opts Options) error {
-	if opts.Workers == 0 {
-		opts.Workers = 4
-	}
+	opts.Workers = cmp.Or(opts.Workers, DefaultWorkers)
 	s := &Supervisor{
 		client: mgr.GetClient(),
 		live:   mgr.GetAPIReader(),

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"time"
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -15,32 +14,32 @@ import (
 )
 
 func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
-	var opts server.Options
+	opts := server.DefaultOptions()
 	var kubeconfig string
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.StringVar(&opts.Host, "host", "", "address the webhook listens on (default all interfaces)")
-	flags.IntVar(&opts.Port, "port", 9443, "HTTPS port of the webhook")
-	flags.StringVar(&opts.CertDir, "cert-dir", "", "directory holding tls.crt and tls.key (default controller-runtime's temp dir)")
-	flags.StringVar(&opts.MetricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint; 0 turns it off")
-	flags.StringVar(&opts.ProbeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	flags.IntVar(&opts.Port, "port", opts.Port, "HTTPS port of the webhook")
+	flags.StringVar(&opts.CertDir, "cert-dir", opts.CertDir, "directory holding tls.crt and tls.key")
+	flags.StringVar(&opts.MetricsAddr, "metrics-bind-address", opts.MetricsAddr, "address of the metrics endpoint; 0 turns it off")
+	flags.StringVar(&opts.ProbeAddr, "health-probe-bind-address", opts.ProbeAddr, "address of /healthz and /readyz; 0 turns them off")
 	flags.BoolVar(&opts.EnableHTTP2, "enable-http2", false, "serve HTTP/2 as well as HTTP/1.1")
 	bindPolicyFlags(flags, &opts.Policies)
-	flags.DurationVar(&opts.ReloadInterval, "reload-interval", 5*time.Second, "how often the policy directory and cluster config are checked for changes")
-	flags.DurationVar(&opts.Limits.Deadline, "review-deadline", 8*time.Second, "longest a review may take; keep it under the webhook configuration's timeoutSeconds")
-	flags.IntVar(&opts.Limits.MaxInFlight, "max-in-flight", 64, "reviews evaluated at once; more wait for a slot until their deadline")
+	flags.DurationVar(&opts.ReloadInterval, "reload-interval", opts.ReloadInterval, "how often the policy directory and cluster config are checked for changes")
+	flags.DurationVar(&opts.Limits.Deadline, "review-deadline", opts.Limits.Deadline, "longest a review may take; keep it under the webhook configuration's timeoutSeconds")
+	flags.IntVar(&opts.Limits.MaxInFlight, "max-in-flight", opts.Limits.MaxInFlight, "reviews evaluated at once; more wait for a slot until their deadline")
 	flags.Int64Var(&opts.MaxInFlightBytes, "max-in-flight-bytes", 0, "bytes of reviews decoded and evaluated at once; more wait until their deadline (default: 1/160 of GOMEMLIMIT and at least 4 MiB, or 64 MiB without one)")
 	flags.Int64Var(&opts.MaxReceivingBytes, "max-receiving-bytes", 0, "bytes of request bodies being received at once, counted as they arrive (default: 1/8 of GOMEMLIMIT and at least 16 MiB, or 256 MiB without one)")
-	conns := server.DefaultConnections()
+	conns := opts.Connections
 	flags.IntVar(&opts.Connections.Max, "max-connections", conns.Max, "open connections to the webhook port; more wait in the accept queue")
 	flags.DurationVar(&opts.Connections.ReadHeaderTimeout, "read-header-timeout", conns.ReadHeaderTimeout, "longest the TLS handshake and a request's headers may take")
 	flags.DurationVar(&opts.Connections.ReadTimeout, "read-timeout", conns.ReadTimeout, "longest a whole request, body included, may take to arrive")
 	flags.DurationVar(&opts.Connections.WriteTimeout, "write-timeout", conns.WriteTimeout, "longest from a request's headers to the end of its response")
 	flags.DurationVar(&opts.Connections.IdleTimeout, "idle-timeout", conns.IdleTimeout, "how long a keep-alive connection may wait for its next request")
 	flags.IntVar(&opts.Connections.MaxHeaderBytes, "max-header-bytes", conns.MaxHeaderBytes, "most bytes of request headers read")
-	flags.BoolVar(&opts.Supervisor, "supervisor", true, "run the supervisor, which makes each Tenant's namespace, AppProject and Application, on the elected leader")
-	flags.IntVar(&opts.SupervisorOptions.Workers, "supervisor-workers", 4, "Tenants the supervisor reconciles at once")
-	flags.BoolVar(&opts.LeaderElection, "leader-elect", true, "elect one replica, by a Lease, to run the supervisor (only with --supervisor); the webhooks serve on every replica")
+	flags.BoolVar(&opts.Supervisor, "supervisor", opts.Supervisor, "run the supervisor, which makes each Tenant's namespace, AppProject and Application, on the elected leader")
+	flags.IntVar(&opts.SupervisorOptions.Workers, "supervisor-workers", opts.SupervisorOptions.Workers, "Tenants the supervisor reconciles at once")
+	flags.BoolVar(&opts.LeaderElection, "leader-elect", opts.LeaderElection, "elect one replica, by a Lease, to run the supervisor (only with --supervisor); the webhooks serve on every replica")
 	flags.StringVar(&opts.LeaderElectionNamespace, "leader-election-namespace", "", "namespace of the leader election Lease (default the pod's namespace; required outside a cluster)")
 	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
 	logOpts := zap.Options{}

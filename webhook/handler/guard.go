@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -22,15 +23,17 @@ type Limits struct {
 	MaxInFlight int
 }
 
+// DefaultLimits are the limits used where Limits leaves a field zero.
+func DefaultLimits() Limits {
+	return Limits{Deadline: 8 * time.Second, MaxInFlight: 64}
+}
+
 // Guarded wraps a handler with the deadline, the concurrency bound and the
 // review metrics.
 func Guarded(webhook string, h admission.Handler, limits Limits) admission.Handler {
-	if limits.Deadline == 0 {
-		limits.Deadline = 8 * time.Second
-	}
-	if limits.MaxInFlight == 0 {
-		limits.MaxInFlight = 64
-	}
+	defaults := DefaultLimits()
+	limits.Deadline = cmp.Or(limits.Deadline, defaults.Deadline)
+	limits.MaxInFlight = cmp.Or(limits.MaxInFlight, defaults.MaxInFlight)
 	slots := make(chan struct{}, limits.MaxInFlight)
 	return admission.HandlerFunc(func(ctx context.Context, req admission.Request) admission.Response {
 		start := time.Now()

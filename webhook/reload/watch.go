@@ -1,6 +1,7 @@
 package reload
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -23,12 +24,12 @@ type Watcher struct {
 // replica reloads what they serve.
 func (w *Watcher) NeedLeaderElection() bool { return false }
 
+// DefaultInterval is how often a Watcher checks for changes unless told otherwise.
+const DefaultInterval = 5 * time.Second
+
 // Start checks for changes until ctx is done. It implements manager.Runnable.
 func (w *Watcher) Start(ctx context.Context) error {
-	interval := w.Interval
-	if interval == 0 {
-		interval = 5 * time.Second
-	}
+	interval := cmp.Or(w.Interval, DefaultInterval)
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	failed := ""

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -96,19 +97,32 @@ type Options struct {
 // LeaseName is the name of the leader election Lease.
 const LeaseName = "tenantguard-supervisor"
 
+// DefaultOptions are the options `tenantguard serve` starts from: every
+// default written once, here, for the flags and for fields left zero.
+func DefaultOptions() Options {
+	return Options{
+		Port:              9443,
+		CertDir:           filepath.Join(os.TempDir(), "k8s-webhook-server", "serving-certs"),
+		MetricsAddr:       ":8080",
+		ProbeAddr:         ":8081",
+		ReloadInterval:    reload.DefaultInterval,
+		Limits:            handler.DefaultLimits(),
+		Connections:       DefaultConnections(),
+		Supervisor:        true,
+		SupervisorOptions: supervisor.Options{Workers: supervisor.DefaultWorkers},
+		LeaderElection:    true,
+	}
+}
+
+// setDefaults fills the fields left zero from DefaultOptions; switches left
+// off stay off, as a zero Options is what tests and embedders start from.
 func (o *Options) setDefaults() {
-	if o.Port == 0 {
-		o.Port = 9443
-	}
-	if o.MetricsAddr == "" {
-		o.MetricsAddr = ":8080"
-	}
-	if o.ProbeAddr == "" {
-		o.ProbeAddr = ":8081"
-	}
-	if o.CertDir == "" {
-		o.CertDir = filepath.Join(os.TempDir(), "k8s-webhook-server", "serving-certs")
-	}
+	d := DefaultOptions()
+	o.Port = cmp.Or(o.Port, d.Port)
+	o.MetricsAddr = cmp.Or(o.MetricsAddr, d.MetricsAddr)
+	o.ProbeAddr = cmp.Or(o.ProbeAddr, d.ProbeAddr)
+	o.CertDir = cmp.Or(o.CertDir, d.CertDir)
+	o.ReloadInterval = cmp.Or(o.ReloadInterval, d.ReloadInterval)
 	o.Connections.setDefaults()
 	memoryLimit := debug.SetMemoryLimit(-1)
 	if o.MaxInFlightBytes == 0 {
