@@ -27,11 +27,18 @@ warn contains _message(v) if {
 	v.enforcement == "warn"
 }
 
-_findings contains v if {
+# _findings are the findings on every document, judged with _tenants in place
+# of data.tenantguard.tenants: replaced once for all documents, so that what
+# is derived from the Tenants is built once, not once per document.
+_findings := findings if {
+	findings := _judged with data.tenantguard.tenants as _tenants
+}
+
+_judged contains v if {
 	some doc in _documents
 	not _excluded(doc)
-	review := tenantguard.manifest_review(doc) with data.tenantguard.tenants as _tenants
-	some v in tenantguard.violations with input as review with data.tenantguard.tenants as _tenants
+	review := tenantguard.manifest_review(doc)
+	some v in tenantguard.violations with input as review
 }
 
 # _excluded holds for a document in one of the config's excluded namespaces,

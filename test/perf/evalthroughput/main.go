@@ -55,7 +55,7 @@ func run(tenantguard, conftest, policies string, docs, runs int) error {
 	if err != nil {
 		return fmt.Errorf("tenantguard eval: %w", err)
 	}
-	ct, ctViolations, err := measure(runs, conftestViolations, conftest, "test", "--no-fail", "-o", "json", "--policy", policies, file)
+	ct, ctViolations, err := measure(runs, conftestViolations, conftest, "test", "--combine", "--no-fail", "-o", "json", "--policy", policies, file)
 	if err != nil {
 		return fmt.Errorf("conftest test: %w", err)
 	}
