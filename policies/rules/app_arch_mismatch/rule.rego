@@ -77,7 +77,7 @@ _message(field, value, expected) := sprintf(
 # _all_expected holds when the JSON text of Helm values has no kubernetes.io/arch
 # key, or has it only with the expected value: in JSON text "kubernetes.io/arch":
 # (quoted, then a colon) is always an object key, never part of a string.
-_all_expected(json_text, _) if not contains(json_text, _arch_key)
+_all_expected(json_text, _) if not contains(json_text, "kubernetes.io/arch")
 
 _all_expected(json_text, expected) if {
 	is_string(expected)

@@ -17,7 +17,20 @@ package tenantguard.rules.application.app_automated_sync
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 
+# The rule stops at once on an Application that heals (_heals): each body
+# first asks the one cheap condition under which it may not (the second, an
+# equality, is selected by OPA's rule index).
 violation contains v if {
+	not input.object.spec.syncPolicy.automated.selfHeal == true
+	some v in _violations
+}
+
+violation contains v if {
+	input.object.spec.syncPolicy.automated.enabled == false
+	some v in _violations
+}
+
+_violations contains v if {
 	not _heals
 	app.is_application
 	finding := _finding

@@ -114,3 +114,8 @@ test_missing_automated_message_names_fix if {
 	contains(v.msg, "spec.syncPolicy.automated is not set")
 	contains(v.msg, "set spec.syncPolicy.automated with selfHeal: true")
 }
+
+test_heals_is_what_the_rule_asks_for if {
+	rule._heals with input as {"object": {"spec": {"syncPolicy": {"automated": {"selfHeal": true}}}}}
+	not rule._heals with input as {"object": {"spec": {"syncPolicy": {"automated": {"selfHeal": true, "enabled": false}}}}}
+}

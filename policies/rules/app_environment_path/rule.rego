@@ -49,8 +49,23 @@ import data.tenantguard.lib.reads
 
 _environment_field := `metadata.labels["tenantguard.io/environment"]`
 
-# The Application's environment is not one the cluster config knows.
 violation contains v if {
+	not _clean
+	some v in _violations
+}
+
+# _clean holds for the common Application: its environment is its Tenant's,
+# which its environment label repeats, the cluster config knows it, and what
+# its sources read plainly lies in its directory (_plain_for): none of the
+# findings below can hold then, and the rule stops here.
+_clean if {
+	environment := input.tenant.spec.environment
+	input.object.metadata.labels["tenantguard.io/environment"] == environment
+	_plain_for(environment)
+}
+
+# The Application's environment is not one the cluster config knows.
+_violations contains v if {
 	app.is_application
 	environment := app.environment
 	not _known_environment(environment)
@@ -62,7 +77,7 @@ violation contains v if {
 }
 
 # The environment label contradicts the environment of the Application's Tenant.
-violation contains v if {
+_violations contains v if {
 	app.is_application
 	label := app.environment_label
 	expected := app.tenant_environment
@@ -75,9 +90,9 @@ violation contains v if {
 }
 
 # Something a source reads lies outside the environment's directory.
-violation contains v if {
+_violations contains v if {
 	app.is_application
-	not _plain
+	not _plain_for(app.environment)
 	_directory
 	some read in reads.all
 	not _allowed_read(read.paths)
@@ -85,47 +100,43 @@ violation contains v if {
 	v := lib.violation(rego.metadata.chain(), read.field, read.value, _message(read.field, read.value, shown))
 }
 
-# _plain holds for the common Application, whose every source reads a clean
-# path inside its environment's directory (no "." segment, no "//") with value
-# files and file parameters relative to it, no kustomize component and no
-# hydrator, and whose environment holds no other environment's directory:
-# nothing it reads can lie outside, so the rule stops before resolving paths.
-_plain if {
-	not input.object.spec.sourceHydrator
-	dir := app.environment_directory
+# _plain_for holds for the common Application of the environment, whose every
+# source reads a clean path inside the environment's directory (no "."
+# segment, no "//") with value files and file parameters relative to it, no
+# kustomize component and no hydrator, and whose environment holds no other
+# environment's directory: nothing it reads can lie outside, so the rule stops
+# before resolving paths.
+_plain_for(environment) if {
+	dir := config.environments[environment]
 	is_string(dir)
+	not environment in _holding_environments
+	not input.object.spec.sourceHydrator
 	prefix := concat("", [dir, "/"])
-	not _holds_other_environment(prefix)
 	every src in app.sources {
-		_plain_path(src.source.path, prefix)
+		startswith(src.source.path, prefix)
+		not regex.match(`\.|//`, src.source.path)
 		not src.source.kustomize.components
 		every file in object.get(src.source, ["helm", "valueFiles"], []) {
-			_plain_file(file)
+			is_string(file)
+			not regex.match(`\.\.|//|^/|\$`, file) # a "..", a "//" (a URL's "://" too), a leading "/", a variable
 		}
 		every param in object.get(src.source, ["helm", "fileParameters"], []) {
-			_plain_file(object.get(param, "path", ""))
+			path := object.get(param, "path", "")
+			is_string(path)
+			not regex.match(`\.\.|//|^/|\$`, path)
 		}
 	}
 }
 
-_holds_other_environment(prefix) if {
+# _holding_environments are the environments whose directory holds another
+# environment's directory (a set of the config alone, computed once when the
+# policies are loaded).
+_holding_environments contains environment if {
+	some environment, dir in config.environments
+	is_string(dir)
+	prefix := concat("", [dir, "/"])
 	some other in config.environments
 	startswith(other, prefix)
-}
-
-_plain_path(path, prefix) if {
-	startswith(path, prefix)
-	not contains(path, ".")
-	not contains(path, "//")
-}
-
-_plain_file(file) if {
-	is_string(file)
-	not contains(file, "..")
-	not contains(file, "//")
-	not startswith(file, "/")
-	not contains(file, "$")
-	not contains(file, "://")
 }
 
 _message(field, value, path) := sprintf(

@@ -334,6 +334,23 @@ test_file_parameters_and_components_are_held_to_the_directory if {
 	}
 }
 
+# Each read alone on an otherwise plain Application: the rule's early stop for
+# plain Applications never skips it.
+test_a_component_alone_is_held_to_the_directory if {
+	source := object.union(_git("staging/shop"), {"kustomize": {"components": ["../../production/y"]}})
+	_staging({"source": source}) == {"spec.source.kustomize.components[0]": "../../production/y"}
+}
+
+test_a_file_parameter_alone_is_held_to_the_directory if {
+	source := object.union(_git("staging/shop"), {"helm": {"fileParameters": [{"name": "b", "path": "../../production/b.json"}]}})
+	_staging({"source": source}) == {"spec.source.helm.fileParameters[0].path": "../../production/b.json"}
+}
+
+test_a_value_file_alone_is_held_to_the_directory if {
+	source := object.union(_git("staging/shop"), {"helm": {"valueFiles": ["values.yaml", "../../production/values.yaml"]}})
+	_staging({"source": source}) == {"spec.source.helm.valueFiles[1]": "../../production/values.yaml"}
+}
+
 test_hydrator_sync_path_is_held_to_the_directory if {
 	spec := {"sourceHydrator": {
 		"drySource": _git("staging/shop"),

@@ -28,8 +28,44 @@ import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
 
-# A Helm parameter or file parameter named like an image tag key.
 violation contains v if {
+	not _clean
+	some v in _violations
+}
+
+# _clean holds for an Application outside production, and for one that may
+# override no image tag: none of the findings below can hold then, and the
+# rule stops here.
+_clean if not app.environment == "production"
+
+_clean if not _may_override
+
+# _may_override holds when a source sets Helm parameters, file parameters or
+# kustomize images, or Helm values whose JSON text may hold an image tag key
+# (_may_set_tag). (Written without every, whose body is not partially
+# evaluated against the cluster config when the policies are loaded.)
+_may_override if {
+	some src in app.sources
+	src.source.helm.parameters
+}
+
+_may_override if {
+	some src in app.sources
+	src.source.helm.fileParameters
+}
+
+_may_override if {
+	some src in app.sources
+	src.source.kustomize.images
+}
+
+_may_override if {
+	some values in app.helm_values
+	_may_set_tag(values.json)
+}
+
+# A Helm parameter or file parameter named like an image tag key.
+_violations contains v if {
 	app.environment == "production"
 	some src in app.sources
 	some kind in ["parameters", "fileParameters"]
@@ -44,7 +80,7 @@ violation contains v if {
 }
 
 # A valuesObject entry at an image tag key.
-violation contains v if {
+_violations contains v if {
 	app.environment == "production"
 	some values in app.helm_values
 	values.field == "valuesObject"
@@ -57,7 +93,7 @@ violation contains v if {
 }
 
 # An entry of the helm.values YAML at an image tag key.
-violation contains v if {
+_violations contains v if {
 	app.environment == "production"
 	some values in app.helm_values
 	values.field == "values"
@@ -69,7 +105,7 @@ violation contains v if {
 }
 
 # A kustomize image that sets a tag or a digest.
-violation contains v if {
+_violations contains v if {
 	app.environment == "production"
 	some src in app.sources
 	images := src.source.kustomize.images

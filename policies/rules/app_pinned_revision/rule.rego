@@ -22,6 +22,8 @@ import data.tenantguard.lib.application as app
 violation contains v if {
 	some src in app.sources
 	revision := src.source.targetRevision
+	is_string(revision) # what app.is_commit checks first, without a call for the common revision
+	count(revision) >= 7
 	app.is_commit(revision)
 	not app.is_chart(src.source)
 	field := sprintf("%s.targetRevision", [src.path])
@@ -36,6 +38,7 @@ violation contains v if {
 violation contains v if {
 	some src in app.sources
 	revision := src.source.targetRevision
+	is_number(revision) # what app.is_numeric_commit checks first, without a call for the common revision
 	app.is_numeric_commit(revision)
 	not app.is_chart(src.source)
 	field := sprintf("%s.targetRevision", [src.path])

@@ -53,7 +53,7 @@ _untrusted_user := user if {
 	user := input.userInfo.username
 	is_string(user)
 	user != ""
-	not user in _trusted
+	not user in config.trustedIdentities # a string is there when it is in _trusted
 }
 
 _trusted := [id | some id in config.trustedIdentities; is_string(id)]

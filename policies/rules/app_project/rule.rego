@@ -30,9 +30,10 @@ violation contains v if {
 # _in_tenant_project holds for an Application in its tenant's project, when
 # that project is neither empty nor "default": _problem has nothing to say then.
 _in_tenant_project if {
-	input.object.spec.project == _tenant_project
-	_tenant_project != ""
-	_tenant_project != "default"
+	project := input.object.spec.project
+	project == tenant.project_for(app.tenant_name)
+	project != ""
+	project != "default"
 }
 
 # _problem says what is wrong with the project, one reason at most.

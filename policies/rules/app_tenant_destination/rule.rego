@@ -32,8 +32,34 @@ _in_cluster := "https://kubernetes.default.svc"
 
 _label := `metadata.labels["tenantguard.io/tenant"]`
 
-# A tenant label that names another tenant than the Tenant under review.
 violation contains v if {
+	not _clean
+	some v in _violations
+}
+
+# _clean holds for the common Application, whose Tenant was found by its label
+# (which names it) and that deploys to the Tenant's own spec.namespace on the
+# cluster's default destination, the Tenant naming none, by server alone: none
+# of the findings below can hold then, and the rule stops here.
+_clean if {
+	name := input.tenant.metadata.name
+	input.tenantLookup.label == name # a string, so name is a tenant name
+	name != ""
+	input.tenantLookup.matches[0] == name
+	input.object.metadata.labels["tenantguard.io/tenant"] == name
+	namespace := input.tenant.spec.namespace
+	is_string(namespace)
+	namespace != ""
+	destination := input.object.spec.destination
+	destination.namespace == namespace
+	count(destination) == 2 # namespace and server: no name
+	not input.tenant.spec.destination
+	destination.server == config.defaults.destination
+	destination.server != ""
+}
+
+# A tenant label that names another tenant than the Tenant under review.
+_violations contains v if {
 	app.is_application
 	owner := _given_tenant_name
 	label := app.labels["tenantguard.io/tenant"]
@@ -47,7 +73,7 @@ violation contains v if {
 }
 
 # The tenant label names a Tenant that does not exist.
-violation contains v if {
+_violations contains v if {
 	app.is_application
 	label := _unknown_label
 	msg := sprintf(
@@ -58,7 +84,7 @@ violation contains v if {
 }
 
 # Without a tenant label, two or more Tenants own the destination namespace.
-violation contains v if {
+_violations contains v if {
 	app.is_application
 	lookup := input.tenantLookup
 	lookup.label == ""
@@ -74,7 +100,7 @@ violation contains v if {
 
 # The destination namespace is not the tenant's. Not said when the labelled
 # Tenant does not exist: its namespace would be a guess.
-violation contains v if {
+_violations contains v if {
 	app.is_application
 	not _unknown_label
 	expected := _namespace
@@ -88,7 +114,7 @@ violation contains v if {
 }
 
 # A destination server or name that is not the tenant's cluster.
-violation contains v if {
+_violations contains v if {
 	app.is_application
 	some key in ["server", "name"]
 	cluster := input.object.spec.destination[key]
@@ -105,7 +131,7 @@ violation contains v if {
 }
 
 # No destination cluster at all.
-violation contains v if {
+_violations contains v if {
 	app.is_application
 	object.get(input.object, ["spec", "destination", "server"], "") == ""
 	object.get(input.object, ["spec", "destination", "name"], "") == ""

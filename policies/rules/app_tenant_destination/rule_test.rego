@@ -95,6 +95,28 @@ test_odd_input_does_not_fire_or_error if {
 	count(rule.violation) == 0 with input as {"operation": "CREATE", "object": 42, "tenant": "foo"}
 }
 
+# The Application as the supervisor writes it, found by its label with the
+# Tenant's own namespace, which the rule passes without looking further, and
+# the same Application one field away from it.
+_found := {"label": "foo", "namespace": "tenant-foo", "matches": ["foo"]}
+
+_written := _tenant("foo", {"environment": "staging", "namespace": "tenant-foo"})
+
+_supervised(destination, t) := object.union(_review_with(_label_foo, destination, t), {"tenantLookup": _found})
+
+test_the_supervisors_application_is_allowed if {
+	count(_fields(_supervised(_home, _written))) == 0
+}
+
+test_one_field_away_from_the_supervisors_application_is_refused if {
+	_fields(_supervised({"server": "https://kubernetes.default.svc", "namespace": "tenant-bar"}, _written)) == {"spec.destination.namespace"}
+	_fields(_supervised(object.union(_home, {"name": "prod"}), _written)) == {"spec.destination.name"}
+	_fields(_supervised(_home, object.union(_written, {"spec": {"destination": "https://eu-1.example.com"}}))) == {"spec.destination.server"}
+	_fields(_supervised({"server": "https://prod.example.com", "namespace": "tenant-foo"}, _written)) == {"spec.destination.server"}
+	review := object.union(_supervised(_home, _written), {"object": {"metadata": {"labels": {"tenantguard.io/tenant": "bar"}}}})
+	_fields(review) == {`metadata.labels["tenantguard.io/tenant"]`}
+}
+
 # refused
 
 test_namespace_of_another_tenant_is_refused if {

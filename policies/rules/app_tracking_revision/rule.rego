@@ -31,8 +31,29 @@ import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
 
-# A git source whose revision names a ref that is not an allowed tracking ref.
 violation contains v if {
+	not _clean
+	some v in _violations
+}
+
+# _clean holds when every source is a git source (no chart) that tracks an
+# allowed ref: none of the findings below can hold then, and the rule stops
+# here. (Written without every, whose body is not partially evaluated against
+# the cluster config when the policies are loaded.)
+_clean if not _may_stray
+
+_may_stray if {
+	some src in app.sources
+	not src.source.targetRevision in _tracking_ref_set
+}
+
+_may_stray if {
+	some src in app.sources
+	src.source.chart
+}
+
+# A git source whose revision names a ref that is not an allowed tracking ref.
+_violations contains v if {
 	some src in app.sources
 	revision := src.source.targetRevision
 	not revision in _tracking_ref_set
@@ -49,7 +70,7 @@ violation contains v if {
 }
 
 # A chart source whose version is missing, a range, a wildcard or not exact.
-violation contains v if {
+_violations contains v if {
 	some src in app.sources
 	chart := src.source.chart
 	is_string(chart)
@@ -66,7 +87,7 @@ violation contains v if {
 }
 
 # A revision that is not a string (null is unset, and defaulted).
-violation contains v if {
+_violations contains v if {
 	some src in app.sources
 	revision := src.source.targetRevision
 	not is_string(revision)

@@ -23,6 +23,24 @@ import data.tenantguard.lib
 import data.tenantguard.lib.tenant
 
 violation contains v if {
+	not _clean
+	some v in _violations
+}
+
+# _clean holds for a Tenant without cloud and region, and for one whose cloud
+# is supported and whose region is one of that cloud: none of the findings
+# below can hold then, and the rule stops here.
+_clean if {
+	not input.object.spec.cloud
+	not input.object.spec.region
+}
+
+_clean if {
+	format := _regions[input.object.spec.cloud]
+	regex.match(format.pattern, input.object.spec.region)
+}
+
+_violations contains v if {
 	input.object.kind == "Tenant"
 	cloud := _set("cloud")
 	not _regions[cloud]
@@ -33,7 +51,7 @@ violation contains v if {
 	v := lib.violation(rego.metadata.chain(), "spec.cloud", cloud, msg)
 }
 
-violation contains v if {
+_violations contains v if {
 	input.object.kind == "Tenant"
 	region := _set("region")
 	object.get(input.object, ["spec", "cloud"], "") in {"", null}
@@ -44,7 +62,7 @@ violation contains v if {
 	v := lib.violation(rego.metadata.chain(), "spec.region", region, msg)
 }
 
-violation contains v if {
+_violations contains v if {
 	input.object.kind == "Tenant"
 	region := _set("region")
 	cloud := _set("cloud")

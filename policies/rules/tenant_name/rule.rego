@@ -21,6 +21,20 @@ import data.tenantguard.lib.config.config
 import data.tenantguard.lib.tenant
 
 violation contains v if {
+	not _clean
+	some v in _violations
+}
+
+# _clean holds for a Tenant whose metadata.name is a DNS-1123 label no longer
+# than allowed: none of the findings below can hold then, and the rule stops
+# here.
+_clean if {
+	name := input.object.metadata.name
+	regex.match(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`, name) # _label
+	count(name) <= _max_length
+}
+
+_violations contains v if {
 	input.object.kind == "Tenant"
 	some n in _names
 	not regex.match(n.pattern, n.value)
@@ -31,7 +45,7 @@ violation contains v if {
 	v := lib.violation(rego.metadata.chain(), n.field, n.value, msg)
 }
 
-violation contains v if {
+_violations contains v if {
 	input.object.kind == "Tenant"
 	some n in _names
 	length := count(n.value) + n.suffix
