@@ -1,15 +1,18 @@
 package policy
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/topdown"
 
@@ -29,18 +32,29 @@ var kindQueries = map[model.Kind]string{
 	model.KindTenant:      "data.tenantguard.main.tenant_violations",
 }
 
+// findingsVar is the variable each prepared query binds to the findings.
+const findingsVar = "findings"
+
 // Engine evaluates the rule set. It is safe for concurrent use.
 type Engine struct {
 	review rego.PreparedEvalQuery
 	// byKind holds the prepared entry point of each kind the bundle has one for.
 	byKind map[model.Kind]rego.PreparedEvalQuery
 	rules  []Rule
+	// specialized says whether the queries were partially evaluated against
+	// the base document (see specialize).
+	specialized bool
 }
 
 // New compiles the Rego files of fsys (test files left out) with data as the
 // base document, and prepares the engine's queries. Compile errors name the
 // file and line.
 func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) {
+	return newEngine(ctx, fsys, data, true)
+}
+
+// newEngine is New, with the entry points of a kind specialized to data or not.
+func newEngine(ctx context.Context, fsys fs.FS, data map[string]any, specializing bool) (*Engine, error) {
 	modules, err := parseModules(fsys)
 	if err != nil {
 		return nil, err
@@ -59,21 +73,86 @@ func New(ctx context.Context, fsys fs.FS, data map[string]any) (*Engine, error) 
 	// The store keeps data as AST values, so that evaluations do not convert the
 	// config and Tenants from Go values on every read.
 	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
-	options := []func(*rego.Rego){rego.Compiler(compiler), rego.Store(store), rego.StoreReadAST(true)}
-	review, err := prepare(ctx, reviewQuery, options)
-	if err != nil {
-		return nil, err
+	queries := map[string]ast.Body{"": findingsQuery(reviewQuery)}
+	for kind, query := range kindQueries {
+		if len(compiler.GetRules(ast.MustParseRef(query))) > 0 {
+			queries[string(kind)] = findingsQuery(query)
+		}
+	}
+	// The entry points of a kind are specialized to the config; every rule's
+	// (objects of other kinds, which the runners do not send) is not worth
+	// the time it adds to a load.
+	byKindQueries := maps.Clone(queries)
+	delete(byKindQueries, "")
+	specialized := false
+	if specializing {
+		if c, residual, err := specialize(ctx, modules, compiler, store, byKindQueries); err == nil {
+			compiler, specialized = c, true
+			maps.Copy(queries, residual)
+		}
+	}
+	prepared := map[string]rego.PreparedEvalQuery{}
+	for name, query := range queries {
+		pq, err := rego.New(rego.ParsedQuery(query), rego.Compiler(compiler), rego.Store(store), rego.StoreReadAST(true)).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("compiling policies: %w", err)
+		}
+		prepared[name] = pq
 	}
 	byKind := map[model.Kind]rego.PreparedEvalQuery{}
-	for kind, query := range kindQueries {
-		if len(compiler.GetRules(ast.MustParseRef(query))) == 0 {
-			continue
-		}
-		if byKind[kind], err = prepare(ctx, query, options); err != nil {
-			return nil, err
+	for kind := range kindQueries {
+		if pq, ok := prepared[string(kind)]; ok {
+			byKind[kind] = pq
 		}
 	}
-	return &Engine{review: review, byKind: byKind, rules: rules}, nil
+	return &Engine{review: prepared[""], byKind: byKind, rules: rules, specialized: specialized}, nil
+}
+
+// findingsQuery binds the value of the rule at ref to findingsVar.
+func findingsQuery(ref string) ast.Body {
+	return ast.NewBody(ast.Equality.Expr(ast.VarTerm(findingsVar), ast.MustParseTerm(ref)))
+}
+
+// specialize partially evaluates each query against the base document (the
+// cluster config, known when the snapshot is loaded) with the input unknown,
+// as `opa build -O=1` does for a bundle's entrypoints: what depends only on
+// the config (a config lookup, a list of trusted identities, the needles of
+// the image tag keys) is evaluated once, here, and becomes a constant in the
+// residual rules; what depends on the input is kept, rule by rule (shallow
+// inlining), and evaluated per review as written. Each query's residual
+// rules live in a package of their own beside the policies they call. It
+// returns the compiler of the policies and every residual, and each query's
+// residual query; an error when the policies do not partially evaluate,
+// for the caller to evaluate them as written.
+func specialize(ctx context.Context, modules []*ast.Module, compiler *ast.Compiler, store storage.Store, queries map[string]ast.Body) (*ast.Compiler, map[string]ast.Body, error) {
+	byName := make(map[string]*ast.Module, len(modules))
+	for _, m := range modules {
+		byName[m.Package.Location.File] = m
+	}
+	residual := make(map[string]ast.Body, len(queries))
+	for name, query := range queries {
+		namespace := "tenantguard_partial_" + cmp.Or(name, "all")
+		pqs, err := rego.New(
+			rego.ParsedQuery(query), rego.Compiler(compiler), rego.Store(store), rego.StoreReadAST(true),
+			rego.ParsedUnknowns([]*ast.Term{ast.NewTerm(ast.InputRootRef)}), rego.ShallowInlining(true),
+			rego.PartialNamespace(namespace),
+		).Partial(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(pqs.Queries) != 1 {
+			return nil, nil, fmt.Errorf("partial evaluation of %v: %d queries, want 1", query, len(pqs.Queries))
+		}
+		residual[name] = pqs.Queries[0]
+		for i, m := range pqs.Support {
+			byName[fmt.Sprintf("%s/support%d.rego", namespace, i)] = m
+		}
+	}
+	specialized := ast.NewCompiler()
+	if specialized.Compile(byName); specialized.Failed() {
+		return nil, nil, specialized.Errors
+	}
+	return specialized, residual, nil
 }
 
 // Rules lists the rules the engine runs, sorted by id.
@@ -99,15 +178,6 @@ func compile(modules []*ast.Module) (*ast.Compiler, error) {
 		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)
 	}
 	return compiler, nil
-}
-
-func prepare(ctx context.Context, query string, options []func(*rego.Rego)) (rego.PreparedEvalQuery, error) {
-	r := rego.New(append([]func(*rego.Rego){rego.Query(query)}, options...)...)
-	pq, err := r.PrepareForEval(ctx)
-	if err != nil {
-		return rego.PreparedEvalQuery{}, fmt.Errorf("compiling policies: %w", err)
-	}
-	return pq, nil
 }
 
 // parseModules parses every .rego file of fsys except tests, keeping METADATA
@@ -194,5 +264,5 @@ func evalFindings(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Valu
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("evaluating policies: %d results, want 1", len(rs))
 	}
-	return findingsFromResult(rs[0].Expressions[0].Value)
+	return findingsFromResult(rs[0].Bindings[findingsVar])
 }

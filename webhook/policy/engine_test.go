@@ -177,7 +177,7 @@ func TestReviewStopsWhenItsContextEnds(t *testing.T) {
 	const slow = "# METADATA\n# title: slow\n# custom:\n#   id: slow\n#   enforcement: deny\n" +
 		"package tenantguard.rules.slow\n\n" +
 		"violation contains {\"rule\": \"slow\", \"msg\": \"m\", \"enforcement\": \"deny\"} if {\n" +
-		"\tcount([x | some x in numbers.range(1, 100000000); x < 0]) > 0\n}\n"
+		"\tcount([x | some x in numbers.range(1, count(input.object.metadata.name) * 100000000); x < 0]) > 0\n}\n"
 	fsys := pinnedRuleOnly(t).(fstest.MapFS)
 	fsys["rules/slow/rule.rego"] = &fstest.MapFile{Data: []byte(slow)}
 	e := engine(t, fsys, nil)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // A rule may stop early on the common object: its violation rule asks the
@@ -86,12 +87,14 @@ type gateReview struct {
 	name string
 	// kind is application or tenant, as the rules' packages are grouped.
 	kind string
+	// pair says two fields were changed.
+	pair bool
 	doc  map[string]any
 }
 
 // gateValues are what a field is set to, besides being removed.
 var gateValues = []any{
-	"", "x", "shop", "other", "Shop", "a-tenant-name-of-more-than-forty-characters-x", "tenant-shop", "tenant-other", "HEAD", "main", "3f1c9a0",
+	"", "x", "shop", "other", "Shop", "a-tenant-name-of-more-than-forty-characters-x", "UPDATE", "DELETE", "tenant-shop", "tenant-other", "HEAD", "main", "3f1c9a0",
 	"production", "staging", "production/shop", "staging/shop", "production/../staging", "arm64", "amd64",
 	"https://kubernetes.default.svc", "in-cluster", "https://remote.example.com", "kube-system", "argocd", "default",
 	"https://git.example.com/platform/tenants.git", "1.2.3", "values.yaml", "$ref/values.yaml", "../x.yaml",
@@ -161,7 +164,7 @@ func gateReviews(t *testing.T) []gateReview {
 			for _, q := range paths[i+1:] {
 				for _, v := range []any{deleted{}, "other"} {
 					for _, w := range []any{deleted{}, "other", false} {
-						out = append(out, gateReview{name: fmt.Sprintf("%s %s=%v %s=%v", kind, p, v, q, w), kind: kind, doc: with(with(base, p, v), q, w)})
+						out = append(out, gateReview{name: fmt.Sprintf("%s %s=%v %s=%v", kind, p, v, q, w), kind: kind, pair: true, doc: with(with(base, p, v), q, w)})
 					}
 				}
 			}
@@ -253,3 +256,56 @@ const gateTenant = `{
 	"metadata": {"name": "shop"},
 	"spec": {"environment": "production", "arch": "arm64", "cloud": "aws", "region": "eu-west-1", "namespace": "tenant-shop"}
 }`
+
+// The entry points of a kind are partially evaluated against the cluster
+// config when the policies are loaded; what they answer must be what the
+// policies as written answer, on every review around the clean ones.
+func TestSpecializedEntryPointsAnswerAsWritten(t *testing.T) {
+	if testing.Short() {
+		t.Skip("evaluates the rules on thousands of reviews")
+	}
+	data, err := config.Default().PolicyData()
+	require.NoError(t, err)
+	specialized, err := newEngine(t.Context(), policies.FS, data, true)
+	require.NoError(t, err)
+	require.True(t, specialized.specialized, "the embedded policies no longer partially evaluate")
+	written, err := newEngine(t.Context(), policies.FS, data, false)
+	require.NoError(t, err)
+	require.False(t, written.specialized)
+
+	for i, review := range gateReviews(t) {
+		if review.pair && i%3 != 0 {
+			continue // a third of the reviews two fields away suffices here
+		}
+		in := Input{Operation: fmt.Sprint(review.doc["operation"])}
+		in.Object, _ = review.doc["object"].(map[string]any)
+		in.OldObject, _ = review.doc["oldObject"].(map[string]any)
+		in.Tenant.Tenant, _ = review.doc["tenant"].(map[string]any)
+		if user, ok := review.doc["userInfo"].(map[string]any); ok {
+			in.UserInfo.Username, _ = user["username"].(string)
+		}
+		if lookup, ok := review.doc["tenantLookup"].(map[string]any); ok {
+			in.Tenant.Lookup = &tenantctx.Search{Label: fmt.Sprint(lookup["label"]), Namespace: fmt.Sprint(lookup["namespace"])}
+			for _, m := range asList(lookup["matches"]) {
+				in.Tenant.Lookup.Matches = append(in.Tenant.Lookup.Matches, fmt.Sprint(m))
+			}
+		}
+		if claims, ok := review.doc["namespaceClaims"]; ok {
+			in.Tenant.NamespaceClaims = []string{}
+			for _, c := range asList(claims) {
+				in.Tenant.NamespaceClaims = append(in.Tenant.NamespaceClaims, fmt.Sprint(c))
+			}
+		}
+		got, gotErr := specialized.Review(t.Context(), in)
+		want, wantErr := written.Review(t.Context(), in)
+		require.Equal(t, wantErr, gotErr, review.name)
+		if !equalJSON(got, want) {
+			t.Errorf("%s:\nspecialized: %v\nas written:  %v", review.name, got, want)
+		}
+	}
+}
+
+func asList(v any) []any {
+	list, _ := v.([]any)
+	return list
+}
