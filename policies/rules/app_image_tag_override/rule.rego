@@ -28,17 +28,14 @@ import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
 
+# The rule asks its findings only of a production Application that may
+# override an image tag (_may_override): none of the findings below can hold
+# on another, and the rule stops here.
 violation contains v if {
-	not _clean
+	app.environment == "production"
+	_may_override
 	some v in _violations
 }
-
-# _clean holds for an Application outside production, and for one that may
-# override no image tag: none of the findings below can hold then, and the
-# rule stops here.
-_clean if not app.environment == "production"
-
-_clean if not _may_override
 
 # _may_override holds when a source sets Helm parameters, file parameters or
 # kustomize images, or Helm values whose JSON text may hold an image tag key

@@ -31,17 +31,18 @@ import data.tenantguard.lib
 import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
 
+# The rule asks its findings only when a source may stray from the allowed
+# tracking refs (_may_stray): when every source is a git source (no chart)
+# that tracks an allowed ref, none of the findings below can hold, and the
+# rule stops here.
 violation contains v if {
-	not _clean
+	_may_stray
 	some v in _violations
 }
 
-# _clean holds when every source is a git source (no chart) that tracks an
-# allowed ref: none of the findings below can hold then, and the rule stops
-# here. (Written without every, whose body is not partially evaluated against
-# the cluster config when the policies are loaded.)
-_clean if not _may_stray
-
+# _may_stray holds when a source is not a git source tracking an allowed ref.
+# (Written without every, whose body is not partially evaluated against the
+# cluster config when the policies are loaded.)
 _may_stray if {
 	some src in app.sources
 	not src.source.targetRevision in _tracking_ref_set
