@@ -107,6 +107,26 @@ var gateValues = []any{
 	map[string]any{"automated": map[string]any{"selfHeal": true}}, map[string]any{"selfHeal": true, "enabled": false},
 }
 
+type gateField struct {
+	path  string
+	value any
+}
+
+// gateEdges are reviews of several fields changed at once.
+var gateEdges = []struct {
+	kind   string
+	fields []gateField
+}{
+	// a lookup without label that found two Tenants, the first the given one
+	{"application", []gateField{{"tenantLookup.label", ""}, {"tenantLookup.matches", []any{"shop", "other"}}}},
+	// a Tenant without a name, labelled so, among two found
+	{"application", []gateField{{"tenant.metadata.name", ""}, {"object.metadata.labels.tenantguard.io/tenant", ""},
+		{"tenantLookup.label", ""}, {"tenantLookup.matches", []any{"", "other"}}}},
+	// a Tenant's namespace and the destination namespace both empty, or both not a string
+	{"application", []gateField{{"tenant.spec.namespace", ""}, {"object.spec.destination.namespace", ""}}},
+	{"application", []gateField{{"tenant.spec.namespace", json.Number("5")}, {"object.spec.destination.namespace", json.Number("5")}}},
+}
+
 // gatePaths are the fields mutated, by review kind.
 var gatePaths = map[string][]string{
 	"application": {
@@ -152,6 +172,17 @@ func gateReviews(t *testing.T) []gateReview {
 		},
 	}
 	var out []gateReview
+	// Reviews several fields away from the clean ones, which the runners
+	// never send but a check must still not pass.
+	for _, edge := range gateEdges {
+		doc := bases[edge.kind]
+		name := edge.kind
+		for _, f := range edge.fields {
+			doc = with(doc, f.path, f.value)
+			name += fmt.Sprintf(" %s=%v", f.path, f.value)
+		}
+		out = append(out, gateReview{name: name, kind: edge.kind, doc: doc})
+	}
 	for kind, base := range bases {
 		out = append(out, gateReview{name: kind, kind: kind, doc: base})
 		paths := gatePaths[kind]
