@@ -93,14 +93,7 @@ var runners = []string{"handler", "eval", "conftest"}
 var cannotFire = []string{"app-immutable-ownership", "app-production-source", "tenant-immutable", "tenant-production-delete"}
 
 func TestRunnersReportTheSameRules(t *testing.T) {
-	conftest := os.Getenv("TENANTGUARD_CONFTEST")
-	if conftest == "" {
-		t.Skip("TENANTGUARD_CONFTEST names the conftest binary; `make test` sets it")
-	}
-	conftest, err := filepath.Abs(conftest)
-	require.NoError(t, err)
-	rootDir, err := filepath.Abs(root)
-	require.NoError(t, err)
+	conftest, rootDir := conftestAndRoot(t)
 
 	start := time.Now()
 	c := generate(seed, randomTenants, corpusApps)
@@ -328,4 +321,19 @@ func (c *corpus) describe() string {
 	return fmt.Sprintf("%d documents in %d files: %d Tenants, %d Applications (%d multi-source, %d hydrator, %d with an empty tenant label, %d outside argocd), %d other",
 		len(c.Docs), len(c.Files), count["Tenant"], count["Application"], count["multi-source"], count["hydrator"],
 		count["empty tenant label"], count["outside argocd"], count["Namespace"])
+}
+
+// conftestAndRoot returns the conftest binary `make test` names and the
+// repository root, as absolute paths; the test is skipped without conftest.
+func conftestAndRoot(t *testing.T) (conftest, rootDir string) {
+	t.Helper()
+	conftest = os.Getenv("TENANTGUARD_CONFTEST")
+	if conftest == "" {
+		t.Skip("TENANTGUARD_CONFTEST names the conftest binary; `make test` sets it")
+	}
+	conftest, err := filepath.Abs(conftest)
+	require.NoError(t, err)
+	rootDir, err = filepath.Abs(root)
+	require.NoError(t, err)
+	return conftest, rootDir
 }

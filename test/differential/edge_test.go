@@ -62,14 +62,7 @@ var edgeCases = []struct {
 // ids, or that the object was refused as malformed (the webhook's 400, eval's
 // exit code 2; conftest refuses nothing).
 func TestRunnersAgreeOnEdgeCases(t *testing.T) {
-	conftest := os.Getenv("TENANTGUARD_CONFTEST")
-	if conftest == "" {
-		t.Skip("TENANTGUARD_CONFTEST names the conftest binary; `make test` sets it")
-	}
-	conftest, err := filepath.Abs(conftest)
-	require.NoError(t, err)
-	rootDir, err := filepath.Abs(root)
-	require.NoError(t, err)
+	conftest, rootDir := conftestAndRoot(t)
 	tmp := t.TempDir()
 	bin, err := tenantguardBinary()
 	require.NoError(t, err)

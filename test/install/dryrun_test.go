@@ -15,18 +15,7 @@ import (
 // validates it against its schema (built-in kinds and the installed CRDs),
 // compiles the webhooks' CEL matchConditions, and stores nothing.
 func TestServerSideDryRun(t *testing.T) {
-	renderings := map[string]func(*testing.T) []*unstructured.Unstructured{
-		"the chart with default values": func(t *testing.T) []*unstructured.Unstructured {
-			return helmTemplate(t, "tenantguard", "tenantguard-system")
-		},
-		"the chart with every option changed": func(t *testing.T) []*unstructured.Unstructured {
-			return helmTemplate(t, "tg", "guard", "--values", customValues)
-		},
-		"kustomize config/default": func(t *testing.T) []*unstructured.Unstructured {
-			return kustomizeBuild(t, "default")
-		},
-	}
-	for name, render := range renderings {
+	for name, render := range installRenderings() {
 		t.Run(name, func(t *testing.T) {
 			objs := render(t)
 			needAPIServer(t)
@@ -54,5 +43,21 @@ func createNamespace(ctx context.Context, t *testing.T, ns string) {
 	err := apiServer.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
 	if err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatalf("creating namespace %s: %v", ns, err)
+	}
+}
+
+// installRenderings are the ways an operator installs tenantguard: the chart
+// with its defaults, the chart with every option changed, and config/default.
+func installRenderings() map[string]func(*testing.T) []*unstructured.Unstructured {
+	return map[string]func(*testing.T) []*unstructured.Unstructured{
+		"the chart with default values": func(t *testing.T) []*unstructured.Unstructured {
+			return helmTemplate(t, "tenantguard", "tenantguard-system")
+		},
+		"the chart with every option changed": func(t *testing.T) []*unstructured.Unstructured {
+			return helmTemplate(t, "tg", "guard", "--values", customValues)
+		},
+		"kustomize config/default": func(t *testing.T) []*unstructured.Unstructured {
+			return kustomizeBuild(t, "default")
+		},
 	}
 }

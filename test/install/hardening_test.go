@@ -114,18 +114,7 @@ func TestValuesSchemaRefusesBadPeers(t *testing.T) {
 // bytes, and that the limit is there: 512Mi in both. Without a limit the
 // chart leaves GOMEMLIMIT out rather than pass the node's memory.
 func TestGoMemLimitIsTheMemoryLimit(t *testing.T) {
-	renderings := map[string]func(*testing.T) []*unstructured.Unstructured{
-		"the chart with default values": func(t *testing.T) []*unstructured.Unstructured {
-			return helmTemplate(t, "tenantguard", "tenantguard-system")
-		},
-		"the chart with every option changed": func(t *testing.T) []*unstructured.Unstructured {
-			return helmTemplate(t, "tg", "guard", "--values", customValues)
-		},
-		"kustomize config/default": func(t *testing.T) []*unstructured.Unstructured {
-			return kustomizeBuild(t, "default")
-		},
-	}
-	for name, render := range renderings {
+	for name, render := range installRenderings() {
 		t.Run(name, func(t *testing.T) {
 			c := tenantguardContainer(t, theDeployment(t, render(t)))
 			limit, ok := c.Resources.Limits[corev1.ResourceMemory]
