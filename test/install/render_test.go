@@ -2,8 +2,6 @@ package install
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +9,8 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/tenantguard/tenantguard/test/cluster"
 )
 
 // repoRoot is the repository root, two directories above this file.
@@ -64,24 +63,14 @@ func command(t *testing.T, bin string, args ...string) []byte {
 	return out
 }
 
-// decode splits a multi-document YAML stream into objects, leaving out empty documents.
+// decode splits rendered manifests into objects, leaving out empty documents.
 func decode(t *testing.T, data []byte) []*unstructured.Unstructured {
 	t.Helper()
-	var objs []*unstructured.Unstructured
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-	for {
-		var obj map[string]any
-		err := dec.Decode(&obj)
-		if errors.Is(err, io.EOF) {
-			return objs
-		}
-		if err != nil {
-			t.Fatalf("decoding rendered manifests: %v", err)
-		}
-		if len(obj) > 0 {
-			objs = append(objs, &unstructured.Unstructured{Object: obj})
-		}
+	objs, err := cluster.DecodeObjects(data)
+	if err != nil {
+		t.Fatalf("decoding rendered manifests: %v", err)
 	}
+	return objs
 }
 
 // find returns the one object of kind and name, or fails the test.
