@@ -32,9 +32,3 @@ func KindOfObject(obj map[string]any) (Kind, bool) {
 	kind, _ := obj["kind"].(string)
 	return KindOf(schema.FromAPIVersionAndKind(apiVersion, kind).GroupKind())
 }
-
-// Handles reports whether tenantguard admits objects of this apiVersion and kind.
-func Handles(apiVersion, kind string) bool {
-	_, ok := KindOf(schema.FromAPIVersionAndKind(apiVersion, kind).GroupKind())
-	return ok
-}

@@ -6,8 +6,8 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
-// Tenants picks the Tenant objects among docs, in order.
-func Tenants(docs []Document) []map[string]any {
+// tenantsAmong picks the Tenant objects among docs, in order.
+func tenantsAmong(docs []Document) []map[string]any {
 	var tenants []map[string]any
 	for _, doc := range docs {
 		if kind, ok := model.KindOfObject(doc.Object); ok && kind == model.KindTenant {
@@ -20,5 +20,5 @@ func Tenants(docs []Document) []map[string]any {
 // TenantIndex is the Tenant lookup of eval: the Tenants among docs, found the
 // way the webhook finds them in its cache.
 func TenantIndex(docs []Document, cfg *config.ClusterConfig) *tenantctx.Index {
-	return tenantctx.NewIndex(Tenants(docs), cfg)
+	return tenantctx.NewIndex(tenantsAmong(docs), cfg)
 }
