@@ -110,26 +110,3 @@ func syncAndHealth(app *unstructured.Unstructured) (sync, health string) {
 	health, _, _ = unstructured.NestedString(app.Object, "status", "health", "status")
 	return sync, health
 }
-
-// trimApplication keeps of an Application what the supervisor reads:
-// metadata without managed fields, spec, and status.sync.status and
-// status.health.status. Argo CD's status (resources, history, operation
-// state) is most of an Application's size, and the cache holds every tenant's.
-func trimApplication(obj any) (any, error) {
-	u, ok := obj.(*unstructured.Unstructured)
-	if !ok {
-		return obj, nil
-	}
-	u.SetManagedFields(nil)
-	sync, health := syncAndHealth(u)
-	status := map[string]any{}
-	if sync != "" {
-		status["sync"] = map[string]any{"status": sync}
-	}
-	if health != "" {
-		status["health"] = map[string]any{"status": health}
-	}
-	u.Object["status"] = status
-	delete(u.Object, "operation")
-	return u, nil
-}

@@ -28,11 +28,14 @@ var errTerminating = errors.New("is being deleted")
 // from the API server: the cache holds only objects carrying ManagedByLabel,
 // and a name may be taken by another. nil when neither has it.
 func (s *Supervisor) get(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey) (*unstructured.Unstructured, error) {
-	obj := newObject(gvk)
-	err := s.client.Get(ctx, key, obj)
+	cached := cachedObject(gvk)
+	err := s.client.Get(ctx, key, cached)
+	if err == nil {
+		return asUnstructured(cached, gvk)
+	}
+	live := newObject(gvk)
 	if apierrors.IsNotFound(err) {
-		obj = newObject(gvk)
-		err = s.live.Get(ctx, key, obj)
+		err = s.live.Get(ctx, key, live)
 	}
 	if apierrors.IsNotFound(err) {
 		return nil, nil
@@ -40,12 +43,12 @@ func (s *Supervisor) get(ctx context.Context, gvk schema.GroupVersionKind, key c
 	if err != nil {
 		return nil, fmt.Errorf("reading %s %s: %w", gvk.Kind, describe(key), err)
 	}
-	return obj, nil
+	return live, nil
 }
 
 // cached reports whether the cache holds the object.
 func (s *Supervisor) cached(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey) bool {
-	return s.client.Get(ctx, key, newObject(gvk)) == nil
+	return s.client.Get(ctx, key, cachedObject(gvk)) == nil
 }
 
 // ensure makes the object desired describes hold what desired holds, by a

@@ -5,10 +5,7 @@ import (
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/selection"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
@@ -33,6 +30,7 @@ const (
 
 // The kinds the supervisor writes. They are read and written as unstructured
 // objects: Argo CD's Go types are not imported, and one code path serves all.
+// The cache holds them in compact typed forms (cache.go).
 var (
 	namespaceGVK     = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
 	resourceQuotaGVK = schema.GroupVersionKind{Version: "v1", Kind: "ResourceQuota"}
@@ -68,7 +66,7 @@ const DefaultWorkers = 4
 // Setup adds the supervisor to mgr as a controller that runs on the elected
 // leader. config returns the cluster config being served; it is read at every
 // reconcile, so a reloaded config applies to the next one. The manager's cache
-// must be built with CacheByObject and read unstructured objects.
+// must be built with CacheByObject, its scheme with AddToScheme.
 func Setup(mgr manager.Manager, config func() *config.ClusterConfig, opts Options) error {
 	opts.Workers = cmp.Or(opts.Workers, DefaultWorkers)
 	s := &Supervisor{
@@ -82,27 +80,6 @@ func Setup(mgr manager.Manager, config func() *config.ClusterConfig, opts Option
 	}
 	registerMetrics(mgr.GetCache())
 	return nil
-}
-
-// CacheByObject restricts the manager's cache, for the kinds the supervisor
-// writes, to the objects it wrote: a cluster's other namespaces,
-// Applications and policies are never held in memory. Applications are kept
-// without the parts of their status the supervisor does not read.
-func CacheByObject() map[client.Object]cache.ByObject {
-	managed, err := labels.NewRequirement(ManagedByLabel, selection.Equals, []string{ManagedBy})
-	if err != nil {
-		panic(err) // a constant requirement
-	}
-	selector := labels.NewSelector().Add(*managed)
-	out := make(map[client.Object]cache.ByObject, len(ownedKinds))
-	for _, gvk := range ownedKinds {
-		by := cache.ByObject{Label: selector}
-		if gvk == applicationGVK {
-			by.Transform = trimApplication
-		}
-		out[newObject(gvk)] = by
-	}
-	return out
 }
 
 // newObject is an empty unstructured object of kind gvk.

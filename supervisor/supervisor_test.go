@@ -1,14 +1,20 @@
 package supervisor
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/config"
@@ -156,21 +162,42 @@ func TestTenantsAreCountedByCondition(t *testing.T) {
 	assert.NotContains(t, counts, "Audited", "only the supervisor's conditions")
 }
 
-func TestTrimApplicationKeepsWhatTheSupervisorReads(t *testing.T) {
-	app := &unstructured.Unstructured{Object: map[string]any{
-		"metadata":  map[string]any{"name": "a", "managedFields": []any{map[string]any{"manager": "x"}}},
-		"spec":      map[string]any{"project": "p"},
-		"operation": map[string]any{"sync": map[string]any{}},
-		"status": map[string]any{
-			"sync": map[string]any{"status": "Synced", "revision": "abc"}, "health": map[string]any{"status": "Healthy"},
-			"resources": []any{map[string]any{"kind": "Deployment"}}, "history": []any{map[string]any{"id": int64(1)}},
-		},
-	}}
-	out, err := trimApplication(app)
-	assert.NoError(t, err)
-	trimmed := out.(*unstructured.Unstructured)
-	assert.Equal(t, map[string]any{"sync": map[string]any{"status": "Synced"}, "health": map[string]any{"status": "Healthy"}}, trimmed.Object["status"])
-	assert.Equal(t, map[string]any{"project": "p"}, trimmed.Object["spec"])
-	assert.NotContains(t, trimmed.Object, "operation")
-	assert.Empty(t, trimmed.GetManagedFields())
+func TestTheCacheKeepsOfAnApplicationWhatTheSupervisorReads(t *testing.T) {
+	sent := `{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+		"metadata": {"name": "a", "namespace": "argocd", "labels": {"tenantguard.io/tenant": "t"},
+			"managedFields": [{"manager": "x", "operation": "Apply"}]},
+		"spec": {"project": "p", "source": {"repoURL": "https://git.example.com/r.git", "helm": {"valuesObject": {"replicas": 3}}}},
+		"operation": {"sync": {}},
+		"status": {"sync": {"status": "Synced", "revision": "abc"}, "health": {"status": "Healthy"},
+			"resources": [{"kind": "Deployment"}], "history": [{"id": 1}]}}`
+	var cached cachedApplication
+	require.NoError(t, json.Unmarshal([]byte(sent), &cached))
+	got, err := asUnstructured(cached.DeepCopyObject().(client.Object), applicationGVK)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"sync": map[string]any{"status": "Synced"}, "health": map[string]any{"status": "Healthy"}}, got.Object["status"])
+	assert.NotContains(t, got.Object, "operation")
+	assert.Equal(t, applicationGVK, got.GroupVersionKind())
+	assert.Equal(t, map[string]string{"tenantguard.io/tenant": "t"}, got.GetLabels())
+	desired := map[string]any{
+		"metadata": map[string]any{"name": "a", "labels": map[string]any{"tenantguard.io/tenant": "t"}},
+		"spec":     map[string]any{"project": "p", "source": map[string]any{"helm": map[string]any{"valuesObject": map[string]any{"replicas": int64(3)}}}},
+	}
+	assert.True(t, covers(got.Object, desired), "the spec is kept whole, numbers compared by value")
+	sync, health := syncAndHealth(got)
+	assert.Equal(t, "Synced", sync)
+	assert.Equal(t, "Healthy", health)
+}
+
+func TestEveryKindTheSupervisorWritesIsCachedTyped(t *testing.T) {
+	scheme := runtime.NewScheme()
+	require.NoError(t, clientgoscheme.AddToScheme(scheme))
+	require.NoError(t, AddToScheme(scheme))
+	for _, gvk := range ownedKinds {
+		kinds, _, err := scheme.ObjectKinds(cachedObject(gvk))
+		require.NoError(t, err, gvk.String())
+		assert.Equal(t, []schema.GroupVersionKind{gvk}, kinds)
+		list, err := scheme.New(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		require.NoError(t, err, "the informer lists %s", gvk.Kind)
+		assert.NotNil(t, list)
+	}
 }

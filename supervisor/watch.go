@@ -33,7 +33,7 @@ func (s *Supervisor) watch(mgr manager.Manager, opts Options) error {
 		WithOptions(controller.Options{MaxConcurrentReconciles: opts.Workers}).
 		WatchesRawSource(source.Channel(reloads, &handler.TypedEnqueueRequestForObject[*tenantv1.Tenant]{}))
 	for _, gvk := range ownedKinds {
-		b = b.Watches(newObject(gvk), handler.EnqueueRequestsFromMapFunc(toTenant))
+		b = b.Watches(cachedObject(gvk), handler.EnqueueRequestsFromMapFunc(toTenant))
 	}
 	if err := b.Complete(s); err != nil {
 		return err

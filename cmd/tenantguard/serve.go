@@ -22,6 +22,7 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.IntVar(&opts.Port, "port", opts.Port, "HTTPS port of the webhook")
 	flags.StringVar(&opts.CertDir, "cert-dir", opts.CertDir, "directory holding tls.crt and tls.key")
 	flags.StringVar(&opts.MetricsAddr, "metrics-bind-address", opts.MetricsAddr, "address of the metrics endpoint; 0 turns it off")
+	flags.StringVar(&opts.ProfileAddr, "profile-bind-address", opts.ProfileAddr, "address serving Go's pprof profiles, e.g. 127.0.0.1:6060; off by default")
 	flags.StringVar(&opts.ProbeAddr, "health-probe-bind-address", opts.ProbeAddr, "address of /healthz and /readyz; 0 turns them off")
 	flags.BoolVar(&opts.EnableHTTP2, "enable-http2", false, "serve HTTP/2 as well as HTTP/1.1")
 	bindPolicyFlags(flags, &opts.Policies)

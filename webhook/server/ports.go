@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/pprof"
 	"time"
+
+	"github.com/go-logr/logr"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
@@ -26,6 +29,9 @@ func addPorts(mgr manager.Manager, opts Options, hooks webhook.Server) error {
 			return err
 		}
 	}
+	if err := addProfiles(mgr, opts, log); err != nil {
+		return err
+	}
 	if opts.ProbeAddr == "0" {
 		return nil
 	}
@@ -33,6 +39,19 @@ func addPorts(mgr manager.Manager, opts Options, hooks webhook.Server) error {
 	handle(mux, "/healthz", map[string]healthz.Checker{"ping": healthz.Ping})
 	handle(mux, "/readyz", map[string]healthz.Checker{"webhook": hooks.StartedChecker(), "tenant-cache": cacheSynced(mgr)})
 	return mgr.Add(&boundedServer{name: "probes", addr: opts.ProbeAddr, handler: mux, conns: opts.Connections, log: log})
+}
+
+// addProfiles serves net/http/pprof at ProfileAddr when it is set.
+func addProfiles(mgr manager.Manager, opts Options, log logr.Logger) error {
+	if opts.ProfileAddr == "" || opts.ProfileAddr == "0" {
+		return nil
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mgr.Add(&boundedServer{name: "profiles", addr: opts.ProfileAddr, handler: mux, conns: opts.Connections, log: log})
 }
 
 // handle serves checks at path, and each check alone at path/<name>.

@@ -35,6 +35,7 @@ type settings struct {
 	timeout  time.Duration
 	memLimit string
 	logPath  string
+	heapPath string
 }
 
 func main() {
@@ -45,6 +46,7 @@ func main() {
 	flag.DurationVar(&s.timeout, "timeout", 5*time.Minute, "how long to wait for every Tenant to be Ready")
 	flag.StringVar(&s.memLimit, "gomemlimit", "512MiB", "the server's GOMEMLIMIT, as the chart sets it from the memory limit")
 	flag.StringVar(&s.logPath, "server-log", "", "where to keep the server's log (default: removed with the run)")
+	flag.StringVar(&s.heapPath, "heap-profile", "", "write the server's heap profile here once all are Ready (go tool pprof reads it)")
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.Level(zapcore.ErrorLevel)))
 	if err := run(s); err != nil {
@@ -96,6 +98,11 @@ func run(s settings) error {
 	}
 	time.Sleep(5 * time.Second) // settle: the queue drains, the GC returns what it can
 	settled := mem.current()
+	if s.heapPath != "" {
+		if err := srv.saveHeapProfile(s.heapPath); err != nil {
+			return err
+		}
+	}
 	report(s, result{
 		created: created, ready: ready, reconciles: reconciles, objects: objects,
 		idleRSS: idle, peakRSS: peak, settledRSS: settled,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -36,6 +37,7 @@ type serverProc struct {
 	dir        string
 	logPath    string
 	metricsURL string
+	profileURL string
 }
 
 // startServer builds tenantguard and starts `tenantguard serve` at the
@@ -62,12 +64,13 @@ func startServer(ctx context.Context, c *cluster.Cluster, s settings) (*serverPr
 			return nil, err
 		}
 	}
-	ports, err := freePorts(2)
+	ports, err := freePorts(3)
 	if err != nil {
 		return nil, err
 	}
 	host, port := c.WebhookAddress()
-	p := &serverProc{dir: dir, logPath: filepath.Join(dir, "server.log"), metricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[0])}
+	p := &serverProc{dir: dir, logPath: filepath.Join(dir, "server.log"), metricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[0]),
+		profileURL: fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/", ports[2])}
 	logFile, err := os.Create(p.logPath)
 	if err != nil {
 		return nil, err
@@ -77,6 +80,7 @@ func startServer(ctx context.Context, c *cluster.Cluster, s settings) (*serverPr
 		"--cert-dir", c.ServingCertDir(), "--host", host, "--port", strconv.Itoa(port),
 		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[0]),
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[1]),
+		"--profile-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[2]),
 		"--leader-election-namespace", cluster.ServerNamespace,
 		"--supervisor-workers", strconv.Itoa(s.workers), "--zap-log-level", "info")
 	p.cmd.Env = append(os.Environ(), "GOMEMLIMIT="+s.memLimit)
@@ -165,4 +169,26 @@ func scrape(url string) (string, error) {
 		return "", err
 	}
 	return buf.String(), nil
+}
+
+// saveHeapProfile writes the server's heap profile, taken after a garbage
+// collection, to path.
+func (p *serverProc) saveHeapProfile(path string) error {
+	resp, err := http.Get(p.profileURL + "heap?gc=1")
+	if err != nil {
+		return fmt.Errorf("reading the heap profile: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("reading the heap profile: %s", resp.Status)
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, resp.Body); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
