@@ -60,7 +60,7 @@ fmt: $(OPA) ## Format Go and Rego sources.
 ##@ Testing
 
 .PHONY: test
-test: verify-generated vet policy-test go-test conftest-test chart-test docker-build-stage ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest, chart, image build stage.
+test: verify-generated vet policy-test go-test conftest-test chart-test image-test ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest, chart, image.
 
 GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml webhook/api/v1alpha1/zz_generated.deepcopy.go
 
