@@ -100,7 +100,7 @@ conftest-test: $(CONFTEST) ## conftest verify and conftest test on the example m
 ##@ Tools
 
 .PHONY: tools
-tools: $(OPA) $(CONFTEST) $(CONTROLLER_GEN) $(HELM) $(KUSTOMIZE) envtest-assets ## Install every tool and binary the tests use.
+tools: $(OPA) $(CONFTEST) $(CONTROLLER_GEN) $(HELM) $(KUSTOMIZE) $(CRANE) envtest-assets ## Install every tool and binary the tests use.
 
 $(OPA):
 	GOBIN=$(LOCALBIN) go install github.com/open-policy-agent/opa@$(OPA_VERSION)

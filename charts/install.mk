@@ -4,8 +4,10 @@
 
 HELM_VERSION      ?= v3.22.0
 KUSTOMIZE_VERSION ?= v5.8.1
+CRANE_VERSION     ?= v0.22.1
 HELM      := $(LOCALBIN)/helm-$(HELM_VERSION)
 KUSTOMIZE := $(LOCALBIN)/kustomize-$(KUSTOMIZE_VERSION)
+CRANE     := $(LOCALBIN)/crane-$(CRANE_VERSION)
 
 CHART := charts/tenantguard
 # A go-installed helm assumes Kubernetes v1.20, below the chart's kubeVersion.
@@ -60,9 +62,10 @@ image: ## Build $(IMG) for $(IMAGE_PLATFORMS) without an engine: OCI layout and 
 IMAGE_REBUILD_DIR ?= $(LOCALBIN)/image-rebuilt
 
 .PHONY: image-test
-image-test: image ## Build the image twice and check it: platforms, user, entrypoint, labels, the binary runs, same digest.
+image-test: image $(CRANE) ## Build the image twice and check it: platforms, user, entrypoint, labels, the binary runs, same digest, crane push.
 	@$(MAKE) --no-print-directory image IMAGE_DIR=$(IMAGE_REBUILD_DIR) >/dev/null
-	TENANTGUARD_IMAGE_DIR=$(IMAGE_DIR) TENANTGUARD_IMAGE_REBUILD_DIR=$(IMAGE_REBUILD_DIR) go test -count=1 ./test/image
+	TENANTGUARD_IMAGE_DIR=$(IMAGE_DIR) TENANTGUARD_IMAGE_REBUILD_DIR=$(IMAGE_REBUILD_DIR) TENANTGUARD_CRANE=$(CRANE) \
+	  go test -count=1 ./test/image
 	rm -rf $(IMAGE_REBUILD_DIR)
 
 $(HELM):
@@ -72,3 +75,7 @@ $(HELM):
 $(KUSTOMIZE):
 	GOBIN=$(LOCALBIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 	mv $(LOCALBIN)/kustomize $@
+
+$(CRANE):
+	GOBIN=$(LOCALBIN) go install github.com/google/go-containerregistry/cmd/crane@$(CRANE_VERSION)
+	mv $(LOCALBIN)/crane $@
