@@ -1,7 +1,8 @@
 // Command build-image assembles tenantguard's container image without a
 // container engine: an OCI image index with one image per platform, each a
 // single layer holding the static binary on an empty base, written as an OCI
-// layout and as one docker-archive tarball per platform.
+// layout, as an OCI archive of that layout, and as one docker-archive tarball
+// per platform.
 //
 //	go run ./cmd/build-image -out bin/image -ref ghcr.io/tenantguard/tenantguard:v1 \
 //	    -binary linux/amd64=bin/image/linux-amd64/tenantguard \
@@ -57,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("build-image", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Var(&bins, "binary", "os/arch=path of a static tenantguard binary; repeat once per platform")
-	flags.StringVar(&out, "out", "", "directory to write the OCI layout (out/oci) and the docker-archive tarballs into")
+	flags.StringVar(&out, "out", "", "directory to write the OCI layout (out/oci), the OCI archive and the docker-archive tarballs into")
 	flags.StringVar(&ref, "ref", "", "image reference with a tag, e.g. ghcr.io/tenantguard/tenantguard:v1; names the layout's entry and the tarballs' image")
 	flags.StringVar(&meta.Source, "source", "https://github.com/tenantguard/tenantguard", "org.opencontainers.image.source")
 	flags.StringVar(&meta.Revision, "revision", "", "org.opencontainers.image.revision: the commit the binaries are built from")

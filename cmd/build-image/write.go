@@ -19,8 +19,12 @@ func build(bins []platformBinary, meta metadata, tag name.Tag, out string) (v1.H
 	if err != nil {
 		return v1.Hash{}, err
 	}
-	if err := writeLayout(filepath.Join(out, "oci"), idx, tag); err != nil {
+	layoutDir := filepath.Join(out, "oci")
+	if err := writeLayout(layoutDir, idx, tag); err != nil {
 		return v1.Hash{}, fmt.Errorf("writing the OCI layout: %w", err)
+	}
+	if err := writeOCIArchive(layoutDir, filepath.Join(out, "tenantguard-oci.tar"), meta.Created); err != nil {
+		return v1.Hash{}, fmt.Errorf("writing the OCI archive: %w", err)
 	}
 	for _, b := range bins {
 		if err := writeDockerArchive(out, idx, b.Platform, tag); err != nil {

@@ -76,6 +76,7 @@ func TestARebuildGivesTheSameDigest(t *testing.T) {
 		name := "tenantguard-" + p.OS + "-" + p.Architecture + ".docker.tar"
 		assert.Equal(t, fileDigest(t, filepath.Join(dir, name)), fileDigest(t, filepath.Join(again, name)), "%s differs between builds", name)
 	}
+	assert.Equal(t, fileDigest(t, filepath.Join(dir, "tenantguard-oci.tar")), fileDigest(t, filepath.Join(again, "tenantguard-oci.tar")), "the OCI archive differs between builds")
 	want, err := first.Digest()
 	require.NoError(t, err)
 	got, err := second.Digest()

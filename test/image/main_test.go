@@ -30,11 +30,17 @@ func imageDir(t *testing.T) string {
 	return dir
 }
 
-// builtIndex opens the OCI layout in dir and returns its one entry, the image
-// index, with the entry's descriptor.
+// builtIndex opens the OCI layout `make image` wrote in dir.
 func builtIndex(t *testing.T, dir string) (v1.ImageIndex, v1.Descriptor) {
 	t.Helper()
-	outer, err := layout.ImageIndexFromPath(filepath.Join(dir, "oci"))
+	return openLayout(t, filepath.Join(dir, "oci"))
+}
+
+// openLayout opens the OCI layout at path and returns its one entry, the
+// image index, with the entry's descriptor.
+func openLayout(t *testing.T, path string) (v1.ImageIndex, v1.Descriptor) {
+	t.Helper()
+	outer, err := layout.ImageIndexFromPath(path)
 	require.NoError(t, err)
 	manifest, err := outer.IndexManifest()
 	require.NoError(t, err)
