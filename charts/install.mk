@@ -21,10 +21,12 @@ chart-test: $(HELM) $(KUSTOMIZE) ## helm lint and helm template (default and non
 	$(HELM) template tg $(CHART) -n guard --kube-version $(HELM_KUBE_VERSION) --values $(CHART)/ci/custom-values.yaml >/dev/null
 	for base in crd rbac manager webhook certmanager default samples; do $(KUSTOMIZE) build config/$$base >/dev/null; done
 
-# The image: its name (the chart's image.repository and appVersion name the
-# same, a test checks it), what it says about itself, and where it is written.
+# The image: its name (the chart's image.repository names the same, a test
+# checks it), what it says about itself, and where it is written.
 IMAGE_REPO        ?= ghcr.io/tenantguard/tenantguard
-IMG               ?= $(IMAGE_REPO):$(VERSION)
+# A release tag v1.2.3 tags the image 1.2.3, the chart's appVersion for it.
+IMAGE_TAG         ?= $(patsubst v%,%,$(VERSION))
+IMG               ?= $(IMAGE_REPO):$(IMAGE_TAG)
 IMAGE_PLATFORMS   ?= linux/amd64 linux/arm64
 IMAGE_DIR         ?= $(LOCALBIN)/image
 IMAGE_SOURCE      ?= https://github.com/tenantguard/tenantguard

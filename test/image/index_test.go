@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +51,8 @@ func TestTheIndexSaysWhatItIsBuiltFrom(t *testing.T) {
 	ref := entry.Annotations["org.opencontainers.image.ref.name"]
 	assert.Equal(t, ref, entry.Annotations["io.containerd.image.name"], "docker and containerd name the loaded image by this one")
 	repository := chartRepository(t)
-	assert.Equal(t, repository+":"+version, ref, "the layout's entry is the chart's repository, tagged with the version")
+	assert.Equal(t, repository+":"+strings.TrimPrefix(version, "v"), ref,
+		"the layout's entry is the chart's repository, tagged with the version as the chart's appVersion writes it (no leading v)")
 
 	digest, err := idx.Digest()
 	require.NoError(t, err)
