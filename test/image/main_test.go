@@ -23,11 +23,17 @@ var platforms = []v1.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux"
 // imageDir returns the directory `make image` wrote, or skips the test.
 func imageDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("TENANTGUARD_IMAGE_DIR")
-	if dir == "" {
-		t.Skip("TENANTGUARD_IMAGE_DIR is not set; `make image-test` builds the image and sets it")
+	return fromEnv(t, "TENANTGUARD_IMAGE_DIR")
+}
+
+// fromEnv returns the environment variable `make image-test` sets, or skips the test.
+func fromEnv(t *testing.T, name string) string {
+	t.Helper()
+	value := os.Getenv(name)
+	if value == "" {
+		t.Skipf("%s is not set; `make image-test` builds the image, installs crane and sets it", name)
 	}
-	return dir
+	return value
 }
 
 // builtIndex opens the OCI layout `make image` wrote in dir.

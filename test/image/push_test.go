@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -23,10 +22,7 @@ import (
 // reads the image back by the digest it printed.
 func TestCranePushesTheLayout(t *testing.T) {
 	dir := imageDir(t)
-	crane := os.Getenv("TENANTGUARD_CRANE")
-	if crane == "" {
-		t.Skip("TENANTGUARD_CRANE is not set; `make image-test` installs crane and sets it")
-	}
+	crane := fromEnv(t, "TENANTGUARD_CRANE")
 	idx, _ := builtIndex(t, dir)
 	digest, err := idx.Digest()
 	require.NoError(t, err)
