@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -61,7 +62,11 @@ func imageIndex(bins []platformBinary, meta metadata) (v1.ImageIndex, error) {
 	}
 	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
 	idx = mutate.AppendManifests(idx, adds...)
-	return mutate.Annotations(idx, meta.annotations()).(v1.ImageIndex), nil
+	annotated, ok := mutate.Annotations(idx, meta.annotations()).(v1.ImageIndex)
+	if !ok {
+		return nil, errors.New("annotating the index did not give an index")
+	}
+	return annotated, nil
 }
 
 // platformImage is one platform's image: the binary's layer on an empty base,
@@ -70,6 +75,9 @@ func platformImage(b platformBinary, meta metadata) (v1.Image, error) {
 	binary, err := os.ReadFile(b.Path)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkBinary(binary, b.Platform); err != nil {
+		return nil, fmt.Errorf("%s: %w", b.Path, err)
 	}
 	layer, err := rootLayer(binary, meta.Created)
 	if err != nil {
@@ -95,5 +103,9 @@ func platformImage(b platformBinary, meta metadata) (v1.Image, error) {
 	if img, err = mutate.ConfigFile(img, cfg); err != nil {
 		return nil, err
 	}
-	return mutate.Annotations(img, meta.annotations()).(v1.Image), nil
+	annotated, ok := mutate.Annotations(img, meta.annotations()).(v1.Image)
+	if !ok {
+		return nil, errors.New("annotating the image did not give an image")
+	}
+	return annotated, nil
 }

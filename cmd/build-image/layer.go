@@ -13,12 +13,12 @@ import (
 
 // The account files name user and group 65532, as a distroless nonroot base
 // does: nothing in tenantguard reads them, but tools that show a process's
-// user (ps, kubectl debug, a runtime's HOME) do. Nothing else of such a base
+// user (ps, kubectl debug) do. Its home does not exist, as nothing writes there. Nothing else of such a base
 // is needed: the binary is static, it dials only kube-apiserver and verifies it
 // with the service account's CA (so no CA bundle), logs in UTC and writes no
 // file (the root filesystem is read-only in the chart, so no /tmp).
 const (
-	passwd = "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"
+	passwd = "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin\n"
 	group  = "root:x:0:\nnonroot:x:65532:\n"
 )
 
