@@ -60,7 +60,7 @@ fmt: $(OPA) ## Format Go and Rego sources.
 ##@ Testing
 
 .PHONY: test
-test: verify-generated vet policy-test go-test conftest-test chart-test docker-build-stage ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest, chart, image build stage.
+test: verify-generated vet policy-test go-test conftest-test chart-test image-test ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest, chart, image.
 
 GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml webhook/api/v1alpha1/zz_generated.deepcopy.go
 
@@ -100,7 +100,7 @@ conftest-test: $(CONFTEST) ## conftest verify and conftest test on the example m
 ##@ Tools
 
 .PHONY: tools
-tools: $(OPA) $(CONFTEST) $(CONTROLLER_GEN) $(HELM) $(KUSTOMIZE) envtest-assets ## Install every tool and binary the tests use.
+tools: $(OPA) $(CONFTEST) $(CONTROLLER_GEN) $(HELM) $(KUSTOMIZE) $(CRANE) envtest-assets ## Install every tool and binary the tests use.
 
 $(OPA):
 	GOBIN=$(LOCALBIN) go install github.com/open-policy-agent/opa@$(OPA_VERSION)

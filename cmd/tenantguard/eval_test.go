@@ -98,12 +98,6 @@ func TestEvalReadsStdinAndPrintsJSONWithRuleIDs(t *testing.T) {
 	assert.Equal(t, "spec.source.targetRevision", shop.Findings[0]["field"])
 }
 
-func TestVersionPrintsTheVersion(t *testing.T) {
-	code, out, _ := tenantguard("", "version")
-	assert.Equal(t, 0, code)
-	assert.Equal(t, "tenantguard dev\n", out)
-}
-
 const productionTenant = `apiVersion: tenantguard.io/v1alpha1
 kind: Tenant
 metadata: {name: shop}

@@ -4,7 +4,7 @@
 //	tenantguard serve     serve the mutating and validating webhooks
 //	tenantguard eval      evaluate rendered manifests offline, as CI does
 //	tenantguard rules     list the rules with their id, enforcement and title
-//	tenantguard version   print the version
+//	tenantguard version   print the version and the commit it was built from
 //
 // Flags are parsed here and only here; the packages under webhook/ take options.
 package main
@@ -14,9 +14,6 @@ import (
 	"io"
 	"os"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 // Exit codes shared by the subcommands.
 const (
@@ -35,7 +32,7 @@ var commands = map[string]command{
 	"serve":   {"serve the mutating and validating admission webhooks", runServe},
 	"eval":    {"evaluate rendered manifests against the policies", runEval},
 	"rules":   {"list the rules with their id, enforcement and title", runRules},
-	"version": {"print the version", runVersion},
+	"version": {"print the version and the commit it was built from", runVersion},
 }
 
 func main() {
@@ -62,9 +59,4 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'tenantguard <command> -h' for a command's flags.")
-}
-
-func runVersion(_ []string, _ io.Reader, stdout, _ io.Writer) int {
-	fmt.Fprintf(stdout, "tenantguard %s\n", version)
-	return exitOK
 }
