@@ -173,11 +173,29 @@ func compile(modules []*ast.Module) (*ast.Compiler, error) {
 	for _, m := range modules {
 		byName[m.Package.Location.File] = m
 	}
-	compiler := ast.NewCompiler()
+	compiler := ast.NewCompiler().WithCapabilities(deterministic())
 	if compiler.Compile(byName); compiler.Failed() {
 		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)
 	}
 	return compiler, nil
+}
+
+// deterministic are OPA's capabilities without the builtins whose answer
+// is not a function of their arguments (http.send, net.lookup_ip_addr,
+// time.now_ns, rand.intn, uuid.rfc4122, opa.runtime, ...): a rule is judged
+// alike by the webhook, eval, conftest and the audit only when it reads
+// nothing but the object, the Tenant and the config. A policy that calls
+// one fails to load, naming the builtin, and the served policies stay.
+func deterministic() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	kept := caps.Builtins[:0]
+	for _, b := range caps.Builtins {
+		if !b.Nondeterministic {
+			kept = append(kept, b)
+		}
+	}
+	caps.Builtins = kept
+	return caps
 }
 
 // parseModules parses every .rego file of fsys except tests, keeping METADATA

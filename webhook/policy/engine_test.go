@@ -75,6 +75,18 @@ func TestNewRefusesABundleItCannotCompile(t *testing.T) {
 			fsys:      fstest.MapFS{"README.md": {Data: []byte("# policies")}},
 			wantError: []string{"no .rego files"},
 		},
+		"a rule that calls the network is refused, naming the builtin": {
+			fsys: fstest.MapFS{
+				"lib/remote/remote.rego": {Data: []byte("package tenantguard.lib.remote\n\nreachable if {\n\thttp.send({\"method\": \"get\", \"url\": \"http://x\"}).status_code == 200\n}\n")},
+			},
+			wantError: []string{"lib/remote/remote.rego:4:", "http.send"},
+		},
+		"a rule that reads the clock is refused": {
+			fsys: fstest.MapFS{
+				"lib/clock/clock.rego": {Data: []byte("package tenantguard.lib.clock\n\nlate if {\n\ttime.now_ns() > 0\n}\n")},
+			},
+			wantError: []string{"lib/clock/clock.rego:4:", "time.now_ns"},
+		},
 		"a bundle of only Rego tests is refused": {
 			fsys:      fstest.MapFS{"rules/x/rule_test.rego": {Data: []byte("package x\n\ntest_x if true\n")}},
 			wantError: []string{"no .rego files"},
