@@ -226,7 +226,7 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 	if err := supervisor.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
-	cacheOpts := cache.Options{DefaultTransform: compactMetadata}
+	cacheOpts := cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
 	if opts.Supervisor {
 		cacheOpts.ByObject = supervisor.CacheByObject()
 	}
