@@ -27,7 +27,7 @@ var (
 )
 
 // defaultEngine is the embedded rule set with the default config, compiled once.
-func defaultEngine(t *testing.T) *policy.Engine {
+func defaultEngine(t testing.TB) *policy.Engine {
 	engineOnce.Do(func() {
 		engine, engineErr = policy.NewWithConfig(context.Background(), policies.FS, config.Default())
 	})
