@@ -2,7 +2,6 @@ package parity
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,20 +107,7 @@ func changesConftestVerdicts(t *testing.T, conftest, policyDir, dataFile, inputF
 	}
 	out, err := exec.Command(conftest, append(args, inputFile)...).Output()
 	require.NoError(t, err, "conftest: %s", out)
-	var results []struct {
-		Failures, Warnings []struct{ Msg string }
-	}
-	require.NoError(t, json.Unmarshal(out, &results))
-	var verdicts []verdict
-	for _, r := range results {
-		for _, f := range r.Failures {
-			verdicts = append(verdicts, verdict{"changeset", "deny", f.Msg})
-		}
-		for _, w := range r.Warnings {
-			verdicts = append(verdicts, verdict{"changeset", "warn", w.Msg})
-		}
-	}
-	return sorted(verdicts)
+	return conftestJSONVerdicts(t, "changeset", out)
 }
 
 func changesVerdicts(t *testing.T, engine *policy.Engine, cs *promotion.ChangeSet) []verdict {
