@@ -1,6 +1,7 @@
 package promotion
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -107,13 +108,41 @@ func (b *builder) diff(ctx context.Context) (object.Changes, error) {
 	if limit := b.cfg.Promotion.MaxChangedFiles; len(changes) > limit {
 		return nil, fmt.Errorf("the change touches %d files, more than promotion.maxChangedFiles (%d) of the cluster config", len(changes), limit)
 	}
-	changes, err = object.DetectRenames(changes, &object.DiffTreeOptions{
+	candidates, large, err := b.renameCandidates(changes)
+	if err != nil {
+		return nil, err
+	}
+	renamed, err := object.DetectRenames(candidates, &object.DiffTreeOptions{
 		DetectRenames: true, RenameScore: renameScore, RenameLimit: uint(b.cfg.Promotion.MaxChangedFiles),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("detecting renames: %w", err)
 	}
-	return changes, nil
+	return append(renamed, large...), nil
+}
+
+// renameCandidates splits the changes into those rename detection may read
+// and the additions and deletions of files over promotion.maxFileBytes,
+// which stay an addition and a deletion: comparing contents reads them whole.
+func (b *builder) renameCandidates(changes object.Changes) (candidates, large object.Changes, err error) {
+	for _, change := range changes {
+		from, to, err := change.Files()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", cmp.Or(change.To.Name, change.From.Name), err)
+		}
+		if tooLarge(from, b.cfg.Promotion.MaxFileBytes) || tooLarge(to, b.cfg.Promotion.MaxFileBytes) {
+			large = append(large, change)
+			continue
+		}
+		candidates = append(candidates, change)
+	}
+	return candidates, large, nil
+}
+
+// tooLarge says whether a file is over the size bound; nil (no file, or a
+// submodule) is not.
+func tooLarge(f *object.File, limit int) bool {
+	return f != nil && f.Size > int64(limit)
 }
 
 // file states the facts about one change.

@@ -299,3 +299,22 @@ func TestLimitsAreNamedWhenExceeded(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "staging/shop/big.yaml: 101 bytes, more than promotion.maxFileBytes (64)")
 }
+
+func TestFilesOverTheSizeBoundOutsideEnvironmentsAreListedUnread(t *testing.T) {
+	repo := gitrepo.Seed(t, "a1", "a1")
+	repo.Write("docs/diagram.svg", strings.Repeat("<svg/>", 50))
+	repo.Commit("docs: a diagram")
+	repo.Git("checkout", "--quiet", "-b", "move-diagram")
+	repo.Git("mv", "docs/diagram.svg", "docs/architecture.svg")
+	repo.Commit("docs: rename the diagram")
+	cfg := config.Default()
+	cfg.Promotion.MaxFileBytes = 64
+
+	cs, err := promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})
+
+	require.NoError(t, err, "a large file no rule reads is no reason to refuse the change")
+	require.Len(t, cs.Files, 2, "too large to compare, so not detected as a rename")
+	assert.Equal(t, promotion.Added, fileOf(t, cs, "docs/architecture.svg").Status)
+	assert.Equal(t, promotion.Deleted, fileOf(t, cs, "docs/diagram.svg").Status)
+	assert.Equal(t, int64(300), fileOf(t, cs, "docs/architecture.svg").New.Size)
+}
