@@ -86,3 +86,33 @@ func TestJSONStreamsNoteWhereEachObjectStarts(t *testing.T) {
 	assert.Equal(t, []int{1, 3}, []int{docs[0].Line, docs[1].Line})
 	assert.Equal(t, []int{1, 2}, []int{docs[0].Index, docs[1].Index})
 }
+
+// BenchmarkSplitYAML compares splitYAML with the Kubernetes reader it
+// replaced, on helm template output of 10,000 documents.
+func BenchmarkSplitYAML(b *testing.B) {
+	var stream bytes.Buffer
+	for i := range 10000 {
+		stream.WriteString("---\n# Source: shop/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n")
+		stream.WriteString("data:\n  key: value-" + string(rune('a'+i%26)) + "\n")
+	}
+	data := stream.Bytes()
+	b.Run("splitYAML", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := splitYAML("s.yaml", data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("kubernetes reader", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+			for {
+				if _, err := reader.Read(); err != nil {
+					break
+				}
+			}
+		}
+	})
+}
