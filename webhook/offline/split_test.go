@@ -116,3 +116,40 @@ func BenchmarkSplitYAML(b *testing.B) {
 		}
 	})
 }
+
+// FuzzSplitYAMLCutsAsKubernetesReaderDoes holds splitYAML to Kubernetes'
+// reader on any stream: the same documents, or an error from both.
+func FuzzSplitYAMLCutsAsKubernetesReaderDoes(f *testing.F) {
+	for _, data := range splitStreams {
+		f.Add(data)
+	}
+	f.Add("a: 1\n--- b\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		chunks, err := splitYAML("s.yaml", []byte(data))
+		var want [][]byte
+		var wantErr error
+		reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader([]byte(data))))
+		for {
+			chunk, err := reader.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				wantErr = err
+				break
+			}
+			want = append(want, chunk)
+		}
+		if wantErr != nil || err != nil {
+			if (wantErr == nil) != (err == nil) {
+				t.Fatalf("splitYAML error %v, reader error %v", err, wantErr)
+			}
+			return
+		}
+		var got [][]byte
+		for _, c := range chunks {
+			got = append(got, c.data)
+		}
+		assert.Equal(t, want, got)
+	})
+}
