@@ -54,7 +54,7 @@ generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from we
 
 .PHONY: fmt
 fmt: $(OPA) ## Format Go and Rego sources.
-	gofmt -w cmd webhook policies test supervisor
+	gofmt -w cmd webhook policies test supervisor promotion
 	$(OPA) fmt -w policies
 
 ##@ Testing
@@ -73,7 +73,7 @@ verify-generated: ## Fail when the CRD or deepcopy code is stale (regenerates th
 
 .PHONY: vet
 vet: ## Check Go formatting and run go vet.
-	@test -z "$$(gofmt -l cmd webhook policies test supervisor)" || { gofmt -l cmd webhook policies test supervisor; echo "gofmt: files above need formatting (make fmt)"; exit 1; }
+	@test -z "$$(gofmt -l cmd webhook policies test supervisor promotion)" || { gofmt -l cmd webhook policies test supervisor promotion; echo "gofmt: files above need formatting (make fmt)"; exit 1; }
 	go vet ./...
 
 POLICY_COVERAGE ?= 95

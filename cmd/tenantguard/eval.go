@@ -54,7 +54,7 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
 	var opts evalOptions
 	flags := flag.NewFlagSet("eval", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	output := flags.String("o", string(offline.Text), "output format: text, json or junit")
+	output := flags.String("o", string(offline.Text), "output format: "+formatList())
 	flags.Var(&opts.tenants, "tenants", "file or directory of Tenants giving context to the Applications (repeatable)")
 	bindPolicyFlags(flags, &opts.policies)
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
@@ -72,7 +72,7 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
 	}
 	opts.format = offline.Format(*output)
 	if !slices.Contains(offline.Formats, opts.format) {
-		fmt.Fprintf(stderr, "tenantguard eval: -o: unknown format %q (want text, json or junit)\n", *output)
+		fmt.Fprintf(stderr, "tenantguard eval: -o: unknown format %q (want %s)\n", *output, formatList())
 		return opts, false
 	}
 	if opts.paths = flags.Args(); len(opts.paths) == 0 {
@@ -106,14 +106,20 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.
 	if err != nil {
 		return exitUsage, err
 	}
-	if err := offline.Write(stdout, opts.format, results); err != nil {
+	report := offline.Report{Tool: "tenantguard eval", Unit: "documents", Version: version, Rules: snapshot.Engine.Rules(), Results: results}
+	if err := offline.WriteReport(stdout, opts.format, report); err != nil {
 		return exitUsage, err
 	}
-	summary := offline.Summarize(results)
-	if summary.Violations > 0 || opts.failOnWarn && summary.Warnings > 0 {
-		return exitViolation, nil
+	return verdict(offline.Summarize(results), opts.failOnWarn), nil
+}
+
+// formatList names the output formats for flag help and errors.
+func formatList() string {
+	names := make([]string, len(offline.Formats))
+	for i, f := range offline.Formats {
+		names[i] = string(f)
 	}
-	return exitOK, nil
+	return strings.Join(names, ", ")
 }
 
 // mutate prints the documents after the first skip, defaulted, or the diffs of

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -230,4 +231,27 @@ violation contains v if {
 
 	assert.Equal(t, 1, code, stderr)
 	assert.Contains(t, out, "[team-no-shop] no Application may be named shop")
+}
+
+// helm template prints a "# Source:" comment before each document: a
+// finding points at the document's first line of YAML, in every format
+// that carries lines.
+func TestEvalLocatesFindingsAtTheLineTheirDocumentStarts(t *testing.T) {
+	stream := "---\n# Source: shop/templates/ok.yaml\n" + cleanApp + "---\n# Source: shop/templates/pinned.yaml\n" + pinnedApp
+	pinnedLine := 3 + strings.Count(cleanApp, "\n") + 2 // the clean document, its separator and the comment
+
+	code, out, errOut := tenantguard(stream, "eval", "-o", "json", "-")
+	require.Equal(t, 1, code, errOut)
+	var report struct {
+		Results []struct{ Document, Line int }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &report))
+	require.Len(t, report.Results, 2)
+	assert.Equal(t, 3, report.Results[0].Line)
+	assert.Equal(t, pinnedLine, report.Results[1].Line)
+	assert.Equal(t, "kind: Application", strings.Split(stream, "\n")[pinnedLine], "the line after apiVersion, counted from 1")
+
+	code, out, _ = tenantguard(stream, "eval", "-o", "github", "-")
+	require.Equal(t, 1, code)
+	assert.True(t, strings.HasPrefix(out, "::error file=-,line="+strconv.Itoa(pinnedLine)+",title=app-pinned-revision::[app-pinned-revision] "), out)
 }

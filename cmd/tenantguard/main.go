@@ -3,10 +3,12 @@
 //
 //	tenantguard serve     serve the mutating and validating webhooks
 //	tenantguard eval      evaluate rendered manifests offline, as CI does
+//	tenantguard changes   judge what a pull request changes in the platform repository
 //	tenantguard rules     list the rules with their id, enforcement and title
 //	tenantguard version   print the version and the commit it was built from
 //
-// Flags are parsed here and only here; the packages under webhook/ take options.
+// Flags are parsed here and only here; the packages under webhook/ and
+// promotion/ take options.
 package main
 
 import (
@@ -31,6 +33,7 @@ type command struct {
 var commands = map[string]command{
 	"serve":   {"serve the mutating and validating admission webhooks", runServe},
 	"eval":    {"evaluate rendered manifests against the policies", runEval},
+	"changes": {"judge what a pull request changes in the platform repository", runChanges},
 	"rules":   {"list the rules with their id, enforcement and title", runRules},
 	"version": {"print the version and the commit it was built from", runVersion},
 }
@@ -55,7 +58,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: tenantguard <command> [flags]\n\nCommands:")
-	for _, name := range []string{"serve", "eval", "rules", "version"} {
+	for _, name := range []string{"serve", "eval", "changes", "rules", "version"} {
 		fmt.Fprintf(w, "  %-8s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'tenantguard <command> -h' for a command's flags.")

@@ -10,7 +10,9 @@
 #   tenantguard.rules (a team's own rule, say) any object. The webhook and eval
 #   know the kind of the object under review and ask its entry point,
 #   application_violations or tenant_violations, so that an Application never
-#   enters a Tenant rule and the reverse; violations asks every rule.
+#   enters a Tenant rule and the reverse; violations asks every rule about an
+#   object. The rules under tenantguard.rules.change judge a change set of the
+#   platform repository instead (tenantguard changes): change_violations asks them.
 package tenantguard.main
 
 import data.tenantguard.lib.config.config
@@ -49,6 +51,13 @@ tenant_violations contains object.union(v, {"enforcement": _enforcement(v)}) if 
 
 tenant_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
 	some v in data.tenantguard.rules[_].violation
+}
+
+# change_violations is every finding on a change set of the platform
+# repository (`tenantguard changes`): the rules under
+# tenantguard.rules.change, which read a change set, not an object.
+change_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules.change[_].violation
 }
 
 # deny, warn and dryrun split the findings by enforcement.

@@ -181,3 +181,12 @@ test_lookup_by_namespace_without_tenants_finds_none if {
 	r := main.manifest_review(_app({}, "tenant-shop"))
 	r.tenantLookup == {"label": "", "namespace": "tenant-shop", "matches": []}
 }
+
+# The change-set entry point asks only the rules under tenantguard.rules.change,
+# with the config's enforcement, and the object entry points never ask them.
+test_change_entry_point_asks_only_the_change_rules if {
+	change_set := {"kind": "ChangeSet", "actor": "alice", "files": [{"path": "staging/values-images.yaml", "status": "added", "environment": "staging"}]}
+	findings := main.change_violations with input as change_set with data.tenantguard.config.enforcement as {"change-protected-file": "warn"}
+	{[v.rule, v.enforcement] | some v in findings} == {["change-protected-file", "warn"]}
+	count(main.violations) == 0 with input as change_set
+}

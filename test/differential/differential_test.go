@@ -179,9 +179,11 @@ func TestRunnersReportTheSameRules(t *testing.T) {
 	}
 	snapshot, err := reload.Loader{}.Load(t.Context())
 	require.NoError(t, err)
-	for _, rule := range snapshot.Engine.RuleIDs() {
-		if !fired[rule] && !slices.Contains(cannotFire, rule) {
-			t.Errorf("no runner reported %s on any object under any config: extend the generator so that the corpus exercises it", rule)
+	for _, rule := range snapshot.Engine.Rules() {
+		// The change-set rules judge a pull request's change set, not objects;
+		// test/parity holds their runners together.
+		if !fired[rule.ID] && !slices.Contains(cannotFire, rule.ID) && rule.Judges != "change" {
+			t.Errorf("no runner reported %s on any object under any config: extend the generator so that the corpus exercises it", rule.ID)
 		}
 	}
 	t.Logf("%d configs judged in %s", len(configs), time.Since(start).Round(time.Millisecond))

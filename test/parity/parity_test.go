@@ -60,6 +60,12 @@ func conftestVerdicts(t *testing.T, conftest, file string) []verdict {
 	cmd.Dir = root
 	out, err := cmd.Output()
 	require.NoError(t, err, "conftest: %s", out)
+	return conftestJSONVerdicts(t, filepath.Base(file), out)
+}
+
+// conftestJSONVerdicts reads conftest's -o json report: its failures and
+// warnings, as findings on file, sorted.
+func conftestJSONVerdicts(t *testing.T, file string, out []byte) []verdict {
 	var results []struct {
 		Failures, Warnings []struct{ Msg string }
 	}
@@ -67,10 +73,10 @@ func conftestVerdicts(t *testing.T, conftest, file string) []verdict {
 	var verdicts []verdict
 	for _, r := range results {
 		for _, f := range r.Failures {
-			verdicts = append(verdicts, verdict{filepath.Base(file), "deny", f.Msg})
+			verdicts = append(verdicts, verdict{file, "deny", f.Msg})
 		}
 		for _, w := range r.Warnings {
-			verdicts = append(verdicts, verdict{filepath.Base(file), "warn", w.Msg})
+			verdicts = append(verdicts, verdict{file, "warn", w.Msg})
 		}
 	}
 	return sorted(verdicts)

@@ -42,6 +42,8 @@ type ClusterConfig struct {
 	Limits Limits `json:"limits"`
 	// Supervisor says what the supervisor makes of each Tenant.
 	Supervisor Supervisor `json:"supervisor"`
+	// Promotion says what `tenantguard changes` guards in the platform repository.
+	Promotion Promotion `json:"promotion"`
 }
 
 // Defaults are the values filled into Tenants that leave them empty.
@@ -96,6 +98,7 @@ func Default() *ClusterConfig {
 		ExcludedNamespaces: []string{"kube-system"},
 		Limits:             DefaultLimits(),
 		Supervisor:         DefaultSupervisor(),
+		Promotion:          DefaultPromotion(),
 	}
 }
 

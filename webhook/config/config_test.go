@@ -92,6 +92,11 @@ func TestParseRefusesBadConfigNamingTheKey(t *testing.T) {
 		"a review size too small to admit much":       {"limits: {maxReviewBytes: 1000}\n", "limits.maxReviewBytes"},
 		"a nesting depth below the envelope":          {"limits: {maxDepth: 3}\n", "limits.maxDepth"},
 		"no findings in a response":                   {"limits: {maxFindings: 0}\n", "limits.maxFindings"},
+		"a protected file glob that does not compile": {"promotion: {protectedFiles: ['[values']}\n", "promotion.protectedFiles[0]"},
+		"an empty automation identity":                {"promotion: {automationIdentities: ['']}\n", "promotion.automationIdentities[0]"},
+		"a change set bound of no files":              {"promotion: {maxChangedFiles: 0}\n", "promotion.maxChangedFiles"},
+		"a file size bound past the ceiling":          {"promotion: {maxFileBytes: 1000000000}\n", "promotion.maxFileBytes"},
+		"an unknown promotion key":                    {"promotion: {protected: []}\n", `unknown field "protected"`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -100,6 +105,15 @@ func TestParseRefusesBadConfigNamingTheKey(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.wantKey)
 		})
 	}
+}
+
+func TestParseSetsPromotionKeysOverTheirDefaults(t *testing.T) {
+	cfg, err := config.Parse([]byte("promotion: {automationIdentities: [release-bot], maxFileBytes: 4096}\n"))
+	require.NoError(t, err)
+	want := config.DefaultPromotion()
+	want.AutomationIdentities = []string{"release-bot"}
+	want.MaxFileBytes = 4096
+	assert.Equal(t, want, cfg.Promotion)
 }
 
 func TestValidateRuleIDsRefusesUnknownRules(t *testing.T) {

@@ -42,6 +42,7 @@ func (c *ClusterConfig) Validate() field.ErrorList {
 	}
 	errs = append(errs, c.Limits.validate(field.NewPath("limits"))...)
 	errs = append(errs, c.validateSupervisor(field.NewPath("supervisor"))...)
+	errs = append(errs, c.Promotion.validate(field.NewPath("promotion"))...)
 	for i, ns := range c.ExcludedNamespaces {
 		for _, msg := range validation.IsDNS1123Label(ns) {
 			errs = append(errs, field.Invalid(field.NewPath("excludedNamespaces").Index(i), ns, msg))

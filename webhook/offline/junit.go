@@ -39,30 +39,51 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-func writeJUnit(w io.Writer, results []Result) error {
+func writeJUnit(w io.Writer, report Report) error {
 	suite := junitSuite{Name: "tenantguard"}
-	for _, r := range results {
-		c := junitCase{
-			Name:      fmt.Sprintf("%s %s/%s", r.Kind, r.Namespace, r.Name),
-			ClassName: fmt.Sprintf("%s#%d", r.Source, r.Index),
+	for _, r := range report.Results {
+		c := junitCase{Name: caseName(r), ClassName: r.Source}
+		if r.Index > 0 {
+			c.ClassName = fmt.Sprintf("%s#%d", r.Source, r.Index)
 		}
 		for _, f := range r.Findings.With(policy.Deny) {
-			c.Failures = append(c.Failures, junitFailure{Type: f.Rule, Message: f.String(), Text: f.Field})
+			c.Failures = append(c.Failures, junitFailure{Type: f.Rule, Message: f.String(), Text: failureText(r, f)})
 		}
 		c.SystemOut = strings.Join(r.Findings.With(policy.Warn).Strings(), "\n")
 		suite.Cases = append(suite.Cases, c)
 		suite.Tests++
 		suite.Failures += len(c.Failures)
 	}
-	report := junitSuites{Name: "tenantguard eval", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
+	out := junitSuites{Name: report.Tool, Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(report); err != nil {
+	if err := enc.Encode(out); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// caseName names a test case: the object of a manifest, the path of a file.
+func caseName(r Result) string {
+	if r.Namespace == "" && r.Name == r.Source {
+		return fmt.Sprintf("%s %s", r.Kind, r.Name)
+	}
+	return fmt.Sprintf("%s %s/%s", r.Kind, r.Namespace, r.Name)
+}
+
+// failureText is a failure's body: the field it is about, and where it is.
+func failureText(r Result, f policy.Finding) string {
+	file, line := r.Location(f)
+	where := file
+	if line > 0 {
+		where = fmt.Sprintf("%s:%d", file, line)
+	}
+	if f.Field == "" {
+		return where
+	}
+	return f.Field + " at " + where
 }

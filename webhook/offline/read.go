@@ -1,7 +1,6 @@
 package offline
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 	"sort"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tenantguard/tenantguard/webhook/decode"
@@ -26,8 +24,12 @@ const Stdin = "-"
 type Document struct {
 	// Source is the file the document came from, or "-" for stdin.
 	Source string `json:"file"`
-	// Index is the document's position in its source, counting from 1.
-	Index int `json:"document"`
+	// Index is the document's position in its source, counting from 1; 0
+	// for a result that is a whole file (a file of a change set).
+	Index int `json:"document,omitempty"`
+	// Line is the line of its source where the document starts (its first
+	// line that is neither blank nor a comment), counting from 1; 0 when unknown.
+	Line int `json:"line,omitempty"`
 	// Object is the manifest, numbers kept as written.
 	Object map[string]any `json:"-"`
 }
@@ -128,7 +130,7 @@ func decodeStream(source string, r io.Reader) ([]Document, error) {
 	objects := make([]map[string]any, len(chunks))
 	errs := make([]error, len(chunks))
 	parallel(len(chunks), func(i int) {
-		objects[i], errs[i] = yamlObject(source, i+1, chunks[i])
+		objects[i], errs[i] = yamlObject(source, i+1, chunks[i].data)
 	})
 	if err := firstError(errs); err != nil {
 		return nil, err
@@ -136,26 +138,10 @@ func decodeStream(source string, r io.Reader) ([]Document, error) {
 	var docs []Document
 	for i, obj := range objects {
 		if obj != nil {
-			docs = append(docs, Document{Source: source, Index: i + 1, Object: obj})
+			docs = append(docs, Document{Source: source, Index: i + 1, Line: chunks[i].line, Object: obj})
 		}
 	}
 	return docs, nil
-}
-
-// splitYAML cuts a YAML stream into its documents' bytes.
-func splitYAML(source string, data []byte) ([][]byte, error) {
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
-	var chunks [][]byte
-	for {
-		chunk, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			return chunks, nil
-		}
-		if err != nil {
-			return nil, &ParseError{Source: source, Index: len(chunks) + 1, Err: err}
-		}
-		chunks = append(chunks, chunk)
-	}
 }
 
 func yamlObject(source string, index int, chunk []byte) (map[string]any, error) {
@@ -172,10 +158,11 @@ func yamlObject(source string, index int, chunk []byte) (map[string]any, error) 
 
 // decodeJSONStream reads a stream of JSON objects, one after another.
 func decodeJSONStream(source string, data []byte) ([]Document, error) {
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+	dec := json.NewDecoder(bytes.NewReader(data))
 	var docs []Document
 	for index := 1; ; index++ {
 		var raw json.RawMessage
+		offset := int(dec.InputOffset())
 		err := dec.Decode(&raw)
 		if errors.Is(err, io.EOF) {
 			return docs, nil
@@ -188,7 +175,8 @@ func decodeJSONStream(source string, data []byte) ([]Document, error) {
 			return nil, &ParseError{Source: source, Index: index, Err: err}
 		}
 		if obj != nil {
-			docs = append(docs, Document{Source: source, Index: index, Object: obj})
+			start := offset + len(data[offset:]) - len(bytes.TrimLeft(data[offset:], " \t\r\n"))
+			docs = append(docs, Document{Source: source, Index: index, Line: lineAt(data, start), Object: obj})
 		}
 	}
 }

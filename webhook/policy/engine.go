@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -32,6 +33,13 @@ var kindQueries = map[model.Kind]string{
 	model.KindTenant:      "data.tenantguard.main.tenant_violations",
 }
 
+// changeSetQuery is the entry point of the rules that judge a change set of
+// the platform repository (`tenantguard changes`), not an admission review.
+const changeSetQuery = "data.tenantguard.main.change_violations"
+
+// changeSetName names the change-set entry point among the prepared queries.
+const changeSetName = "changeset"
+
 // findingsVar is the variable each prepared query binds to the findings.
 const findingsVar = "findings"
 
@@ -40,7 +48,10 @@ type Engine struct {
 	review rego.PreparedEvalQuery
 	// byKind holds the prepared entry point of each kind the bundle has one for.
 	byKind map[model.Kind]rego.PreparedEvalQuery
-	rules  []Rule
+	// changeSet is the prepared change-set entry point, nil when the bundle
+	// has none.
+	changeSet *rego.PreparedEvalQuery
+	rules     []Rule
 	// specialized says whether the queries were partially evaluated against
 	// the base document (see specialize).
 	specialized bool
@@ -79,7 +90,11 @@ func newEngine(ctx context.Context, fsys fs.FS, data map[string]any, specializin
 			queries[string(kind)] = findingsQuery(query)
 		}
 	}
-	// The entry points of a kind are specialized to the config; every rule's
+	if len(compiler.GetRules(ast.MustParseRef(changeSetQuery))) > 0 {
+		queries[changeSetName] = findingsQuery(changeSetQuery)
+	}
+	// The entry points of a kind (the change set's among them) are
+	// specialized to the config; every rule's
 	// (objects of other kinds, which the runners do not send) is not worth
 	// the time it adds to a load.
 	byKindQueries := maps.Clone(queries)
@@ -105,7 +120,11 @@ func newEngine(ctx context.Context, fsys fs.FS, data map[string]any, specializin
 			byKind[kind] = pq
 		}
 	}
-	return &Engine{review: prepared[""], byKind: byKind, rules: rules, specialized: specialized}, nil
+	engine := &Engine{review: prepared[""], byKind: byKind, rules: rules, specialized: specialized}
+	if pq, ok := prepared[changeSetName]; ok {
+		engine.changeSet = &pq
+	}
+	return engine, nil
 }
 
 // findingsQuery binds the value of the rule at ref to findingsVar.
@@ -283,4 +302,23 @@ func evalFindings(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Valu
 		return nil, fmt.Errorf("evaluating policies: %d results, want 1", len(rs))
 	}
 	return findingsFromResult(rs[0].Bindings[findingsVar])
+}
+
+// ErrNoChangeSetRules is returned by ChangeSet when the policies have no
+// change-set entry point (a --policy-dir of an older bundle, say): judging
+// nothing would pass every change, so it is an error instead.
+var ErrNoChangeSetRules = fmt.Errorf("the policies have no change-set entry point %s", changeSetQuery)
+
+// ChangeSet evaluates the change-set rules on a change set of the platform
+// repository, given as its JSON document (the promotion package's input
+// contract, exactly what `tenantguard changes --print-input` writes).
+func (e *Engine) ChangeSet(ctx context.Context, input []byte) (Findings, error) {
+	if e.changeSet == nil {
+		return nil, ErrNoChangeSetRules
+	}
+	value, err := ast.ValueFromReader(bytes.NewReader(input))
+	if err != nil {
+		return nil, fmt.Errorf("building policy input: %w", err)
+	}
+	return evalFindings(ctx, *e.changeSet, value)
 }

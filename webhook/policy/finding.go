@@ -1,8 +1,10 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // Enforcement says what a finding does to the request.
@@ -29,6 +31,12 @@ type Finding struct {
 	Value any `json:"value,omitempty"`
 	// Message names the object, the field, the value and the fix.
 	Message string `json:"message"`
+	// File is the repository file the finding is about, set by the rules
+	// that judge a change set; empty for a review.
+	File string `json:"file,omitempty"`
+	// Line is the line of File the finding points at, counting from 1; 0
+	// when the rule knows no line.
+	Line int `json:"line,omitempty"`
 }
 
 // String renders a finding the way kubectl shows it: [rule-id] message.
@@ -79,7 +87,13 @@ func findingsFromResult(value any) (Findings, error) {
 		if out[i].Rule != out[j].Rule {
 			return out[i].Rule < out[j].Rule
 		}
-		return out[i].Field < out[j].Field
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		if out[i].Field != out[j].Field {
+			return out[i].Field < out[j].Field
+		}
+		return out[i].Line < out[j].Line
 	})
 	return out, nil
 }
@@ -96,5 +110,26 @@ func findingFromObject(entry any) (Finding, error) {
 		return Finding{}, fmt.Errorf("rule %s: enforcement %q is not one of deny, warn, dryrun", rule, enforcement)
 	}
 	field, _ := obj["field"].(string)
-	return Finding{Rule: rule, Enforcement: Enforcement(enforcement), Field: field, Value: obj["value"], Message: msg}, nil
+	file, _ := obj["file"].(string)
+	line, err := lineOf(obj["line"])
+	if err != nil {
+		return Finding{}, fmt.Errorf("rule %s: %w", rule, err)
+	}
+	return Finding{Rule: rule, Enforcement: Enforcement(enforcement), Field: field, Value: obj["value"], Message: msg, File: file, Line: line}, nil
+}
+
+// lineOf reads a finding's optional line: absent, or a whole number from 1 on.
+func lineOf(value any) (int, error) {
+	if value == nil {
+		return 0, nil
+	}
+	n, ok := value.(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("line %v is not a number", value)
+	}
+	line, err := strconv.Atoi(n.String())
+	if err != nil || line < 1 {
+		return 0, fmt.Errorf("line %v is not a line number", value)
+	}
+	return line, nil
 }

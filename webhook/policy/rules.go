@@ -23,6 +23,10 @@ type Rule struct {
 	Enforcement Enforcement `json:"enforcement"`
 	// Reads lists the fields the rule reads.
 	Reads []string `json:"reads"`
+	// Judges is what the rule judges, from its package: application, tenant,
+	// change (a change set of the platform repository), or "" for a rule of
+	// any kind of object.
+	Judges string `json:"judges,omitempty"`
 }
 
 // rulesOf lists the rules among modules, sorted by id. Every rule package needs
@@ -37,6 +41,9 @@ func rulesOf(modules []*ast.Module) ([]Rule, error) {
 		rule, err := ruleFromModule(m)
 		if err != nil {
 			return nil, err
+		}
+		if rule != nil {
+			rule.Judges = judgedBy(pkg)
 		}
 		if rule != nil || byPackage[pkg] == nil {
 			byPackage[pkg] = rule
@@ -77,4 +84,14 @@ func ruleFromModule(m *ast.Module) (*Rule, error) {
 
 func validEnforcement(e Enforcement) bool {
 	return e == Deny || e == Warn || e == DryRun
+}
+
+// judgedBy is what a rule package judges: the segment between the rules
+// prefix and the rule's own name, "" for a package directly under the prefix.
+func judgedBy(pkg string) string {
+	rest := strings.TrimPrefix(pkg, rulesPackagePrefix)
+	if kind, _, ok := strings.Cut(rest, "."); ok {
+		return kind
+	}
+	return ""
 }

@@ -58,6 +58,12 @@ defaults := {
 		"notifications": {},
 		"namespaceResources": {},
 	},
+	"promotion": {
+		"protectedFiles": ["values-images.yaml", "**/values-images.yaml"],
+		"automationIdentities": ["github-actions[bot]"],
+		"maxChangedFiles": 2000,
+		"maxFileBytes": 1048576,
+	},
 }
 
 # config is the effective cluster config: the given one, key by key over the

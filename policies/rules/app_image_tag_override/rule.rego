@@ -26,7 +26,7 @@ package tenantguard.rules.application.app_image_tag_override
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
-import data.tenantguard.lib.config.config
+import data.tenantguard.lib.images
 
 # The rule asks its findings only of a production Application that may
 # override an image tag (_may_override): none of the findings below can hold
@@ -70,7 +70,7 @@ _violations contains v if {
 	is_array(params)
 	some i, p in params
 	is_string(p.name)
-	_is_tag_key(p.name)
+	images.is_tag_key(p.name)
 	field := sprintf("%s.helm.%s[%d].name", [src.path, kind, i])
 	detail := sprintf("%s %s = %s", [_parameter_kind[kind], lib.quote(p.name), _parameter_value(p)])
 	v := lib.violation(rego.metadata.chain(), field, p.name, _message(field, detail))
@@ -83,7 +83,7 @@ _violations contains v if {
 	values.field == "valuesObject"
 	is_object(values.values)
 	_may_set_tag(values.json)
-	some found in _tag_values(values.values)
+	some found in images.tag_values(values.values)
 	field := sprintf("%s.helm.valuesObject.%s", [values.path, found.key])
 	detail := sprintf("%s = %s", [found.key, lib.quote(found.value)])
 	v := lib.violation(rego.metadata.chain(), field, found.value, _message(field, detail))
@@ -95,7 +95,7 @@ _violations contains v if {
 	some values in app.helm_values
 	values.field == "values"
 	_may_set_tag(values.json)
-	some found in _tag_values(values.values)
+	some found in images.tag_values(values.values)
 	field := sprintf("%s.helm.values", [values.path])
 	detail := sprintf("%s = %s", [found.key, lib.quote(found.value)])
 	v := lib.violation(rego.metadata.chain(), field, found.value, _message(field, detail))
@@ -131,7 +131,7 @@ _may_set_tag(json_text) if {
 }
 
 _tag_needles := {_needle(parts[count(parts) - 1]) |
-	some key in _tag_keys
+	some key in images.tag_keys
 	parts := split(key, ".")
 }
 
@@ -139,46 +139,7 @@ _needle(segment) := "" if {
 	endswith(segment, "]")
 } else := trim_suffix(trim_prefix(json.marshal(segment), `"`), `"`)
 
-# _tag_keys are the value paths that hold an image tag.
-_tag_keys := [key | some key in config.imageTagKeys; is_string(key); key != ""]
-
-# _is_tag_key holds for a dotted value path equal to a tag key or ending with
-# "." and the key.
-_is_tag_key(path) if {
-	some key in _tag_keys
-	path == key
-}
-
-_is_tag_key(path) if {
-	some key in _tag_keys
-	endswith(path, concat("", [".", key]))
-}
-
-# _tag_values holds each dotted value path under values that is an image tag
-# key, with the value set there, walking nested objects and arrays (arrays as
-# [i]). A set, since {"image.tag": 1, "image": {"tag": 2}} has the path twice.
-_tag_values(values) := {{"key": key, "value": value} |
-	walk(values, [path, value])
-	key := _dotted(path)
-	_is_tag_key(key)
-}
-
 _parameter_kind := {"parameters": "parameter", "fileParameters": "file parameter"}
-
-# _dotted writes a value path the way Helm's --set does: a.b[0].c.
-_dotted(path) := concat("", [_segment(i, p) | some i, p in path])
-
-_segment(_, p) := sprintf("[%d]", [p]) if is_number(p)
-
-_segment(i, p) := p if {
-	is_string(p)
-	i == 0
-}
-
-_segment(i, p) := concat("", [".", p]) if {
-	is_string(p)
-	i > 0
-}
 
 # _sets_tag holds for a kustomize image ([old=]name[:tag][@digest]) whose name,
 # on either side of "=", has a digest or a tag; the tag is the part after ":"

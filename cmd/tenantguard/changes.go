@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/tenantguard/tenantguard/promotion"
+	"github.com/tenantguard/tenantguard/webhook/offline"
+	"github.com/tenantguard/tenantguard/webhook/reload"
+)
+
+// changesOptions are the parsed flags of `tenantguard changes`.
+type changesOptions struct {
+	build      promotion.Options
+	policies   reload.Loader
+	format     offline.Format
+	failOnWarn bool
+	printInput bool
+}
+
+// actorVariables are the CI variables --actor defaults to, in order: the
+// user who started a GitHub Actions run, the user of a GitLab CI pipeline.
+var actorVariables = []string{"GITHUB_ACTOR", "GITLAB_USER_LOGIN"}
+
+func runChanges(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	opts, ok := parseChangesFlags(args, stderr)
+	if !ok {
+		return exitUsage
+	}
+	code, err := judgeChanges(context.Background(), opts, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "tenantguard changes: %v\n", err)
+	}
+	return code
+}
+
+func parseChangesFlags(args []string, stderr io.Writer) (changesOptions, bool) {
+	var opts changesOptions
+	flags := flag.NewFlagSet("changes", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.StringVar(&opts.build.Base, "base", "origin/main", "the branch the pull request merges into (any git revision)")
+	flags.StringVar(&opts.build.Head, "head", "HEAD", "the pull request's head (any git revision); the change is base...head, from their merge base")
+	flags.StringVar(&opts.build.Actor, "actor", firstSet(actorVariables), "who made the change, as the git host names them (default $GITHUB_ACTOR, else $GITLAB_USER_LOGIN)")
+	output := flags.String("o", string(offline.Text), "output format: "+formatList())
+	bindPolicyFlags(flags, &opts.policies)
+	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
+	flags.BoolVar(&opts.printInput, "print-input", false, "print the change set as the rules read it (JSON, for conftest --namespace changes) instead of judging it")
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: tenantguard changes [flags] [REPO]\n\n"+
+			"Judges what a pull request changes in the platform repository REPO (default: the\n"+
+			"current directory): production files must equal their staging counterparts, files\n"+
+			"only automation writes change only by automation, image tags reach production only\n"+
+			"after staging ran them, nothing leaves its environment directory. Exit code 0 when\n"+
+			"clean, 1 on a violation, 2 on a usage error or a repository that cannot be read.\n\nFlags:")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		return opts, false
+	}
+	opts.format = offline.Format(*output)
+	if !slices.Contains(offline.Formats, opts.format) {
+		fmt.Fprintf(stderr, "tenantguard changes: -o: unknown format %q (want %s)\n", *output, formatList())
+		return opts, false
+	}
+	switch flags.NArg() {
+	case 0:
+		opts.build.Dir = "."
+	case 1:
+		opts.build.Dir = flags.Arg(0)
+	default:
+		fmt.Fprintf(stderr, "tenantguard changes: one repository at most, got %d\n", flags.NArg())
+		return opts, false
+	}
+	return opts, true
+}
+
+// judgeChanges builds the change set and judges it with the policies and
+// cluster config serve would load, or prints it; it returns the exit code.
+func judgeChanges(ctx context.Context, opts changesOptions, stdout io.Writer) (int, error) {
+	snapshot, err := opts.policies.Load(ctx)
+	if err != nil {
+		return exitUsage, err
+	}
+	opts.build.Config = snapshot.Config
+	changeSet, err := promotion.Build(ctx, opts.build)
+	if err != nil {
+		return exitUsage, err
+	}
+	if opts.printInput {
+		return printInput(stdout, changeSet)
+	}
+	results, err := promotion.Evaluate(ctx, snapshot.Engine, changeSet)
+	if err != nil {
+		return exitUsage, err
+	}
+	report := offline.Report{Tool: "tenantguard changes", Unit: "files", Version: version, Rules: snapshot.Engine.Rules(), Results: results}
+	if err := offline.WriteReport(stdout, opts.format, report); err != nil {
+		return exitUsage, err
+	}
+	return verdict(offline.Summarize(results), opts.failOnWarn), nil
+}
+
+// printInput writes the change set exactly as the rules read it, indented.
+func printInput(stdout io.Writer, changeSet *promotion.ChangeSet) (int, error) {
+	input, err := changeSet.Input()
+	if err != nil {
+		return exitUsage, err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, input, "", "  "); err != nil {
+		return exitUsage, err
+	}
+	out.WriteByte('\n')
+	if _, err := out.WriteTo(stdout); err != nil {
+		return exitUsage, err
+	}
+	return exitOK, nil
+}
+
+// verdict is the exit code of a report: 1 on a violation, or on a warning
+// with --fail-on-warn; else 0.
+func verdict(s offline.Summary, failOnWarn bool) int {
+	if s.Violations > 0 || failOnWarn && s.Warnings > 0 {
+		return exitViolation
+	}
+	return exitOK
+}
+
+// firstSet is the value of the first of the environment variables that is set.
+func firstSet(names []string) string {
+	for _, name := range names {
+		if v := os.Getenv(name); v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,50 @@
+# METADATA
+# title: Image tags in Helm values
+# description: |
+#   Where Helm values set an image tag: the value paths of the cluster
+#   config's imageTagKeys (by default imageTag and image.tag), matched at any
+#   depth (conduit.image.tag ends with ".image.tag"). Read by the rule that
+#   keeps image tags out of production Applications and by the rule that lets
+#   a tag reach production only after staging ran it.
+package tenantguard.lib.images
+
+import data.tenantguard.lib.config.config
+
+# tag_keys are the value paths that hold an image tag.
+tag_keys := [key | some key in config.imageTagKeys; is_string(key); key != ""]
+
+# is_tag_key holds for a dotted value path equal to a tag key or ending with
+# "." and the key.
+is_tag_key(path) if {
+	some key in tag_keys
+	path == key
+}
+
+is_tag_key(path) if {
+	some key in tag_keys
+	endswith(path, concat("", [".", key]))
+}
+
+# tag_values holds each dotted value path under values that is an image tag
+# key, with the value set there, walking nested objects and arrays (arrays as
+# [i]). A set, since {"image.tag": 1, "image": {"tag": 2}} has the path twice.
+tag_values(values) := {{"key": key, "value": value} |
+	walk(values, [path, value])
+	key := dotted(path)
+	is_tag_key(key)
+}
+
+# dotted writes a value path the way Helm's --set does: a.b[0].c.
+dotted(path) := concat("", [_segment(i, p) | some i, p in path])
+
+_segment(_, p) := sprintf("[%d]", [p]) if is_number(p)
+
+_segment(i, p) := p if {
+	is_string(p)
+	i == 0
+}
+
+_segment(i, p) := concat("", [".", p]) if {
+	is_string(p)
+	i > 0
+}
