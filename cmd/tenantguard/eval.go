@@ -13,6 +13,7 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/offline"
 	"github.com/tenantguard/tenantguard/webhook/pipeline"
 	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // evalOptions are the parsed flags of `tenantguard eval`.
@@ -85,24 +86,25 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
 // evaluate judges the manifests as the webhooks would judge their creation,
 // with the policies and cluster config serve would load, and returns the exit code.
 func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.Writer) (int, error) {
-	docs, err := offline.Read(opts.paths, stdin)
-	if err != nil {
-		return exitUsage, err
-	}
-	tenantDocs, err := offline.Read(opts.tenants, stdin)
-	if err != nil {
-		return exitUsage, fmt.Errorf("--tenants: %w", err)
-	}
 	snapshot, err := opts.policies.Load(ctx)
 	if err != nil {
 		return exitUsage, err
 	}
 	p := pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine}
 	if opts.mutate || opts.diff {
-		return mutate(ctx, opts, p, append(tenantDocs, docs...), len(tenantDocs), stdout)
+		return mutateAll(ctx, opts, p, stdin, stdout)
 	}
-	p.Tenants = offline.TenantIndex(append(docs, tenantDocs...), snapshot.Config)
-	results, err := offline.Evaluate(ctx, &p, docs)
+	inputs, err := offline.Open(opts.paths, stdin)
+	if err != nil {
+		return exitUsage, err
+	}
+	defer inputs.Close()
+	tenants, err := tenantsOf(inputs, opts.tenants, stdin)
+	if err != nil {
+		return exitUsage, err
+	}
+	p.Tenants = tenantctx.NewIndex(tenants, snapshot.Config)
+	results, err := offline.EvaluateInputs(ctx, &p, inputs)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -111,6 +113,39 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.
 		return exitUsage, err
 	}
 	return verdict(offline.Summarize(results), opts.failOnWarn), nil
+}
+
+// tenantsOf are the Tenants among the manifests, then those of the --tenants
+// files: the first Tenant of a name counts, as in the webhook's cache.
+func tenantsOf(inputs *offline.Inputs, tenantPaths []string, stdin io.Reader) ([]map[string]any, error) {
+	tenants, err := inputs.Tenants()
+	if err != nil {
+		return nil, err
+	}
+	more, err := offline.Open(tenantPaths, stdin)
+	if err != nil {
+		return nil, fmt.Errorf("--tenants: %w", err)
+	}
+	defer more.Close()
+	extra, err := more.Tenants()
+	if err != nil {
+		return nil, fmt.Errorf("--tenants: %w", err)
+	}
+	return append(tenants, extra...), nil
+}
+
+// mutateAll reads every document, those of --tenants first, and prints the
+// manifests' defaults.
+func mutateAll(ctx context.Context, opts evalOptions, p pipeline.Pipeline, stdin io.Reader, stdout io.Writer) (int, error) {
+	docs, err := offline.Read(opts.paths, stdin)
+	if err != nil {
+		return exitUsage, err
+	}
+	tenantDocs, err := offline.Read(opts.tenants, stdin)
+	if err != nil {
+		return exitUsage, fmt.Errorf("--tenants: %w", err)
+	}
+	return mutate(ctx, opts, p, append(tenantDocs, docs...), len(tenantDocs), stdout)
 }
 
 // formatList names the output formats for flag help and errors.

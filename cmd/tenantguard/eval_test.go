@@ -255,3 +255,54 @@ func TestEvalLocatesFindingsAtTheLineTheirDocumentStarts(t *testing.T) {
 	require.Equal(t, 1, code)
 	assert.True(t, strings.HasPrefix(out, "::error file=-,line="+strconv.Itoa(pinnedLine)+",title=app-pinned-revision::[app-pinned-revision] "), out)
 }
+
+func TestEvalFindsATenantGivenAfterItsApplicationsOnStdin(t *testing.T) {
+	// eval reads its input twice, the Tenants first, so their order in the
+	// stream does not matter; standard input is kept for the second reading.
+	code, out, errOut := tenantguard(shopStaging+"---\n"+productionTenant, "eval", "-")
+	assert.Equal(t, 1, code, errOut)
+	assert.Contains(t, out, "[app-environment-path] Application argocd/shop: spec.source.path")
+	assert.NotContains(t, out, `there is no Tenant "shop"`)
+}
+
+func TestEvalNamesTheEarliestDocumentItCannotRead(t *testing.T) {
+	var stream strings.Builder
+	for i := range 40 {
+		if i == 17 || i == 31 {
+			stream.WriteString("kind: [unclosed\n---\n")
+			continue
+		}
+		stream.WriteString(cleanApp + "---\n")
+	}
+	code, _, errOut := tenantguard(stream.String(), "eval", "-")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "-: document 18:", "the first of the two broken documents, whichever worker met it first")
+	assert.NotContains(t, errOut, "document 32")
+}
+
+func TestEvalKeepsTheDocumentOrderOfLargeInputs(t *testing.T) {
+	var stream strings.Builder
+	for i := range 300 {
+		doc := cleanApp
+		if i%7 == 3 {
+			doc = pinnedApp
+		}
+		stream.WriteString(strings.Replace(doc, "name: ", "name: d"+strconv.Itoa(i)+"-", 1) + "---\n")
+	}
+	code, out, errOut := tenantguard(stream.String(), "eval", "-o", "json", "-")
+	require.Equal(t, 1, code, errOut)
+	var report struct {
+		Results []struct {
+			Document int
+			Name     string
+			Findings []any
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &report))
+	require.Len(t, report.Results, 300)
+	for i, r := range report.Results {
+		assert.Equal(t, i+1, r.Document)
+		assert.True(t, strings.HasPrefix(r.Name, "d"+strconv.Itoa(i)+"-"), r.Name)
+		assert.Equal(t, i%7 == 3, len(r.Findings) > 0, "document %d", i+1)
+	}
+}

@@ -103,3 +103,98 @@ func Summarize(results []Result) Summary {
 	}
 	return s
 }
+
+// EvaluateInputs judges every document of in as Evaluate does, reading them
+// one at a time: at most a few documents per worker are held at once, and
+// each result keeps its document's place but not its object. The error of
+// the earliest document that cannot be read or judged stops the run.
+func EvaluateInputs(ctx context.Context, p *pipeline.Pipeline, in *Inputs) ([]Result, error) {
+	// stop ends the reading once a document fails; the documents being
+	// judged are finished, so that an earlier one's own error is the one told.
+	stop := make(chan struct{})
+	var stopOnce sync.Once
+	stopReading := func() { stopOnce.Do(func() { close(stop) }) }
+	defer stopReading()
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan job, 2*workers)
+	done := make(chan outcome, 2*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				done <- judge(ctx, p, j)
+			}
+		})
+	}
+	go func() {
+		defer close(jobs)
+		seq := 0
+		for raw, err := range in.documents() {
+			select {
+			case jobs <- job{seq: seq, raw: raw, err: err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+			seq++
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+	return collect(done, stopReading)
+}
+
+// job is one document to judge, in its place among all.
+type job struct {
+	seq int
+	raw rawDocument
+	err error // the document could not be cut from its file
+}
+
+// outcome is a job's result; empty documents have none.
+type outcome struct {
+	seq    int
+	result *Result
+	err    error
+}
+
+func judge(ctx context.Context, p *pipeline.Pipeline, j job) outcome {
+	if j.err != nil {
+		return outcome{seq: j.seq, err: j.err}
+	}
+	doc, err := j.raw.decode()
+	if err != nil || doc.Object == nil {
+		return outcome{seq: j.seq, err: err}
+	}
+	r, err := evaluateOne(ctx, p, doc)
+	r.Object = nil // reports need the object's name, not the object
+	return outcome{seq: j.seq, result: &r, err: err}
+}
+
+// collect puts the outcomes back in document order and reports the error of
+// the earliest document, stopping the reading once one fails.
+func collect(done <-chan outcome, stopReading func()) ([]Result, error) {
+	var placed []*Result
+	firstErr, errSeq := error(nil), -1
+	for o := range done {
+		if o.err != nil && (errSeq < 0 || o.seq < errSeq) {
+			firstErr, errSeq = o.err, o.seq
+			stopReading()
+		}
+		for len(placed) <= o.seq {
+			placed = append(placed, nil)
+		}
+		placed[o.seq] = o.result
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	results := make([]Result, 0, len(placed))
+	for _, r := range placed {
+		if r != nil {
+			results = append(results, *r)
+		}
+	}
+	return results, nil
+}

@@ -1,9 +1,6 @@
 package offline
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -49,19 +46,26 @@ func (e *ParseError) Unwrap() error { return e.Err }
 
 // Read reads every document of the given paths, in order: files, directories
 // (their .yaml, .yml and .json files, sorted, recursively) and "-" for stdin.
+// Empty documents (a lone ---, comments only) are skipped but still counted,
+// so that indexes match what a reader counts in the file. It holds every
+// document; EvaluateInputs judges them one at a time instead.
 func Read(paths []string, stdin io.Reader) ([]Document, error) {
+	in, err := Open(paths, stdin)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
 	var docs []Document
-	for _, path := range paths {
-		files, err := expand(path)
+	for raw, err := range in.documents() {
 		if err != nil {
 			return nil, err
 		}
-		for _, file := range files {
-			more, err := readSource(file, stdin)
-			if err != nil {
-				return nil, err
-			}
-			docs = append(docs, more...)
+		doc, err := raw.decode()
+		if err != nil {
+			return nil, err
+		}
+		if doc.Object != nil {
+			docs = append(docs, doc)
 		}
 	}
 	return docs, nil
@@ -98,52 +102,6 @@ func isManifestFile(path string) bool {
 	return false
 }
 
-func readSource(source string, stdin io.Reader) ([]Document, error) {
-	r := stdin
-	if source != Stdin {
-		f, err := os.Open(source)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
-	}
-	return decodeStream(source, r)
-}
-
-// decodeStream splits a YAML or JSON stream into documents. Empty documents
-// (a lone ---, comments only) are skipped but still counted, so that indexes
-// match what a reader counts in the file. YAML documents, the common case of
-// `helm template` output, are converted in parallel.
-func decodeStream(source string, r io.Reader) ([]Document, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
-		return decodeJSONStream(source, data)
-	}
-	chunks, err := splitYAML(source, data)
-	if err != nil {
-		return nil, err
-	}
-	objects := make([]map[string]any, len(chunks))
-	errs := make([]error, len(chunks))
-	parallel(len(chunks), func(i int) {
-		objects[i], errs[i] = yamlObject(source, i+1, chunks[i].data)
-	})
-	if err := firstError(errs); err != nil {
-		return nil, err
-	}
-	var docs []Document
-	for i, obj := range objects {
-		if obj != nil {
-			docs = append(docs, Document{Source: source, Index: i + 1, Line: chunks[i].line, Object: obj})
-		}
-	}
-	return docs, nil
-}
-
 func yamlObject(source string, index int, chunk []byte) (map[string]any, error) {
 	raw, err := yaml.YAMLToJSON(chunk)
 	if err != nil {
@@ -154,39 +112,4 @@ func yamlObject(source string, index int, chunk []byte) (map[string]any, error) 
 		return nil, &ParseError{Source: source, Index: index, Err: err}
 	}
 	return obj, nil
-}
-
-// decodeJSONStream reads a stream of JSON objects, one after another.
-func decodeJSONStream(source string, data []byte) ([]Document, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var docs []Document
-	for index := 1; ; index++ {
-		var raw json.RawMessage
-		offset := int(dec.InputOffset())
-		err := dec.Decode(&raw)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, &ParseError{Source: source, Index: index, Err: err}
-		}
-		obj, err := decode.Object(raw, field.NewPath("document"))
-		if err != nil {
-			return nil, &ParseError{Source: source, Index: index, Err: err}
-		}
-		if obj != nil {
-			start := offset + len(data[offset:]) - len(bytes.TrimLeft(data[offset:], " \t\r\n"))
-			docs = append(docs, Document{Source: source, Index: index, Line: lineAt(data, start), Object: obj})
-		}
-	}
-}
-
-// firstError is the error of the earliest document, so that a user fixes files top down.
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

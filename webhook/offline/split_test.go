@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,7 +81,7 @@ func TestSplitYAMLRefusesTextAfterASeparatorNamingTheDocument(t *testing.T) {
 }
 
 func TestJSONStreamsNoteWhereEachObjectStarts(t *testing.T) {
-	docs, err := decodeJSONStream("s.json", []byte("{\"kind\": \"A\"}\n\n  {\n\"kind\": \"B\"}\n"))
+	docs, err := Read([]string{Stdin}, strings.NewReader("{\"kind\": \"A\"}\n\n  {\n\"kind\": \"B\"}\n"))
 	require.NoError(t, err)
 	require.Len(t, docs, 2)
 	assert.Equal(t, []int{1, 3}, []int{docs[0].Line, docs[1].Line})
