@@ -38,12 +38,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	// eval is a short batch whose live heap is the manifests it read: collecting
-	// garbage less often makes it about a fifth faster for a few times that heap.
-	// GOGC, when set, still decides.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
+	tuneGC()
 	code, err := evaluate(context.Background(), opts, stdin, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "tenantguard eval: %v\n", err)
@@ -81,6 +76,23 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
 		return opts, false
 	}
 	return opts, true
+}
+
+// evalMemoryLimit is the Go memory limit of eval unless GOMEMLIMIT is set.
+const evalMemoryLimit = 96 << 20
+
+// tuneGC lets eval, a short batch whose live heap is small (the policies,
+// the Tenants, one document per worker), collect garbage seldom: about a
+// tenth faster than Go's default. The memory limit keeps its peak the same
+// whatever the input's length; the collector works harder only near it.
+// GOGC and GOMEMLIMIT, when set, still decide.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(evalMemoryLimit)
+	}
 }
 
 // evaluate judges the manifests as the webhooks would judge their creation,

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"time"
 )
 
@@ -63,32 +64,45 @@ func run(tenantguard, conftest, policies string, docs, runs int) error {
 		return fmt.Errorf("verdicts differ: tenantguard eval found %d violations, conftest %d", tgViolations, ctViolations)
 	}
 	fmt.Printf("documents: %d, violations found by both: %d\n", docs, tgViolations)
-	fmt.Printf("tenantguard eval: %8.2fs  %9.0f docs/s\n", tg.Seconds(), float64(docs)/tg.Seconds())
-	fmt.Printf("conftest test:    %8.2fs  %9.0f docs/s\n", ct.Seconds(), float64(docs)/ct.Seconds())
-	fmt.Printf("ratio: tenantguard eval is %.1fx conftest's throughput\n", ct.Seconds()/tg.Seconds())
+	fmt.Printf("tenantguard eval: %8.2fs wall %8.2fs CPU  %9.0f docs/s  peak RSS %4d MiB\n", tg.wall.Seconds(), tg.cpu.Seconds(), float64(docs)/tg.wall.Seconds(), tg.maxRSS>>20)
+	fmt.Printf("conftest test:    %8.2fs wall %8.2fs CPU  %9.0f docs/s  peak RSS %4d MiB\n", ct.wall.Seconds(), ct.cpu.Seconds(), float64(docs)/ct.wall.Seconds(), ct.maxRSS>>20)
+	fmt.Printf("ratio: tenantguard eval is %.1fx conftest's throughput by wall time, %.1fx by CPU time\n",
+		ct.wall.Seconds()/tg.wall.Seconds(), ct.cpu.Seconds()/tg.cpu.Seconds())
 	return nil
 }
 
-// measure runs a command runs times and returns the median wall time and the
+// usage is what a run of a tool cost: the median run's wall and CPU time
+// (user and system), and the largest resident memory of any run.
+type usage struct {
+	wall, cpu time.Duration
+	maxRSS    int64
+}
+
+// measure runs a command runs times and returns its usage and the
 // violations its output reports.
-func measure(runs int, count func([]byte) (int, error), name string, args ...string) (time.Duration, int, error) {
-	var times []time.Duration
-	violations := 0
+func measure(runs int, count func([]byte) (int, error), name string, args ...string) (usage, int, error) {
+	var all []usage
+	violations, maxRSS := 0, int64(0)
 	for range runs {
+		cmd := exec.Command(name, args...)
 		start := time.Now()
-		out, err := exec.Command(name, args...).Output()
+		out, err := cmd.Output()
 		elapsed := time.Since(start)
 		var exit *exec.ExitError
 		if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-			return 0, 0, err
+			return usage{}, 0, err
 		}
 		if violations, err = count(out); err != nil {
-			return 0, 0, err
+			return usage{}, 0, err
 		}
-		times = append(times, elapsed)
+		rusage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		maxRSS = max(maxRSS, rusage.Maxrss<<10) // kilobytes on Linux
+		all = append(all, usage{wall: elapsed, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()})
 	}
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	return times[len(times)/2], violations, nil
+	sort.Slice(all, func(i, j int) bool { return all[i].wall < all[j].wall })
+	median := all[len(all)/2]
+	median.maxRSS = maxRSS
+	return median, violations, nil
 }
 
 func tenantguardViolations(out []byte) (int, error) {
