@@ -3,6 +3,7 @@
 //
 //	tenantguard serve     serve the mutating and validating webhooks
 //	tenantguard eval      evaluate rendered manifests offline, as CI does
+//	tenantguard audit     judge the Applications and Tenants stored in a cluster
 //	tenantguard rules     list the rules with their id, enforcement and title
 //	tenantguard version   print the version
 //
@@ -34,6 +35,7 @@ type command struct {
 var commands = map[string]command{
 	"serve":   {"serve the mutating and validating admission webhooks", runServe},
 	"eval":    {"evaluate rendered manifests against the policies", runEval},
+	"audit":   {"judge the Applications and Tenants stored in a cluster", runAudit},
 	"rules":   {"list the rules with their id, enforcement and title", runRules},
 	"version": {"print the version", runVersion},
 }
@@ -58,7 +60,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: tenantguard <command> [flags]\n\nCommands:")
-	for _, name := range []string{"serve", "eval", "rules", "version"} {
+	for _, name := range []string{"serve", "eval", "audit", "rules", "version"} {
 		fmt.Fprintf(w, "  %-8s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'tenantguard <command> -h' for a command's flags.")
