@@ -16,6 +16,7 @@ COPY cmd/ cmd/
 COPY webhook/ webhook/
 COPY policies/ policies/
 COPY supervisor/ supervisor/
+COPY audit/ audit/
 RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o ${OUT}/tenantguard ./cmd/tenantguard
 
 FROM gcr.io/distroless/static-debian12:nonroot
