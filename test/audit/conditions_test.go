@@ -9,46 +9,40 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/tenantguard/tenantguard/supervisor"
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 )
 
-// applyReady applies a Ready condition to a Tenant's status as the
-// supervisor does: by server-side apply of its own conditions, under its
-// field manager, forcing ownership.
-func applyReady(t *testing.T, name string, status metav1.ConditionStatus) {
-	t.Helper()
-	cond := map[string]any{"type": tenantv1.ConditionReady, "status": string(status), "reason": "Test",
-		"message": "applied by the test as the supervisor", "lastTransitionTime": time.Now().UTC().Format(time.RFC3339)}
-	u := &unstructured.Unstructured{Object: map[string]any{
-		"metadata": map[string]any{"name": name},
-		"status":   map[string]any{"conditions": []any{cond}},
-	}}
-	u.SetGroupVersionKind(tenantv1.GroupVersion.WithKind("Tenant"))
-	require.NoError(t, env.Client.Status().Apply(context.Background(), client.ApplyConfigurationFromUnstructured(u),
-		client.FieldOwner(supervisor.FieldManager), client.ForceOwnership))
-}
-
 func TestTheAuditsConditionAndTheSupervisorsLiveSideBySide(t *testing.T) {
 	tenant := createTenant(t, "amd64")
-	applyReady(t, tenant.Name, metav1.ConditionFalse)
-	waitForCompliance(t, tenant.Name, metav1.ConditionTrue)
-
 	ns := createNamespace(t)
 	createApplication(t, ns, tenant)
 	setArch(t, tenant, "arm64")
 	waitForCompliance(t, tenant.Name, metav1.ConditionFalse)
-	applyReady(t, tenant.Name, metav1.ConditionTrue)
 
+	// The supervisor applies its conditions again for the arch change (its
+	// Application's nodeSelector); the audit's condition stays, and the
+	// supervisor's are not taken over by the audit's writes.
 	var stored tenantv1.Tenant
-	require.NoError(t, reader.Get(context.Background(), client.ObjectKey{Name: tenant.Name}, &stored))
-	ready := meta.FindStatusCondition(stored.Status.Conditions, tenantv1.ConditionReady)
-	require.NotNil(t, ready, "the audit's writes leave the supervisor's condition")
-	assert.Equal(t, metav1.ConditionTrue, ready.Status)
+	require.Eventually(t, func() bool {
+		if err := reader.Get(context.Background(), client.ObjectKey{Name: tenant.Name}, &stored); err != nil {
+			return false
+		}
+		return meta.IsStatusConditionTrue(stored.Status.Conditions, tenantv1.ConditionReady)
+	}, within, 50*time.Millisecond, "the supervisor reports the Tenant Ready")
 	compliant := meta.FindStatusCondition(stored.Status.Conditions, tenantv1.ConditionPolicyCompliant)
 	require.NotNil(t, compliant, "the supervisor's writes leave the audit's condition")
 	assert.Equal(t, metav1.ConditionFalse, compliant.Status)
+	owners := map[string][]string{}
+	for _, f := range stored.ManagedFields {
+		if f.Subresource == "status" {
+			owners[f.Manager] = append(owners[f.Manager], string(f.FieldsV1.Raw))
+		}
+	}
+	require.Contains(t, owners, "tenantguard-audit")
+	require.Contains(t, owners, "tenantguard-supervisor")
+	assert.Contains(t, owners["tenantguard-audit"][0], `"k:{\"type\":\"PolicyCompliant\"}"`)
+	assert.NotContains(t, owners["tenantguard-audit"][0], `"k:{\"type\":\"Ready\"}"`, "the audit owns only its condition")
+	assert.NotContains(t, owners["tenantguard-supervisor"][0], `PolicyCompliant`, "the supervisor owns none of the audit's")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -154,8 +155,8 @@ func waitForNoReport(t *testing.T, ns string) {
 }
 
 // waitForCompliance waits until the Tenant's PolicyCompliant condition has
-// status, and returns the condition.
-func waitForCompliance(t *testing.T, name string, status metav1.ConditionStatus) *metav1.Condition {
+// status and its message contains each of messages, and returns the condition.
+func waitForCompliance(t *testing.T, name string, status metav1.ConditionStatus, messages ...string) *metav1.Condition {
 	t.Helper()
 	var last *metav1.Condition
 	require.Eventually(t, func() bool {
@@ -164,7 +165,41 @@ func waitForCompliance(t *testing.T, name string, status metav1.ConditionStatus)
 			return false
 		}
 		last = meta.FindStatusCondition(tenant.Status.Conditions, tenantv1.ConditionPolicyCompliant)
-		return last != nil && last.Status == status
-	}, within, 50*time.Millisecond, "Tenant %s: want PolicyCompliant=%s, last seen %+v", name, status, last)
+		return last != nil && last.Status == status && !slices.ContainsFunc(messages, func(m string) bool {
+			return !strings.Contains(last.Message, m)
+		})
+	}, within, 50*time.Millisecond, "Tenant %s: want PolicyCompliant=%s with %q, last seen %+v", name, status, messages, last)
 	return last
+}
+
+// waitForTenantFindings waits until the Tenant's PolicyCompliant condition
+// counts exactly the results the Reports hold about its Applications: apps
+// in namespace ns, and the supervisor's own Application of the tenant in
+// argocd (which keeps the arch it was defaulted with when the Tenant's
+// changes, a finding of its own). It returns the count, at least min.
+func waitForTenantFindings(t *testing.T, tenant, ns string, min int, apps ...string) int {
+	t.Helper()
+	var want string
+	var last *metav1.Condition
+	count, withFindings := 0, 0
+	require.Eventually(t, func() bool {
+		count, withFindings = 0, 0
+		for scope, names := range map[string][]string{ns: apps, "argocd": {"tenant-" + tenant}} {
+			r := report(t, scope)
+			for _, name := range names {
+				if n := len(rulesAbout(r, name)); n > 0 {
+					count += n
+					withFindings++
+				}
+			}
+		}
+		want = fmt.Sprintf("%d findings on %d of the tenant's Applications", count, withFindings)
+		var stored tenantv1.Tenant
+		if reader.Get(context.Background(), client.ObjectKey{Name: tenant}, &stored) != nil {
+			return false
+		}
+		last = meta.FindStatusCondition(stored.Status.Conditions, tenantv1.ConditionPolicyCompliant)
+		return count >= min && last != nil && last.Status == metav1.ConditionFalse && strings.HasPrefix(last.Message, want)
+	}, within, 50*time.Millisecond, "Tenant %s: want PolicyCompliant=False, %q", tenant, &want)
+	return count
 }

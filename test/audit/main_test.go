@@ -1,6 +1,6 @@
 // Package audit tests tenantguard's audit through a real kube-apiserver with
 // the real Argo CD and OpenReports CRDs and tenantguard's webhooks
-// registered: the server runs as its service account with exactly the RBAC
+// registered, and the supervisor running beside the audit: the server runs as its service account with exactly the RBAC
 // of config/rbac and config/audit, elected by a Lease, and audits every
 // second. The tests change what the audit judges the way an operator would
 // (a Tenant's arch, the cluster config, deleting an Application) and read
@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -39,8 +41,9 @@ var configFile string
 // repoURL is the only repository the test cluster config allows.
 const repoURL = "https://git.example.com/platform/tenants.git"
 
-// baseConfig is the cluster config of the tests.
-const baseConfig = "allowedRepos: [" + repoURL + "]\n"
+// baseConfig is the cluster config of the tests: one allowed repository,
+// which is the supervisor's platform repository.
+const baseConfig = "allowedRepos: [" + repoURL + "]\nsupervisor: {repoURL: " + repoURL + "}\n"
 
 // interval is how often the server audits; a test waits a few of them.
 const interval = time.Second
@@ -65,7 +68,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	env, err = cluster.StartWith(context.Background(), cluster.Options{
-		Audit: true, AuditInterval: interval, AsServiceAccount: true, LeaderElection: true, ConfigFile: configFile,
+		Audit: true, AuditInterval: interval, Supervisor: true, AsServiceAccount: true, LeaderElection: true, ConfigFile: configFile,
 	})
 	if errors.Is(err, cluster.ErrNoAssets) {
 		fmt.Println("skipping audit tests:", err)
@@ -87,6 +90,10 @@ func run(m *testing.M) int {
 	}
 	if reader, err = client.New(env.Config, client.Options{Scheme: scheme}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := env.Client.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}); err != nil {
+		fmt.Fprintln(os.Stderr, "creating namespace argocd:", err)
 		return 1
 	}
 	return m.Run()
