@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -52,24 +53,52 @@ type conditionWriter struct {
 	client client.Client
 }
 
-// sync writes the condition of every Tenant whose condition changed.
+// conditionWriters is how many conditions are written at once: a first
+// audit writes one per Tenant, and one at a time would take a round trip each.
+const conditionWriters = 8
+
+// sync writes the condition of every Tenant whose condition changed,
+// conditionWriters at once.
 func (w *conditionWriter) sync(ctx context.Context, tenants map[string]tenantState, t *tally) error {
-	var errs []error
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	slots := make(chan struct{}, conditionWriters)
 	for name, state := range tenants {
-		next := compliance(t.tenants[name], state.generation)
-		if cur := state.current; cur != nil && cur.Status == next.Status && cur.Reason == next.Reason &&
-			cur.Message == next.Message && cur.ObservedGeneration == next.ObservedGeneration {
+		next, changed := nextCompliance(state, t.tenants[name])
+		if !changed {
 			continue
 		}
-		next.LastTransitionTime = metav1.Now()
-		if cur := state.current; cur != nil && cur.Status == next.Status {
-			next.LastTransitionTime = cur.LastTransitionTime
-		}
-		if err := w.apply(ctx, name, next); err != nil {
-			errs = append(errs, err)
-		}
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			if err := w.apply(ctx, name, next); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
 	}
+	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// nextCompliance is the condition a Tenant should have, and whether it
+// differs from the one it has. The transition time moves only with the status.
+func nextCompliance(state tenantState, tf *tenantFindings) (metav1.Condition, bool) {
+	next := compliance(tf, state.generation)
+	cur := state.current
+	if cur != nil && cur.Status == next.Status && cur.Reason == next.Reason &&
+		cur.Message == next.Message && cur.ObservedGeneration == next.ObservedGeneration {
+		return next, false
+	}
+	next.LastTransitionTime = metav1.Now()
+	if cur != nil && cur.Status == next.Status {
+		next.LastTransitionTime = cur.LastTransitionTime
+	}
+	return next, true
 }
 
 func (w *conditionWriter) apply(ctx context.Context, name string, c metav1.Condition) error {
