@@ -135,7 +135,7 @@ func (p *serverProc) auditLogged(apps int) (auditLine, bool) {
 		var entry struct {
 			Msg                             string
 			Applications, Tenants, Findings int
-			Duration                        string
+			Duration, Judging               string
 		}
 		if json.Unmarshal(scanner.Bytes(), &entry) != nil || entry.Msg != "audited" || entry.Applications < apps {
 			continue
