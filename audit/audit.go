@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -124,10 +125,9 @@ func (a *Auditor) Run(ctx context.Context) (RunSummary, error) {
 		return RunSummary{}, err
 	}
 	judging := time.Since(started)
-	if err := a.reports.sync(ctx, t); err != nil {
-		return RunSummary{}, err
-	}
-	if err := a.conds.sync(ctx, tenants, t); err != nil {
+	// A report that cannot be written does not hold back the conditions, nor
+	// they the reports: each is tried, and the audit fails if either failed.
+	if err := errors.Join(a.reports.sync(ctx, t), a.conds.sync(ctx, tenants, t)); err != nil {
 		return RunSummary{}, err
 	}
 	compliant := 0

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -59,7 +61,8 @@ func (w *reportWriter) sync(ctx context.Context, t *tally) error {
 		if err == nil && stored[scope] != obj.GetAnnotations()[DigestAnnotation] {
 			err = w.client.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner(FieldManager), client.ForceOwnership)
 		}
-		if err != nil {
+		// A namespace being deleted takes no new object; its Applications go with it.
+		if err != nil && !apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
 			errs = append(errs, fmt.Errorf("writing the report of %s: %w", scopeName(scope), err))
 		}
 		delete(stored, scope)
