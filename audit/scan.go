@@ -23,9 +23,9 @@ var ApplicationListGVK = schema.GroupVersionKind{Group: "argoproj.io", Version: 
 type Verdict struct {
 	// Kind, Namespace and Name identify the object; APIVersion and UID
 	// complete the reference in a report.
-	Kind                  model.Kind
-	APIVersion            string
-	Namespace, Name, UID  string
+	Kind                 model.Kind
+	APIVersion           string
+	Namespace, Name, UID string
 	// Tenant names an Application's Tenant when exactly one was found.
 	Tenant string
 	// Findings are the rules' findings, none when the object is clean or out
