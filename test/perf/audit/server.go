@@ -5,16 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tenantguard/tenantguard/test/cluster"
+	"github.com/tenantguard/tenantguard/test/serverproc"
 )
 
 // repoURL is the repository of every Application.
@@ -59,7 +57,7 @@ func startServer(ctx context.Context, c *cluster.Cluster, bin, dir, config strin
 	if err := os.WriteFile(configPath, []byte(config), 0o600); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(2)
+	ports, err := serverproc.FreePorts(2)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +79,7 @@ func startServer(ctx context.Context, c *cluster.Cluster, bin, dir, config strin
 	if err := p.cmd.Start(); err != nil {
 		return nil, err
 	}
-	if err := waitReady(fmt.Sprintf("http://127.0.0.1:%d/readyz", ports[1]), 60*time.Second); err != nil {
+	if err := serverproc.WaitReady(fmt.Sprintf("http://127.0.0.1:%d/readyz", ports[1]), 60*time.Second); err != nil {
 		p.stop()
 		return nil, fmt.Errorf("%w\nserver log:\n%s", err, p.logTail(20))
 	}
@@ -151,37 +149,4 @@ func (p *serverProc) auditLogged(apps int) (auditLine, bool) {
 }
 
 // logTail is the last n lines of the server's log.
-func (p *serverProc) logTail(n int) string {
-	data, _ := os.ReadFile(p.logPath)
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
-}
-
-func waitReady(url string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(url) //nolint:gosec // a loopback address of our own
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return fmt.Errorf("tenantguard serve was not ready at %s within %s", url, limit)
-}
-
-// freePorts returns n loopback ports free at the time of the call.
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
+func (p *serverProc) logTail(n int) string { return serverproc.LogTail(p.logPath, n) }
