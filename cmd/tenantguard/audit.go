@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -44,8 +45,8 @@ func parseAuditFlags(args []string, stderr io.Writer) (auditOptions, bool) {
 	opts.scan.Workers = runtime.GOMAXPROCS(0)
 	flags := flag.NewFlagSet("audit", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	output := flags.String("o", string(offline.Text), fmt.Sprintf("output format: %v", offline.Formats))
-	flags.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, else ~/.kube/config, else the in-cluster config)")
+	output := flags.String("o", string(offline.Text), "output format: "+formatList())
+	flags.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, else the in-cluster config, else ~/.kube/config)")
 	bindPolicyFlags(flags, &opts.policies)
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
 	flags.Int64Var(&opts.scan.PageSize, "page-size", opts.scan.PageSize, "Applications and Tenants listed from the API server at once")
@@ -62,7 +63,7 @@ func parseAuditFlags(args []string, stderr io.Writer) (auditOptions, bool) {
 	}
 	opts.format = offline.Format(*output)
 	if !slices.Contains(offline.Formats, opts.format) {
-		fmt.Fprintf(stderr, "tenantguard audit: -o: unknown format %q (want one of %v)\n", *output, offline.Formats)
+		fmt.Fprintf(stderr, "tenantguard audit: -o: unknown format %q (want %s)\n", *output, formatList())
 		return opts, false
 	}
 	if flags.NArg() > 0 {
@@ -74,6 +75,15 @@ func parseAuditFlags(args []string, stderr io.Writer) (auditOptions, bool) {
 		return opts, false
 	}
 	return opts, true
+}
+
+// formatList names the formats of eval's writers, which the audit shares.
+func formatList() string {
+	names := make([]string, len(offline.Formats))
+	for i, f := range offline.Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
 }
 
 // auditCluster judges the cluster's objects and returns the exit code.
