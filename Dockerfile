@@ -18,6 +18,7 @@ COPY cmd/ cmd/
 COPY webhook/ webhook/
 COPY policies/ policies/
 COPY supervisor/ supervisor/
+COPY audit/ audit/
 COPY promotion/ promotion/
 RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -buildvcs=false -ldflags="-s -w -X main.version=${VERSION} -X main.commit=${REVISION}" -o ${OUT}/tenantguard ./cmd/tenantguard
 

@@ -46,15 +46,20 @@ run: envtest-assets ## Start a local control plane with tenantguard registered, 
 	mkdir -p $(LOCALBIN) && ln -sf $(ENVTEST_ASSETS)/kubectl $(LOCALBIN)/kubectl
 	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) go run ./test/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
 
+# The OpenReports CRDs the audit writes to, as the reports-api module of go.mod ships them.
+OPENREPORTS_CRDS = $(shell go list -m -f '{{.Dir}}' github.com/openreports/reports-api)/config/crd
+
 .PHONY: generate
-generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from webhook/api.
+generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from webhook/api; copy the OpenReports CRDs of go.mod's version.
 	$(CONTROLLER_GEN) object paths=./webhook/api/...
 	$(CONTROLLER_GEN) crd paths=./webhook/api/... output:crd:artifacts:config=config/crd/bases
 	cp config/crd/bases/tenantguard.io_tenants.yaml charts/tenantguard/files/
+	install -m 644 $(OPENREPORTS_CRDS)/openreports.io_reports.yaml $(OPENREPORTS_CRDS)/openreports.io_clusterreports.yaml config/audit/crd/
+	install -m 644 config/audit/crd/openreports.io_*.yaml charts/tenantguard/files/
 
 .PHONY: fmt
 fmt: $(OPA) ## Format Go and Rego sources.
-	gofmt -w cmd webhook policies test supervisor promotion
+	gofmt -w cmd webhook policies test supervisor promotion audit
 	$(OPA) fmt -w policies
 
 ##@ Testing
@@ -62,7 +67,8 @@ fmt: $(OPA) ## Format Go and Rego sources.
 .PHONY: test
 test: verify-generated vet policy-test go-test conftest-test chart-test image-test ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest, chart, image.
 
-GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml webhook/api/v1alpha1/zz_generated.deepcopy.go
+GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml webhook/api/v1alpha1/zz_generated.deepcopy.go \
+	config/audit/crd charts/tenantguard/files/openreports.io_reports.yaml charts/tenantguard/files/openreports.io_clusterreports.yaml
 
 .PHONY: verify-generated
 verify-generated: ## Fail when the CRD or deepcopy code is stale (regenerates them).
@@ -73,7 +79,7 @@ verify-generated: ## Fail when the CRD or deepcopy code is stale (regenerates th
 
 .PHONY: vet
 vet: ## Check Go formatting and run go vet.
-	@test -z "$$(gofmt -l cmd webhook policies test supervisor promotion)" || { gofmt -l cmd webhook policies test supervisor promotion; echo "gofmt: files above need formatting (make fmt)"; exit 1; }
+	@test -z "$$(gofmt -l cmd webhook policies test supervisor promotion audit)" || { gofmt -l cmd webhook policies test supervisor promotion audit; echo "gofmt: files above need formatting (make fmt)"; exit 1; }
 	go vet ./...
 
 POLICY_COVERAGE ?= 95

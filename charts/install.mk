@@ -19,7 +19,8 @@ chart-test: $(HELM) $(KUSTOMIZE) ## helm lint and helm template (default and non
 	$(HELM) lint --strict $(CHART) --values $(CHART)/ci/custom-values.yaml
 	$(HELM) template tenantguard $(CHART) -n tenantguard-system --kube-version $(HELM_KUBE_VERSION) >/dev/null
 	$(HELM) template tg $(CHART) -n guard --kube-version $(HELM_KUBE_VERSION) --values $(CHART)/ci/custom-values.yaml >/dev/null
-	for base in crd rbac manager webhook certmanager default samples; do $(KUSTOMIZE) build config/$$base >/dev/null; done
+	$(HELM) template tenantguard $(CHART) -n tenantguard-system --kube-version $(HELM_KUBE_VERSION) --set audit.enabled=true --set grafanaDashboard.enabled=true >/dev/null
+	for base in crd rbac manager webhook certmanager default default-audit samples; do $(KUSTOMIZE) build config/$$base >/dev/null; done
 
 # The image: its name (the chart's image.repository names the same, a test
 # checks it), what it says about itself, and where it is written.

@@ -4,6 +4,7 @@
 //	tenantguard serve     serve the mutating and validating webhooks
 //	tenantguard eval      evaluate rendered manifests offline, as CI does
 //	tenantguard changes   judge what a pull request changes in the platform repository
+//	tenantguard audit     judge the Applications and Tenants stored in a cluster
 //	tenantguard rules     list the rules with their id, enforcement and title
 //	tenantguard version   print the version and the commit it was built from
 //
@@ -34,6 +35,7 @@ var commands = map[string]command{
 	"serve":   {"serve the mutating and validating admission webhooks", runServe},
 	"eval":    {"evaluate rendered manifests against the policies", runEval},
 	"changes": {"judge what a pull request changes in the platform repository", runChanges},
+	"audit":   {"judge the Applications and Tenants stored in a cluster", runAudit},
 	"rules":   {"list the rules with their id, enforcement and title", runRules},
 	"version": {"print the version and the commit it was built from", runVersion},
 }
@@ -58,7 +60,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: tenantguard <command> [flags]\n\nCommands:")
-	for _, name := range []string{"serve", "eval", "changes", "rules", "version"} {
+	for _, name := range []string{"serve", "eval", "changes", "audit", "rules", "version"} {
 		fmt.Fprintf(w, "  %-8s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'tenantguard <command> -h' for a command's flags.")

@@ -40,7 +40,8 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.IntVar(&opts.Connections.MaxHeaderBytes, "max-header-bytes", conns.MaxHeaderBytes, "most bytes of request headers read")
 	flags.BoolVar(&opts.Supervisor, "supervisor", opts.Supervisor, "run the supervisor, which makes each Tenant's namespace, AppProject and Application, on the elected leader")
 	flags.IntVar(&opts.SupervisorOptions.Workers, "supervisor-workers", opts.SupervisorOptions.Workers, "Tenants the supervisor reconciles at once")
-	flags.BoolVar(&opts.LeaderElection, "leader-elect", opts.LeaderElection, "elect one replica, by a Lease, to run the supervisor (only with --supervisor); the webhooks serve on every replica")
+	bindAuditFlags(flags, &opts)
+	flags.BoolVar(&opts.LeaderElection, "leader-elect", opts.LeaderElection, "elect one replica, by a Lease, to run the supervisor and the audit (only with --supervisor or --audit); the webhooks serve on every replica")
 	flags.StringVar(&opts.LeaderElectionNamespace, "leader-election-namespace", "", "namespace of the leader election Lease (default the pod's namespace; required outside a cluster)")
 	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
 	logOpts := zap.Options{}
@@ -61,12 +62,23 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 		setupLog.Error(err, "unable to set up the webhook server")
 		return exitUsage
 	}
-	setupLog.Info("serving", "version", version, "port", opts.Port, "supervisor", opts.Supervisor, "leaderElection", opts.LeaderElection)
+	setupLog.Info("serving", "version", version, "port", opts.Port, "supervisor", opts.Supervisor, "audit", opts.Audit, "leaderElection", opts.LeaderElection)
 	if err := mgr.Start(ctx); err != nil {
 		setupLog.Error(err, "webhook server stopped")
 		return exitViolation
 	}
 	return exitOK
+}
+
+// bindAuditFlags binds the flags of the audit that serve runs.
+func bindAuditFlags(flags *flag.FlagSet, opts *server.Options) {
+	a := &opts.AuditOptions
+	flags.BoolVar(&opts.Audit, "audit", opts.Audit, "audit the stored Applications and Tenants on the elected leader and write OpenReports (needs the openreports.io CRDs)")
+	flags.DurationVar(&a.Interval, "audit-interval", a.Interval, "time between audits, besides the one at start and one after each policy or config reload")
+	flags.IntVar(&a.MaxResults, "audit-max-results", a.MaxResults, "most results one report holds; its summary counts every finding")
+	flags.Int64Var(&a.PageSize, "audit-page-size", a.PageSize, "Applications listed from the API server, and held, at once")
+	flags.IntVar(&a.Workers, "audit-workers", a.Workers, "objects the audit judges at once")
+	flags.IntVar(&a.NamespaceSeries, "audit-namespace-series", a.NamespaceSeries, "namespaces, those with the most findings, given a series of their own in tenantguard_audit_namespace_findings")
 }
 
 // restConfig reads --kubeconfig, else the in-cluster config or $KUBECONFIG.

@@ -65,6 +65,9 @@ func StartWith(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	crds = append(crds, filepath.Join(root, "config", "crd", "bases"))
+	if opts.Audit {
+		crds = append(crds, filepath.Join(root, "config", "audit", "crd"))
+	}
 	env := &envtest.Environment{
 		CRDInstallOptions:     envtest.CRDInstallOptions{Paths: crds, ErrorIfPathMissing: true},
 		WebhookInstallOptions: envtest.WebhookInstallOptions{Paths: []string{filepath.Join(root, "config", "webhook")}},

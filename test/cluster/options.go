@@ -52,6 +52,11 @@ type Options struct {
 	// LeaderElection elects the server by a Lease in ServerNamespace before the
 	// supervisor starts, as serve does by default.
 	LeaderElection bool
+	// Audit runs the audit in the webhook server's manager, every
+	// AuditInterval (0: the server's default); the OpenReports CRDs and, with
+	// AsServiceAccount, the RBAC of config/audit are installed.
+	Audit         bool
+	AuditInterval time.Duration
 	// External serves nothing in this process: the caller starts `tenantguard
 	// serve` at WebhookAddress, with ServingCertDir and ServerKubeConfig.
 	// The other options only prepare the cluster (RBAC, namespaces).
@@ -76,6 +81,8 @@ func (o Options) serverOptions() server.Options {
 		Supervisor: o.Supervisor, LeaderElection: o.LeaderElection,
 	}
 	opts.SupervisorOptions.Workers = o.SupervisorWorkers
+	opts.Audit = o.Audit
+	opts.AuditOptions.Interval = o.AuditInterval
 	if o.LeaderElection {
 		opts.LeaderElectionNamespace = ServerNamespace
 	}
@@ -104,6 +111,11 @@ func (c *Cluster) serverConfig(ctx context.Context, opts Options) (*rest.Config,
 	}
 	if err := ApplyDir(ctx, admin, filepath.Join(c.Root, "config", "rbac")); err != nil {
 		return nil, err
+	}
+	if opts.Audit {
+		if err := ApplyDir(ctx, admin, filepath.Join(c.Root, "config", "audit")); err != nil {
+			return nil, err
+		}
 	}
 	cfg := rest.CopyConfig(c.Config)
 	cfg.Impersonate = rest.ImpersonationConfig{UserName: ServiceAccount, Groups: serviceAccountGroups}

@@ -2,6 +2,7 @@ package install
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -31,6 +32,25 @@ var supervisorGrants = grants(
 	"events.k8s.io/events", "create patch",
 )
 
+// auditGrants are what the audit adds: list every Application, write the
+// Tenants' PolicyCompliant condition, write and delete its OpenReports.
+var auditGrants = grants(
+	"argoproj.io/applications", "list",
+	"tenantguard.io/tenants/status", "patch",
+	"openreports.io/reports", "list create patch delete",
+	"openreports.io/clusterreports", "list create patch delete",
+)
+
+// union merges grant lists, each grant once, sorted.
+func union(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
 // leaderElectionGrants are what the server may do in its own namespace: hold
 // the Lease tenantguard-supervisor, and record the election as Events.
 var leaderElectionGrants = grants(
@@ -42,7 +62,8 @@ var leaderElectionGrants = grants(
 // TestRolesGrantExactlyWhatTheServerNeeds renders the chart and
 // config/default and checks that their roles grant exactly the verbs above,
 // no more (no Secrets, no wildcards, nothing in other namespaces), and that
-// the chart without the supervisor grants only reading Tenants.
+// the chart without the supervisor grants only reading Tenants; the audit,
+// by the chart's value or config/default-audit, adds auditGrants.
 func TestRolesGrantExactlyWhatTheServerNeeds(t *testing.T) {
 	renderings := map[string]struct {
 		objs             func(*testing.T) []*unstructured.Unstructured
@@ -64,14 +85,34 @@ func TestRolesGrantExactlyWhatTheServerNeeds(t *testing.T) {
 			},
 			cluster: grants("tenantguard.io/tenants", "get list watch"),
 		},
+		"config/default-audit": {
+			objs:    func(t *testing.T) []*unstructured.Unstructured { return kustomizeBuild(t, "default-audit") },
+			cluster: union(supervisorGrants, auditGrants), release: leaderElectionGrants,
+		},
+		"the chart with the audit": {
+			objs: func(t *testing.T) []*unstructured.Unstructured {
+				return helmTemplate(t, "tenantguard", "tenantguard-system", "--set", "audit.enabled=true")
+			},
+			cluster: union(supervisorGrants, auditGrants), release: leaderElectionGrants,
+		},
+		"the chart with the audit and without the supervisor": {
+			objs: func(t *testing.T) []*unstructured.Unstructured {
+				return helmTemplate(t, "tenantguard", "tenantguard-system", "--set", "audit.enabled=true", "--set", "supervisor.enabled=false")
+			},
+			cluster: union(grants("tenantguard.io/tenants", "get list watch"), auditGrants), release: leaderElectionGrants,
+		},
 	}
 	for name, tc := range renderings {
 		t.Run(name, func(t *testing.T) {
 			objs := tc.objs(t)
 			clusterRoles, roles := ofKind(objs, "ClusterRole"), ofKind(objs, "Role")
-			require.Len(t, clusterRoles, 1)
-			assert.Equal(t, tc.cluster, ruleGrants(t, clusterRoles[0]), "the ClusterRole")
-			assert.Len(t, ofKind(objs, "ClusterRoleBinding"), 1)
+			require.NotEmpty(t, clusterRoles)
+			var granted [][]string
+			for _, role := range clusterRoles {
+				granted = append(granted, ruleGrants(t, role))
+			}
+			assert.Equal(t, tc.cluster, union(granted...), "the ClusterRoles")
+			assert.Len(t, ofKind(objs, "ClusterRoleBinding"), len(clusterRoles), "each ClusterRole bound")
 			if tc.release == nil {
 				assert.Empty(t, roles, "no Role without the supervisor")
 				assert.Empty(t, ofKind(objs, "RoleBinding"))

@@ -103,3 +103,23 @@ violation contains v if {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "extra/broken.rego:2")
 }
+
+func TestSubscribersHearOfEachSetOnceMerged(t *testing.T) {
+	first, err := reload.Loader{}.Load(t.Context())
+	require.NoError(t, err)
+	current := reload.Fixed(first)
+	changes := current.Subscribe()
+	select {
+	case <-changes:
+		t.Fatal("a subscriber hears nothing before the next Set")
+	default:
+	}
+	current.Set(first)
+	current.Set(first)
+	<-changes
+	select {
+	case <-changes:
+		t.Fatal("two Sets while one was pending reach the subscriber once")
+	default:
+	}
+}

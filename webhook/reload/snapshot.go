@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing/fstest"
 
@@ -134,6 +135,8 @@ func (f *files) revision() string {
 // Current holds the snapshot being served. It is safe for concurrent use.
 type Current struct {
 	snapshot atomic.Pointer[Snapshot]
+	mu       sync.Mutex
+	watchers []chan struct{}
 }
 
 // Fixed holds one snapshot that never changes.
@@ -146,5 +149,27 @@ func Fixed(s *Snapshot) *Current {
 // Get returns the snapshot being served.
 func (c *Current) Get() *Snapshot { return c.snapshot.Load() }
 
-// Set swaps in a new snapshot.
-func (c *Current) Set(s *Snapshot) { c.snapshot.Store(s) }
+// Set swaps in a new snapshot and tells every subscriber.
+func (c *Current) Set(s *Snapshot) {
+	c.snapshot.Store(s)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, w := range c.watchers {
+		select {
+		case w <- struct{}{}:
+		default: // a change is already pending; the subscriber reads the newest snapshot
+		}
+	}
+}
+
+// Subscribe returns a channel that receives after each Set that follows it,
+// such as a reload. Changes made while one is pending are merged into it, so
+// that a slow subscriber is never behind by more than one: it calls Get for
+// the snapshot.
+func (c *Current) Subscribe() <-chan struct{} {
+	w := make(chan struct{}, 1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.watchers = append(c.watchers, w)
+	return w
+}

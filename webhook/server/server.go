@@ -1,6 +1,6 @@
 // Package server wires the admission handlers into a controller-runtime manager:
 // the HTTPS webhook server, health and readiness probes and the metrics
-// endpoint, and, on the elected leader, the supervisor.
+// endpoint, and, on the elected leader, the supervisor and the audit.
 package server
 
 import (
@@ -25,6 +25,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/tenantguard/tenantguard/audit"
 	"github.com/tenantguard/tenantguard/supervisor"
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/config"
@@ -87,10 +88,16 @@ type Options struct {
 	Supervisor bool
 	// SupervisorOptions configure the supervisor.
 	SupervisorOptions supervisor.Options
+	// Audit runs the audit (package audit), which judges the stored
+	// Applications and Tenants and writes OpenReports, on the elected leader
+	// when LeaderElection is on. Off by default: it needs the OpenReports CRDs.
+	Audit bool
+	// AuditOptions configure the audit.
+	AuditOptions audit.Options
 	// LeaderElection elects one replica, by the Lease LeaseName in
-	// LeaderElectionNamespace, to run the supervisor; the webhooks serve on
-	// every replica. Without the supervisor there is nothing to elect for. Off
-	// in the zero value; `tenantguard serve` turns it on by default.
+	// LeaderElectionNamespace, to run the supervisor and the audit; the
+	// webhooks serve on every replica. Without either there is nothing to
+	// elect for. Off in the zero value; `tenantguard serve` turns it on by default.
 	LeaderElection bool
 	// LeaderElectionNamespace is the namespace of the Lease. Defaults to the
 	// pod's own namespace in a cluster; required outside one.
@@ -113,6 +120,7 @@ func DefaultOptions() Options {
 		Connections:       DefaultConnections(),
 		Supervisor:        true,
 		SupervisorOptions: supervisor.Options{Workers: supervisor.DefaultWorkers},
+		AuditOptions:      audit.DefaultOptions(),
 		LeaderElection:    true,
 	}
 }
@@ -163,6 +171,11 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	if opts.Supervisor {
 		served := func() *config.ClusterConfig { return state.Get().Config }
 		if err := supervisor.Setup(mgr, served, opts.SupervisorOptions); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Audit {
+		if err := audit.Setup(mgr, state, tenants, opts.AuditOptions); err != nil {
 			return nil, err
 		}
 	}
@@ -237,7 +250,7 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 		Metrics:                       metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress:        "0",
 		Cache:                         cacheOpts,
-		LeaderElection:                opts.LeaderElection && opts.Supervisor,
+		LeaderElection:                opts.LeaderElection && (opts.Supervisor || opts.Audit),
 		LeaderElectionID:              LeaseName,
 		LeaderElectionNamespace:       opts.LeaderElectionNamespace,
 		LeaderElectionReleaseOnCancel: true,

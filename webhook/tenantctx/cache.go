@@ -46,7 +46,7 @@ func (f *Finder) ByName(ctx context.Context, name string) (map[string]any, error
 	if err := f.Reader.Get(ctx, client.ObjectKey{Name: name}, &t); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
-	return toMap(&t)
+	return ToMap(&t)
 }
 
 // Owners returns every Tenant that owns namespace, sorted by name.
@@ -58,7 +58,7 @@ func (f *Finder) Owners(ctx context.Context, namespace string) ([]map[string]any
 	slices.SortFunc(list.Items, func(a, b tenantv1.Tenant) int { return strings.Compare(a.Name, b.Name) })
 	owners := make([]map[string]any, 0, len(list.Items))
 	for i := range list.Items {
-		t, err := toMap(&list.Items[i])
+		t, err := ToMap(&list.Items[i])
 		if err != nil {
 			return nil, err
 		}
@@ -67,8 +67,9 @@ func (f *Finder) Owners(ctx context.Context, namespace string) ([]map[string]any
 	return owners, nil
 }
 
-// toMap turns a Tenant into the JSON map the defaults and the rules read.
-func toMap(t *tenantv1.Tenant) (map[string]any, error) {
+// ToMap turns a Tenant into the JSON map the defaults and the rules read, as
+// the webhook sees it in its cache.
+func ToMap(t *tenantv1.Tenant) (map[string]any, error) {
 	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(t)
 	if err != nil {
 		return nil, fmt.Errorf("converting Tenant %s: %w", t.Name, err)

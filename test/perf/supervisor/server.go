@@ -5,16 +5,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tenantguard/tenantguard/test/cluster"
+	"github.com/tenantguard/tenantguard/test/serverproc"
 )
 
 // serverConfig is the cluster config served: the platform repository, the
@@ -64,7 +63,7 @@ func startServer(ctx context.Context, c *cluster.Cluster, s settings) (*serverPr
 			return nil, err
 		}
 	}
-	ports, err := freePorts(3)
+	ports, err := serverproc.FreePorts(3)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +87,7 @@ func startServer(ctx context.Context, c *cluster.Cluster, s settings) (*serverPr
 	if err := p.cmd.Start(); err != nil {
 		return nil, err
 	}
-	if err := waitReady(fmt.Sprintf("http://127.0.0.1:%d/readyz", ports[1]), 60*time.Second); err != nil {
+	if err := serverproc.WaitReady(fmt.Sprintf("http://127.0.0.1:%d/readyz", ports[1]), 60*time.Second); err != nil {
 		p.stop(s.logPath)
 		return nil, fmt.Errorf("%w\nserver log:\n%s", err, p.logTail(20))
 	}
@@ -116,46 +115,7 @@ func (p *serverProc) stop(keepLog string) {
 }
 
 // logTail is the last n lines of the server's log.
-func (p *serverProc) logTail(n int) string {
-	data, _ := os.ReadFile(p.logPath)
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
-}
-
-func waitReady(url string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(url) //nolint:gosec // a loopback address of our own
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return fmt.Errorf("tenantguard serve was not ready at %s within %s", url, limit)
-}
-
-// freePorts returns n loopback ports free at the time of the call.
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	var listeners []net.Listener
-	defer func() {
-		for _, l := range listeners {
-			l.Close()
-		}
-	}()
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		listeners = append(listeners, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
+func (p *serverProc) logTail(n int) string { return serverproc.LogTail(p.logPath, n) }
 
 // scrape reads the server's metrics in the Prometheus text format.
 func scrape(url string) (string, error) {

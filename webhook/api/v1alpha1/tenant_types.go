@@ -33,6 +33,12 @@ const (
 	ConditionApplicationReady = "ApplicationReady"
 )
 
+// ConditionPolicyCompliant is the condition the audit reports in
+// TenantStatus, apart from the supervisor's (Ready does not depend on it):
+// True when the last audit found nothing wrong with the tenant's
+// Applications, False with the count of findings when it did.
+const ConditionPolicyCompliant = "PolicyCompliant"
+
 // TenantSpec is what a tenant declares. Fields left empty are filled in by
 // tenantguard's mutating webhook from the cluster config.
 type TenantSpec struct {

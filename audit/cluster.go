@@ -1,0 +1,89 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/webhook/offline"
+	"github.com/tenantguard/tenantguard/webhook/pipeline"
+	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
+)
+
+// ClusterSource is the Source of the results of `tenantguard audit`, whose
+// Index counts the objects judged, Tenants first, from 1.
+const ClusterSource = "cluster"
+
+// Results audits the cluster that reader reads once, as `tenantguard audit`
+// does, and returns a result per Tenant and Application in eval's form, for
+// eval's writers. Without a cache to look Tenants up in, every Tenant is
+// listed first and indexed as eval indexes its documents; Applications are
+// then listed a page at a time. Objects that could not be judged are
+// returned as an error naming each, beside the results of the others.
+func Results(ctx context.Context, reader client.Reader, snapshot *reload.Snapshot, opts Options) ([]offline.Result, error) {
+	opts = opts.withDefaults()
+	tenants, err := listTenants(ctx, reader, opts.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: tenantctx.NewIndex(tenants, snapshot.Config)}
+	s := &Scanner{Reader: reader, PageSize: opts.PageSize, Workers: opts.Workers}
+	var results []offline.Result
+	var errs []error
+	visit := func(v *Verdict) error {
+		r := offline.Result{
+			Document: offline.Document{Source: ClusterSource, Index: len(results) + len(errs) + 1},
+			Kind:     string(v.Kind), Namespace: v.Namespace, Name: v.Name, Findings: v.Findings,
+		}
+		if v.Err != nil {
+			errs = append(errs, fmt.Errorf("%s %s: %w", v.Kind, objectName(v), v.Err))
+			return nil
+		}
+		if r.Findings == nil {
+			r.Findings = policy.Findings{}
+		}
+		results = append(results, r)
+		return nil
+	}
+	if err := s.Judge(ctx, p, tenants, visit); err != nil {
+		return nil, err
+	}
+	if _, err := s.Applications(ctx, p, visit); err != nil {
+		return nil, err
+	}
+	return results, errors.Join(errs...)
+}
+
+// listTenants lists every Tenant, a page at a time, as the JSON maps the rules read.
+func listTenants(ctx context.Context, reader client.Reader, pageSize int64) ([]map[string]any, error) {
+	var out []map[string]any
+	token := ""
+	for {
+		var page tenantv1.TenantList
+		if err := reader.List(ctx, &page, client.Limit(pageSize), client.Continue(token)); err != nil {
+			return nil, fmt.Errorf("listing Tenants: %w", err)
+		}
+		for i := range page.Items {
+			obj, err := tenantctx.ToMap(&page.Items[i])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, obj)
+		}
+		if token = page.Continue; token == "" {
+			return out, nil
+		}
+	}
+}
+
+func objectName(v *Verdict) string {
+	if v.Namespace == "" {
+		return v.Name
+	}
+	return v.Namespace + "/" + v.Name
+}
