@@ -110,7 +110,7 @@ func startServers(ctx context.Context, restConfig *rest.Config, fx *fixture, o o
 	if err != nil {
 		return nil, err
 	}
-	baseDone, err := startBaseline(ctx, "127.0.0.1", basePort, fx.certs.Path)
+	baseDone, err := cluster.StartDoNothingWebhook(ctx, "127.0.0.1", basePort, fx.certs.Path)
 	if err != nil {
 		return nil, fmt.Errorf("starting the baseline: %w", err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,8 +15,6 @@ import (
 
 	"k8s.io/client-go/rest"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	"sigs.k8s.io/controller-runtime/pkg/webhook"
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/test/cluster"
@@ -40,29 +37,6 @@ func startTenantguard(ctx context.Context, cfg *rest.Config, opts server.Options
 		return nil, errors.New("the Tenant cache did not sync within 30s")
 	}
 	return done, cluster.WaitForTLS(net.JoinHostPort(opts.Host, strconv.Itoa(opts.Port)), done)
-}
-
-// startBaseline runs a controller-runtime webhook server that allows
-// everything, on the same TLS setup: what the HTTP, TLS, JSON and
-// AdmissionReview plumbing costs alone, without tenantguard's decoding,
-// Tenant lookup, defaults and Rego.
-func startBaseline(ctx context.Context, host string, port int, certDir string) (<-chan error, error) {
-	hooks := webhook.NewServer(webhook.Options{
-		Host: host, Port: port, CertDir: certDir,
-		// The same TLS options as tenantguard's server: HTTP/1.1 only, TLS 1.2+.
-		TLSOpts: []func(*tls.Config){func(c *tls.Config) {
-			c.MinVersion = tls.VersionTLS12
-			c.NextProtos = []string{"http/1.1"}
-		}},
-	})
-	allow := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
-		return admission.Allowed("")
-	})
-	hooks.Register(server.ValidatePath, &admission.Webhook{Handler: allow})
-	hooks.Register(server.MutatePath, &admission.Webhook{Handler: allow})
-	done := make(chan error, 1)
-	go func() { done <- hooks.Start(ctx) }()
-	return done, cluster.WaitForTLS(net.JoinHostPort(host, strconv.Itoa(port)), done)
 }
 
 // freePort asks the kernel for an unused loopback port. Another process could
