@@ -13,15 +13,21 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/defaults"
 	"github.com/tenantguard/tenantguard/webhook/model"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // desiredApplication is the Application that deploys the tenant's chart: the
 // platform repository at the environment's chart directory, with its value
 // files and the tenant's components as Helm values, into the tenant's
-// namespace, synced automatically with prune and selfHeal. Its revision is
-// left out: the mutating webhook fills in the tracked ref, as for any client.
-// Argo CD's resources finalizer makes deleting it prune what it deployed.
-func desiredApplication(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) *unstructured.Unstructured {
+// namespace, synced automatically with prune and selfHeal. Argo CD's
+// resources finalizer makes deleting it prune what it deployed.
+//
+// The Tenant's defaults (the tracked revision, the arch nodeSelector and
+// toleration, the registry mirror) are filled in here by the mutating
+// webhook's own code, webhook/defaults: the webhook fills in only what is
+// unset, so without them here a Tenant whose arch or mirror changes would
+// keep an Application of the old one, which app-arch-mismatch refuses.
+func desiredApplication(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) (*unstructured.Unstructured, error) {
 	annotations := map[string]any{}
 	for k, v := range cfg.Supervisor.SubscriptionAnnotations(f.environment) {
 		annotations[k] = v
@@ -34,7 +40,12 @@ func desiredApplication(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) 
 		"destination": map[string]any{model.DestinationField(f.cluster): f.cluster, "namespace": f.namespace},
 		"syncPolicy":  syncPolicy(f, cfg),
 	}
-	return u
+	tenant, err := tenantctx.ToMap(t)
+	if err != nil {
+		return nil, err
+	}
+	defaults.Application(u.Object, tenant, cfg)
+	return u, nil
 }
 
 func chartSource(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) map[string]any {
@@ -83,7 +94,11 @@ func (s *Supervisor) reconcileApplication(ctx context.Context, t *tenantv1.Tenan
 		return nil, isFalse(typ, ReasonNoRepository,
 			"the cluster config names no platform repository (supervisor.repoURL), so Application %s is not written", name), nil
 	}
-	live, err := s.ensure(ctx, t, desiredApplication(t, f, cfg))
+	desired, err := desiredApplication(t, f, cfg)
+	if err != nil {
+		return nil, applyFailed(typ, "Application "+name, err), err
+	}
+	live, err := s.ensure(ctx, t, desired)
 	switch {
 	case errors.Is(err, errNotOwned):
 		return nil, isFalse(typ, ReasonApplicationConflict,

@@ -86,12 +86,15 @@ func TestDesiredObjectsOfAStagingTenant(t *testing.T) {
 	assert.Equal(t, "tenant-shop", project.GetName())
 	assert.Equal(t, []any{"https://git.example.com/platform.git"}, project.Object["spec"].(map[string]any)["sourceRepos"], "the platform repo when no allowlist is set")
 
-	app := desiredApplication(tn, f, cfg)
+	app, err := desiredApplication(tn, f, cfg)
+	require.NoError(t, err)
 	spec := app.Object["spec"].(map[string]any)
 	source := spec["source"].(map[string]any)
 	assert.Equal(t, "staging/tenant", source["path"])
-	assert.NotContains(t, source, "targetRevision", "left for the mutating webhook")
-	assert.Equal(t, map[string]any{"grafana": map[string]any{"enabled": true}}, source["helm"].(map[string]any)["valuesObject"])
+	assert.Equal(t, "HEAD", source["targetRevision"], "the webhook's defaults, by its own code")
+	values := source["helm"].(map[string]any)["valuesObject"].(map[string]any)
+	assert.Equal(t, map[string]any{"enabled": true}, values["grafana"])
+	assert.Equal(t, map[string]any{"kubernetes.io/arch": "amd64"}, values["global"].(map[string]any)["nodeSelector"], "the Tenant's arch")
 	assert.Equal(t, map[string]string{"notifications.argoproj.io/subscribe.on-sync-succeeded.slack": "ops"}, app.GetAnnotations())
 	assert.Equal(t, []string{"resources-finalizer.argocd.argoproj.io"}, app.GetFinalizers())
 }

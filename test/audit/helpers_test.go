@@ -175,8 +175,8 @@ func waitForCompliance(t *testing.T, name string, status metav1.ConditionStatus,
 // waitForTenantFindings waits until the Tenant's PolicyCompliant condition
 // counts exactly the results the Reports hold about its Applications: apps
 // in namespace ns, and the supervisor's own Application of the tenant in
-// argocd (which keeps the arch it was defaulted with when the Tenant's
-// changes, a finding of its own). It returns the count, at least min.
+// argocd (which follows the Tenant's arch, so has none once the supervisor
+// has applied it again). It returns the count, at least min.
 func waitForTenantFindings(t *testing.T, tenant, ns string, min int, apps ...string) int {
 	t.Helper()
 	var want string

@@ -108,3 +108,21 @@ func nestedList(obj *unstructured.Unstructured, path ...string) []any {
 	list, _ := nested(obj, path...).([]any)
 	return list
 }
+
+func TestTheApplicationFollowsItsTenantsArch(t *testing.T) {
+	tenant := createTenant(t, tenantv1.TenantSpec{Environment: "staging", Arch: "amd64"})
+	name := "tenant-" + tenant.Name
+	waitForReady(t, tenant.Name)
+	arch := func(want string) func(*unstructured.Unstructured) bool {
+		return func(app *unstructured.Unstructured) bool {
+			return app != nil && nested(app, "spec", "source", "helm", "valuesObject", "global", "nodeSelector", "kubernetes.io/arch") == want
+		}
+	}
+	eventually(t, applicationGVK, "argocd", name, arch("amd64"), "the Application runs on the Tenant's arch")
+
+	tenantGVK := tenantv1.GroupVersion.WithKind("Tenant")
+	patch(t, tenantGVK, "", tenant.Name, `{"spec":{"arch":"arm64"}}`)
+
+	eventually(t, applicationGVK, "argocd", name, arch("arm64"), "a Tenant moved to arm64 moves its Application, which the webhook's defaults alone would not change")
+	waitForCondition(t, tenant.Name, tenantv1.ConditionApplicationReady, metav1.ConditionTrue, "Applied")
+}
