@@ -13,12 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -56,19 +53,8 @@ func run(m *testing.M) int {
 	if os.Getenv("TENANTGUARD_TEST_LOG") != "" {
 		ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr)))
 	}
-	dir, err := os.MkdirTemp("", "tenantguard-audit-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	configFile = filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(configFile, []byte(baseConfig), 0o600); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	env, err = cluster.StartWith(context.Background(), cluster.Options{
-		Audit: true, AuditInterval: interval, Supervisor: true, AsServiceAccount: true, LeaderElection: true, ConfigFile: configFile,
+	suite, err := cluster.StartSuite(context.Background(), "audit", baseConfig, cluster.Options{
+		Audit: true, AuditInterval: interval, Supervisor: true, AsServiceAccount: true, LeaderElection: true,
 	})
 	if errors.Is(err, cluster.ErrNoAssets) {
 		fmt.Println("skipping audit tests:", err)
@@ -78,8 +64,9 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "starting the test cluster:", err)
 		return 1
 	}
+	env, configFile = suite.Cluster, suite.ConfigFile
 	defer func() {
-		if err := env.Stop(); err != nil {
+		if err := suite.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stopping the test cluster:", err)
 		}
 	}()
@@ -90,10 +77,6 @@ func run(m *testing.M) int {
 	}
 	if reader, err = client.New(env.Config, client.Options{Scheme: scheme}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	if err := env.Client.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}); err != nil {
-		fmt.Fprintln(os.Stderr, "creating namespace argocd:", err)
 		return 1
 	}
 	return m.Run()

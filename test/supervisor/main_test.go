@@ -13,11 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
@@ -62,19 +59,8 @@ func run(m *testing.M) int {
 	if os.Getenv("TENANTGUARD_TEST_LOG") != "" {
 		ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr)))
 	}
-	dir, err := os.MkdirTemp("", "tenantguard-supervisor-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	configFile = filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(configFile, []byte(baseConfig), 0o600); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	env, err = cluster.StartWith(context.Background(), cluster.Options{
-		Supervisor: true, AsServiceAccount: true, LeaderElection: true, ConfigFile: configFile,
+	suite, err := cluster.StartSuite(context.Background(), "supervisor", baseConfig, cluster.Options{
+		Supervisor: true, AsServiceAccount: true, LeaderElection: true,
 	})
 	if errors.Is(err, cluster.ErrNoAssets) {
 		fmt.Println("skipping supervisor tests:", err)
@@ -84,14 +70,11 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "starting the test cluster:", err)
 		return 1
 	}
-	code := 1
-	if err := env.Client.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}); err != nil {
-		fmt.Fprintln(os.Stderr, "creating namespace argocd:", err)
-	} else {
-		code = m.Run()
-	}
-	if err := env.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping the test cluster:", err)
-	}
-	return code
+	env, configFile = suite.Cluster, suite.ConfigFile
+	defer func() {
+		if err := suite.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stopping the test cluster:", err)
+		}
+	}()
+	return m.Run()
 }
