@@ -41,7 +41,7 @@ func TestChangesExitCodes(t *testing.T) {
 	}{
 		"a promotion by automation exits 0": {
 			args: []string{"changes", "--base", "main", "--actor", "github-actions[bot]", promoted.Dir}, wantCode: 0,
-			wantOut: "1 files, 0 violations",
+			wantOut: "1 file, 0 violations",
 		},
 		"a hand edit of production exits 1 naming file and line": {
 			args: []string{"changes", "--base", "main", "--actor", "alice", edited.Dir}, wantCode: 1,

@@ -55,7 +55,7 @@ func TestEvalExitCodes(t *testing.T) {
 		wantOut  string
 		wantErr  string
 	}{
-		"clean manifests exit 0":             {args: []string{"eval", clean}, wantCode: 0, wantOut: "1 documents, 0 violations"},
+		"clean manifests exit 0":             {args: []string{"eval", clean}, wantCode: 0, wantOut: "1 document, 0 violations"},
 		"a pinned Application exits 1":       {args: []string{"eval", pinned}, wantCode: 1, wantOut: "FAIL\t" + pinned + "#2\t[app-pinned-revision] Application argocd/shop"},
 		"a directory is read recursively":    {args: []string{"eval", dir + "/"}, wantCode: 2, wantErr: "broken.yaml: document 2:"},
 		"a parse error names file and doc":   {args: []string{"eval", broken}, wantCode: 2, wantErr: broken + ": document 2:"},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/tenantguard/tenantguard/webhook/policy"
 )
@@ -81,9 +82,17 @@ func writeText(w io.Writer, r Report) error {
 		}
 	}
 	s := Summarize(r.Results)
-	_, err := fmt.Fprintf(w, "%d %s, %d violations, %d warnings, %d dry-run findings\n",
-		s.Documents, r.Unit, s.Violations, s.Warnings, s.DryRun)
+	_, err := fmt.Fprintf(w, "%s, %s, %s, %s\n", counted(s.Documents, r.Unit), counted(s.Violations, "violations"),
+		counted(s.Warnings, "warnings"), counted(s.DryRun, "dry-run findings"))
 	return err
+}
+
+// counted is n with its unit, singular for one: "1 file", "2 files".
+func counted(n int, plural string) string {
+	if n == 1 {
+		return "1 " + strings.TrimSuffix(plural, "s")
+	}
+	return fmt.Sprintf("%d %s", n, plural)
 }
 
 func writeJSON(w io.Writer, results []Result) error {

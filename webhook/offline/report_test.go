@@ -153,7 +153,7 @@ func TestTextNamesDocumentsByNumberAndFilesByLine(t *testing.T) {
 	assert.Contains(t, out, "FAIL\trendered.yaml#2\t[app-pinned-revision] pinned\n")
 	assert.Contains(t, out, "FAIL\tproduction/shop/values.yaml:3\t[change-production-promotion] differs\n")
 	assert.Contains(t, out, "DRYRUN\tproduction/shop/values.yaml\t[change-protected-file] protected\n")
-	assert.Contains(t, out, "3 things, 2 violations, 1 warnings, 1 dry-run findings\n")
+	assert.Contains(t, out, "3 things, 2 violations, 1 warning, 1 dry-run finding\n")
 }
 
 func TestJUnitHasACasePerResultAndAFailurePerDenial(t *testing.T) {
