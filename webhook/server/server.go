@@ -164,7 +164,7 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	if err != nil {
 		return nil, err
 	}
-	tenants, err := watchTenants(ctx, mgr, snapshot.Config)
+	tenants, err := watchTenants(ctx, mgr, func() *config.ClusterConfig { return state.Get().Config })
 	if err != nil {
 		return nil, err
 	}
@@ -262,15 +262,16 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 }
 
 // watchTenants indexes Tenants by namespace in the manager's cache and starts
-// their informer with the manager, so that the first request finds them synced.
-func watchTenants(ctx context.Context, mgr manager.Manager, cfg *config.ClusterConfig) (*tenantctx.Finder, error) {
-	if err := tenantctx.IndexTenants(ctx, mgr.GetFieldIndexer(), cfg); err != nil {
+// their informer with the manager, so that the first request finds them
+// synced. Lookups read the served config, reloads included.
+func watchTenants(ctx context.Context, mgr manager.Manager, served func() *config.ClusterConfig) (*tenantctx.Finder, error) {
+	if err := tenantctx.IndexTenants(ctx, mgr.GetFieldIndexer()); err != nil {
 		return nil, fmt.Errorf("indexing Tenants: %w", err)
 	}
 	if _, err := mgr.GetCache().GetInformer(ctx, &tenantv1.Tenant{}); err != nil {
 		return nil, fmt.Errorf("watching Tenants: %w", err)
 	}
-	return &tenantctx.Finder{Reader: mgr.GetCache()}, nil
+	return &tenantctx.Finder{Reader: mgr.GetCache(), Config: served}, nil
 }
 
 // tlsOptions require TLS 1.2 or newer and, unless enabled, leave HTTP/2 out of ALPN.

@@ -11,11 +11,13 @@ import (
 
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/model"
 )
 
-// NamespaceIndex is the cache index of Tenants by the namespace they own.
-const NamespaceIndex = "tenantguard.io/namespace"
+// NamespaceIndex is the cache index of Tenants by the namespace their spec
+// names. A Tenant without one owns the namespace the served config's prefix
+// gives its name; that is read at each lookup, not indexed, so that a
+// reloaded prefix applies at once to the Tenants already cached.
+const NamespaceIndex = "tenantguard.io/spec-namespace"
 
 // Finder looks Tenants up in the manager's cache, and only there: the API
 // server is never read on the request path, and a review never waits for a
@@ -24,47 +26,70 @@ const NamespaceIndex = "tenantguard.io/namespace"
 type Finder struct {
 	// Reader is the manager's cache, indexed with IndexTenants.
 	Reader client.Reader
+	// Config is the cluster config being served, read at each lookup.
+	Config func() *config.ClusterConfig
 }
 
 var _ Lookup = &Finder{}
 
-// IndexTenants indexes the cache's Tenants by the namespace they own.
-func IndexTenants(ctx context.Context, indexer client.FieldIndexer, cfg *config.ClusterConfig) error {
-	return indexer.IndexField(ctx, &tenantv1.Tenant{}, NamespaceIndex, func(obj client.Object) []string {
-		t, ok := obj.(*tenantv1.Tenant)
-		if !ok {
-			return nil
-		}
-		return []string{model.NamespaceOwnedBy(t.Name, t.Spec.Namespace, cfg)}
-	})
+// IndexTenants indexes the cache's Tenants by the namespace their spec names.
+func IndexTenants(ctx context.Context, indexer client.FieldIndexer) error {
+	return indexer.IndexField(ctx, &tenantv1.Tenant{}, NamespaceIndex, SpecNamespace)
+}
+
+// SpecNamespace is the index function of NamespaceIndex.
+func SpecNamespace(obj client.Object) []string {
+	if t, ok := obj.(*tenantv1.Tenant); ok && t.Spec.Namespace != "" {
+		return []string{t.Spec.Namespace}
+	}
+	return nil
 }
 
 // ByName returns the Tenant of that name from the cache, nil when the cache
 // has none.
 func (f *Finder) ByName(ctx context.Context, name string) (map[string]any, error) {
+	t, err := f.get(ctx, name)
+	if t == nil || err != nil {
+		return nil, err
+	}
+	return ToMap(t)
+}
+
+func (f *Finder) get(ctx context.Context, name string) (*tenantv1.Tenant, error) {
 	var t tenantv1.Tenant
 	if err := f.Reader.Get(ctx, client.ObjectKey{Name: name}, &t); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
-	return ToMap(&t)
+	return &t, nil
 }
 
-// Owners returns every Tenant that owns namespace, sorted by name.
+// Owners returns every Tenant that owns namespace, sorted by name: those
+// whose spec names it, and the one whose name the served prefix makes it.
 func (f *Finder) Owners(ctx context.Context, namespace string) ([]map[string]any, error) {
 	var list tenantv1.TenantList
 	if err := f.Reader.List(ctx, &list, client.MatchingFields{NamespaceIndex: namespace}); err != nil {
 		return nil, fmt.Errorf("listing the Tenants of namespace %s: %w", namespace, err)
 	}
-	slices.SortFunc(list.Items, func(a, b tenantv1.Tenant) int { return strings.Compare(a.Name, b.Name) })
-	owners := make([]map[string]any, 0, len(list.Items))
-	for i := range list.Items {
-		t, err := ToMap(&list.Items[i])
+	owners := list.Items
+	if name, ok := strings.CutPrefix(namespace, f.Config().TenantNaming.NamespacePrefix); ok && name != "" {
+		named, err := f.get(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("reading Tenant %s of namespace %s: %w", name, namespace, err)
+		}
+		if named != nil && named.Spec.Namespace == "" {
+			owners = append(owners, *named)
+		}
+	}
+	slices.SortFunc(owners, func(a, b tenantv1.Tenant) int { return strings.Compare(a.Name, b.Name) })
+	maps := make([]map[string]any, 0, len(owners))
+	for i := range owners {
+		t, err := ToMap(&owners[i])
 		if err != nil {
 			return nil, err
 		}
-		owners = append(owners, t)
+		maps = append(maps, t)
 	}
-	return owners, nil
+	return maps, nil
 }
 
 // ToMap turns a Tenant into the JSON map the defaults and the rules read, as

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
@@ -32,10 +31,7 @@ func lookups(t *testing.T) map[string]tenantctx.Lookup {
 	cfg := config.Default()
 	scheme := runtime.NewScheme()
 	require.NoError(t, tenantv1.AddToScheme(scheme))
-	builder := fake.NewClientBuilder().WithScheme(scheme).WithIndex(&tenantv1.Tenant{}, tenantctx.NamespaceIndex, func(obj client.Object) []string {
-		tn := obj.(*tenantv1.Tenant)
-		return []string{model.NamespaceOwnedBy(tn.Name, tn.Spec.Namespace, cfg)}
-	})
+	builder := fake.NewClientBuilder().WithScheme(scheme).WithIndex(&tenantv1.Tenant{}, tenantctx.NamespaceIndex, tenantctx.SpecNamespace)
 	var maps []map[string]any
 	for _, tn := range tenants() {
 		builder = builder.WithObjects(tn)
@@ -45,7 +41,7 @@ func lookups(t *testing.T) map[string]tenantctx.Lookup {
 	}
 	duplicate := map[string]any{"metadata": map[string]any{"name": "shop"}, "spec": map[string]any{"namespace": "elsewhere"}}
 	return map[string]tenantctx.Lookup{
-		"cache": &tenantctx.Finder{Reader: builder.Build()},
+		"cache": &tenantctx.Finder{Reader: builder.Build(), Config: func() *config.ClusterConfig { return cfg }},
 		"eval":  tenantctx.NewIndex(append(maps, duplicate), cfg),
 	}
 }
@@ -127,4 +123,32 @@ func TestForTenantNamesTheOtherClaimsOnItsNamespace(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestTheCacheFollowsAReloadedNamespacePrefix(t *testing.T) {
+	scheme := runtime.NewScheme()
+	require.NoError(t, tenantv1.AddToScheme(scheme))
+	reader := fake.NewClientBuilder().WithScheme(scheme).
+		WithIndex(&tenantv1.Tenant{}, tenantctx.NamespaceIndex, tenantctx.SpecNamespace).
+		WithObjects(&tenantv1.Tenant{ObjectMeta: metav1.ObjectMeta{Name: "shop"}, Spec: tenantv1.TenantSpec{Environment: "staging"}}).
+		Build()
+	served := config.Default()
+	finder := &tenantctx.Finder{Reader: reader, Config: func() *config.ClusterConfig { return served }}
+	owners := func(namespace string) []string {
+		found, err := finder.Owners(t.Context(), namespace)
+		require.NoError(t, err)
+		var names []string
+		for _, tn := range found {
+			names = append(names, model.Name(tn))
+		}
+		return names
+	}
+	require.Equal(t, []string{"shop"}, owners(served.TenantNamespace("shop")))
+
+	reloaded := *served
+	reloaded.TenantNaming.NamespacePrefix = "team-"
+	served = &reloaded
+
+	assert.Equal(t, []string{"shop"}, owners("team-shop"), "the Tenant owns the namespace the reloaded prefix gives it")
+	assert.Empty(t, owners("tenant-shop"), "and no longer the old one")
 }
