@@ -44,14 +44,15 @@ func TestGuardCountsEachDecision(t *testing.T) {
 }
 
 func TestGuardRefusesPastTheDeadlineWhenSaturated(t *testing.T) {
-	release := make(chan struct{})
+	release, entered := make(chan struct{}), make(chan struct{}, 1)
 	busy := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
+		entered <- struct{}{}
 		<-release
 		return admission.Allowed("")
 	})
 	h := handler.Guarded("test", busy, handler.Limits{MaxInFlight: 1, Deadline: 50 * time.Millisecond})
 	go h.Handle(t.Context(), guardRequest())
-	time.Sleep(10 * time.Millisecond) // the only slot is taken
+	<-entered // the only slot is taken
 
 	resp := h.Handle(t.Context(), guardRequest())
 	close(release)
