@@ -48,3 +48,25 @@ _segment(i, p) := concat("", [".", p]) if {
 	is_string(p)
 	i > 0
 }
+
+# may_set_tag holds when the JSON text of Helm values may hold an image tag
+# key. A value path that matches a key ends with the key's last dotted segment
+# (tag for image.tag), and so does the last object key of the path, which JSON
+# writes escaped character by character: without any such segment in the text
+# there is no match. A segment that ends with "]" could match an array index,
+# which the text does not show: its needle is "", found in every text.
+may_set_tag(json_text) if {
+	some needle in tag_needles
+	contains(json_text, needle)
+}
+
+# tag_needles are what the JSON text of Helm values holds when they may set
+# an image tag (may_set_tag).
+tag_needles := {_needle(parts[count(parts) - 1]) |
+	some key in tag_keys
+	parts := split(key, ".")
+}
+
+_needle(segment) := "" if {
+	endswith(segment, "]")
+} else := trim_suffix(trim_prefix(json.marshal(segment), `"`), `"`)

@@ -25,17 +25,26 @@ package tenantguard.rules.application.app_arch_mismatch
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
+import data.tenantguard.lib.common
 import data.tenantguard.lib.config.config
 
 _arch_key := "kubernetes.io/arch"
 
+# The rule asks its findings only of an Application that is not the common
+# one (common.application), whose Helm values pin no arch but the tenant's and
+# whose sources have no Helm parameters.
+violation contains v if {
+	common.application == false
+	some v in _violations
+}
+
 # A kubernetes.io/arch key at any depth of helm.valuesObject or of the
 # helm.values YAML. The walk is skipped when the values' JSON text shows that
 # every such key already holds the tenant's arch (or that there is none).
-violation contains v if {
+_violations contains v if {
 	expected := _expected
 	some values in app.helm_values
-	not _all_expected(values.json, expected)
+	not common.pins_only(values.json, expected)
 	walk(values.values, [path, value])
 	path[count(path) - 1] == _arch_key
 	value != expected
@@ -44,7 +53,7 @@ violation contains v if {
 }
 
 # A helm.parameters entry whose name ends with kubernetes\.io/arch.
-violation contains v if {
+_violations contains v if {
 	expected := _expected
 	some src in app.sources
 	params := src.source.helm.parameters
@@ -73,16 +82,6 @@ _message(field, value, expected) := sprintf(
 	"%s: %s sets %s to %s, but tenant %s runs on %s nodes; remove it (tenantguard sets the tenant's arch) or set it to %s",
 	[app.display_name, field, _arch_key, lib.quote(value), lib.quote(_tenant_name), lib.quote(expected), lib.quote(expected)],
 )
-
-# _all_expected holds when the JSON text of Helm values has no kubernetes.io/arch
-# key, or has it only with the expected value: in JSON text "kubernetes.io/arch":
-# (quoted, then a colon) is always an object key, never part of a string.
-_all_expected(json_text, _) if not contains(json_text, "kubernetes.io/arch")
-
-_all_expected(json_text, expected) if {
-	is_string(expected)
-	count(indexof_n(json_text, `"kubernetes.io/arch":`)) == count(indexof_n(json_text, concat("", [`"kubernetes.io/arch":`, json.marshal(expected)])))
-}
 
 # _suffix writes a walk() path as the rest of a field path: object keys after
 # dots, array indices in brackets (.global.nodeSelector.kubernetes.io/arch,

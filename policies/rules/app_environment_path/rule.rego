@@ -43,25 +43,29 @@ package tenantguard.rules.application.app_environment_path
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
+import data.tenantguard.lib.common
 import data.tenantguard.lib.config.config
 import data.tenantguard.lib.paths
 import data.tenantguard.lib.reads
 
 _environment_field := `metadata.labels["tenantguard.io/environment"]`
 
+# The rule asks its findings only of an Application that is neither the
+# common one (common.application) nor _clean.
 violation contains v if {
+	common.application == false
 	not _clean
 	some v in _violations
 }
 
 # _clean holds for the common Application: its environment is its Tenant's,
 # which its environment label repeats, the cluster config knows it, and what
-# its sources read plainly lies in its directory (_plain_for): none of the
+# its sources read plainly lies in its directory (common.plain_for): none of the
 # findings below can hold then, and the rule stops here.
 _clean if {
 	environment := input.tenant.spec.environment
 	input.object.metadata.labels["tenantguard.io/environment"] == environment
-	_plain_for(environment)
+	common.plain_for(environment)
 }
 
 # The Application's environment is not one the cluster config knows.
@@ -92,51 +96,12 @@ _violations contains v if {
 # Something a source reads lies outside the environment's directory.
 _violations contains v if {
 	app.is_application
-	not _plain_for(app.environment)
+	not common.plain_for(app.environment)
 	_directory
 	some read in reads.all
 	not _allowed_read(read.paths)
 	shown := _shown_path(read.paths)
 	v := lib.violation(rego.metadata.chain(), read.field, read.value, _message(read.field, read.value, shown))
-}
-
-# _plain_for holds for the common Application of the environment, whose every
-# source reads a clean path inside the environment's directory (no "."
-# segment, no "//") with value files and file parameters relative to it, no
-# kustomize component and no hydrator, and whose environment holds no other
-# environment's directory: nothing it reads can lie outside, so the rule stops
-# before resolving paths.
-_plain_for(environment) if {
-	dir := config.environments[environment]
-	is_string(dir)
-	not environment in _holding_environments
-	not input.object.spec.sourceHydrator
-	prefix := concat("", [dir, "/"])
-	every src in app.sources {
-		startswith(src.source.path, prefix)
-		not regex.match(`\.|//`, src.source.path)
-		not src.source.kustomize.components
-		every file in object.get(src.source, ["helm", "valueFiles"], []) {
-			is_string(file)
-			not regex.match(`\.\.|//|^/|\$`, file) # a "..", a "//" (a URL's "://" too), a leading "/", a variable
-		}
-		every param in object.get(src.source, ["helm", "fileParameters"], []) {
-			path := object.get(param, "path", "")
-			is_string(path)
-			not regex.match(`\.\.|//|^/|\$`, path)
-		}
-	}
-}
-
-# _holding_environments are the environments whose directory holds another
-# environment's directory (a set of the config alone, computed once when the
-# policies are loaded).
-_holding_environments contains environment if {
-	some environment, dir in config.environments
-	is_string(dir)
-	prefix := concat("", [dir, "/"])
-	some other in config.environments
-	startswith(other, prefix)
 }
 
 _message(field, value, path) := sprintf(

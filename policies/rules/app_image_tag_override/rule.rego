@@ -26,12 +26,15 @@ package tenantguard.rules.application.app_image_tag_override
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
+import data.tenantguard.lib.common
 import data.tenantguard.lib.images
 
-# The rule asks its findings only of a production Application that may
-# override an image tag (_may_override): none of the findings below can hold
-# on another, and the rule stops here.
+# The rule asks its findings only of a production Application that is not
+# the common one (common.application) and may override an image tag
+# (_may_override): none of the findings below can hold on another, and the
+# rule stops here.
 violation contains v if {
+	common.application == false
 	app.environment == "production"
 	_may_override
 	some v in _violations
@@ -39,7 +42,7 @@ violation contains v if {
 
 # _may_override holds when a source sets Helm parameters, file parameters or
 # kustomize images, or Helm values whose JSON text may hold an image tag key
-# (_may_set_tag). (Written without every, whose body is not partially
+# (images.may_set_tag). (Written without every, whose body is not partially
 # evaluated against the cluster config when the policies are loaded.)
 _may_override if {
 	some src in app.sources
@@ -58,7 +61,7 @@ _may_override if {
 
 _may_override if {
 	some values in app.helm_values
-	_may_set_tag(values.json)
+	images.may_set_tag(values.json)
 }
 
 # A Helm parameter or file parameter named like an image tag key.
@@ -82,7 +85,7 @@ _violations contains v if {
 	some values in app.helm_values
 	values.field == "valuesObject"
 	is_object(values.values)
-	_may_set_tag(values.json)
+	images.may_set_tag(values.json)
 	some found in images.tag_values(values.values)
 	field := sprintf("%s.helm.valuesObject.%s", [values.path, found.key])
 	detail := sprintf("%s = %s", [found.key, lib.quote(found.value)])
@@ -94,7 +97,7 @@ _violations contains v if {
 	app.environment == "production"
 	some values in app.helm_values
 	values.field == "values"
-	_may_set_tag(values.json)
+	images.may_set_tag(values.json)
 	some found in images.tag_values(values.values)
 	field := sprintf("%s.helm.values", [values.path])
 	detail := sprintf("%s = %s", [found.key, lib.quote(found.value)])
@@ -118,26 +121,6 @@ _message(field, detail) := sprintf(
 	"%s: %s overrides the image tag of a production Application with %s; production image tags come only from values-images.yaml: remove the override, set the tag in staging/ and promote values-images.yaml to production/ through a pull request",
 	[app.display_name, field, detail],
 )
-
-# _may_set_tag holds when the JSON text of Helm values may hold an image tag
-# key. A value path that matches a key ends with the key's last dotted segment
-# (tag for image.tag), and so does the last object key of the path, which JSON
-# writes escaped character by character: without any such segment in the text
-# there is no match. A segment that ends with "]" could match an array index,
-# which the text does not show: its needle is "", found in every text.
-_may_set_tag(json_text) if {
-	some needle in _tag_needles
-	contains(json_text, needle)
-}
-
-_tag_needles := {_needle(parts[count(parts) - 1]) |
-	some key in images.tag_keys
-	parts := split(key, ".")
-}
-
-_needle(segment) := "" if {
-	endswith(segment, "]")
-} else := trim_suffix(trim_prefix(json.marshal(segment), `"`), `"`)
 
 _parameter_kind := {"parameters": "parameter", "fileParameters": "file parameter"}
 

@@ -18,8 +18,16 @@ package tenantguard.rules.application.app_pinned_revision
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
+import data.tenantguard.lib.common
 
+# The rule asks its findings only of an Application that is not the common
+# one (common.application), whose sources track a ref that is no commit.
 violation contains v if {
+	common.application == false
+	some v in _violations
+}
+
+_violations contains v if {
 	some src in app.sources
 	revision := src.source.targetRevision
 	is_string(revision) # what app.is_commit checks first, without a call for the common revision
@@ -35,7 +43,7 @@ violation contains v if {
 }
 
 # An unquoted SHA of digits only, which YAML read as a number.
-violation contains v if {
+_violations contains v if {
 	some src in app.sources
 	revision := src.source.targetRevision
 	is_number(revision) # what app.is_numeric_commit checks first, without a call for the common revision

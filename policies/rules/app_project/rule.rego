@@ -16,10 +16,18 @@ package tenantguard.rules.application.app_project
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
+import data.tenantguard.lib.common
 import data.tenantguard.lib.tenant
 
+# The rule asks its findings only of an Application that is neither the
+# common one (common.application) nor in its tenant's project.
 violation contains v if {
+	common.application == false
 	not _in_tenant_project
+	some v in _violations
+}
+
+_violations contains v if {
 	app.is_application
 	project := object.get(input.object, ["spec", "project"], "")
 	problem := _problem(project)

@@ -25,6 +25,7 @@ package tenantguard.rules.application.app_tenant_destination
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
+import data.tenantguard.lib.common
 import data.tenantguard.lib.config.config
 import data.tenantguard.lib.tenant
 
@@ -32,7 +33,10 @@ _in_cluster := "https://kubernetes.default.svc"
 
 _label := `metadata.labels["tenantguard.io/tenant"]`
 
+# The rule asks its findings only of an Application that is neither the
+# common one (common.application) nor _clean.
 violation contains v if {
+	common.application == false
 	not _clean
 	some v in _violations
 }

@@ -29,13 +29,16 @@ package tenantguard.rules.application.app_tracking_revision
 
 import data.tenantguard.lib
 import data.tenantguard.lib.application as app
+import data.tenantguard.lib.common
 import data.tenantguard.lib.config.config
 
-# The rule asks its findings only when a source may stray from the allowed
+# The rule asks its findings only of an Application that is not the common
+# one (common.application) and when a source may stray from the allowed
 # tracking refs (_may_stray): when every source is a git source (no chart)
 # that tracks an allowed ref, none of the findings below can hold, and the
 # rule stops here.
 violation contains v if {
+	common.application == false
 	_may_stray
 	some v in _violations
 }
