@@ -18,12 +18,13 @@ import data.tenantguard.lib.tenant
 # application is true for the common Application, false for any other: the
 # Tenant found by its label, its own namespace and the default cluster as the
 # destination; the Tenant's project; the Tenant's environment, which the
-# environment label repeats, whose directory plainly holds everything the
-# sources read (plain_for); the Tenant's arch, which every kubernetes.io/arch
-# key of the Helm values repeats; every source a git source on a tracking ref
-# that is no commit, without Helm parameters, file parameters or kustomize
-# images; and no Helm values that may set an image tag. It is written with
-# positive checks and one rule body, which cost the least to evaluate.
+# environment label repeats, whose directory plainly holds everything its one
+# source reads (_plain_source); a git source (no chart) on a tracking ref that
+# is no commit, without kustomize, Helm parameters, file parameters or a
+# values string; a valuesObject that pins no arch but the Tenant's and may set
+# no image tag. It is written with positive checks, one rule body and no
+# every, for the common Application has one source: each rule, each every
+# and each negation of a rule would cost an evaluation of its own.
 default application := false
 
 application if {
@@ -47,25 +48,20 @@ application if {
 	project != "default"
 	environment := input.tenant.spec.environment
 	input.object.metadata.labels["tenantguard.io/environment"] == environment
-	plain_for(environment)
+	prefix := _plain_prefixes[environment]
+	count(object.filter(input.object.spec, ["sources", "sourceHydrator"])) == 0 # spec.source is the one source
+	source := input.object.spec.source
+	_plain_source(source, prefix)
+	source.targetRevision in _plain_refs
+	count(object.filter(source, ["chart", "kustomize"])) == 0
+	helm := object.get(source, "helm", {})
+	count(object.filter(helm, ["parameters", "fileParameters", "values"])) == 0
+	values := json.marshal(object.get(helm, "valuesObject", {})) # as app.helm_values writes it
 	arch := input.tenant.spec.arch
 	is_string(arch)
 	arch != ""
-	refs := _plain_refs
-	needles := images.tag_needles
-	every src in app.sources {
-		src.source.targetRevision in refs
-		not src.source.chart
-		not src.source.helm.parameters
-		not src.source.helm.fileParameters
-		not src.source.kustomize.images
-	}
-	every values in app.helm_values {
-		pins_only(values.json, arch)
-		every needle in needles {
-			not contains(values.json, needle) # images.may_set_tag, its needles read outside every
-		}
-	}
+	pins_only(values, arch)
+	not images.may_set_tag(values)
 }
 
 # _plain_refs are the tracking refs that no one could read as a commit.
@@ -82,25 +78,38 @@ _plain_refs := {ref |
 # environment's directory: nothing it reads can lie outside, so
 # app-environment-path stops before resolving paths.
 plain_for(environment) if {
-	dir := config.environments[environment]
-	is_string(dir)
-	not environment in _holding_environments
-	not input.object.spec.sourceHydrator
-	prefix := concat("", [dir, "/"])
+	prefix := _plain_prefixes[environment]
+	count(object.filter(input.object.spec, ["sourceHydrator"])) == 0 # no hydrator, without a rule for the negation
 	every src in app.sources {
-		startswith(src.source.path, prefix)
-		not regex.match(`\.|//`, src.source.path)
+		_plain_source(src.source, prefix)
 		not src.source.kustomize.components
-		every file in object.get(src.source, ["helm", "valueFiles"], []) {
-			is_string(file)
-			not regex.match(`\.\.|//|^/|\$`, file) # a "..", a "//" (a URL's "://" too), a leading "/", a variable
-		}
 		every param in object.get(src.source, ["helm", "fileParameters"], []) {
 			path := object.get(param, "path", "")
 			is_string(path)
 			not regex.match(`\.\.|//|^/|\$`, path)
 		}
 	}
+}
+
+# _plain_source holds for a source whose path lies under prefix without a "."
+# segment or "//", and whose value files are
+# plain relative paths: without "..", "//" (a URL's "://" too), a leading "/"
+# or a variable, each line of their text. (Kustomize components and file
+# parameters are plain_for's: the common Application has neither.)
+_plain_source(source, prefix) if {
+	startswith(source.path, prefix)
+	not regex.match(`\.|//`, source.path)
+	files := concat("\n", object.get(source, ["helm", "valueFiles"], []))
+	not regex.match(`(?m)\.\.|//|^/|\$`, files)
+}
+
+# _plain_prefixes maps each environment whose directory holds no other's to
+# its directory and a "/" (an object of the config alone, computed once when
+# the policies are loaded).
+_plain_prefixes[environment] := concat("", [dir, "/"]) if {
+	some environment, dir in config.environments
+	is_string(dir)
+	not environment in _holding_environments
 }
 
 # _holding_environments are the environments whose directory holds another
@@ -117,8 +126,6 @@ _holding_environments contains environment if {
 # pins_only holds when the JSON text of Helm values has no kubernetes.io/arch
 # key, or has it only with the value arch: in JSON text "kubernetes.io/arch":
 # (quoted, then a colon) is always an object key, never part of a string.
-pins_only(json_text, _) if not contains(json_text, "kubernetes.io/arch")
-
 pins_only(json_text, arch) if {
 	is_string(arch)
 	count(indexof_n(json_text, `"kubernetes.io/arch":`)) == count(indexof_n(json_text, concat("", [`"kubernetes.io/arch":`, json.marshal(arch)])))

@@ -42,10 +42,12 @@ test_the_supervisors_application_is_common if {
 	common.application with input as _review
 }
 
-test_several_plain_sources_are_common if {
+# Several sources are not the common form, even when each reads plainly.
+test_several_plain_sources_are_not_common_but_plain if {
 	source := _review.object.spec.source
 	review := json.patch(_without("/object/spec/source"), [{"op": "add", "path": "/object/spec/sources", "value": [source, object.union(source, {"path": "production/shop/extra"})]}])
-	common.application with input as review
+	common.application == false with input as review
+	common.plain_for("production") with input as review
 }
 
 test_values_without_an_arch_are_common if {
