@@ -20,6 +20,7 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/offline"
 	"github.com/tenantguard/tenantguard/webhook/pipeline"
 	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 const root = "../.."
@@ -84,12 +85,15 @@ func conftestJSONVerdicts(t *testing.T, file string, out []byte) []verdict {
 
 func evalVerdicts(t *testing.T, file string) []verdict {
 	ctx := context.Background()
-	docs, err := offline.Read([]string{file}, nil)
+	inputs, err := offline.Open([]string{file}, nil)
+	require.NoError(t, err)
+	defer inputs.Close()
+	tenants, err := inputs.Tenants()
 	require.NoError(t, err)
 	engine, err := policy.NewWithConfig(ctx, policies.FS, config.Default())
 	require.NoError(t, err)
-	p := &pipeline.Pipeline{Config: config.Default(), Engine: engine, Tenants: offline.TenantIndex(docs, config.Default())}
-	results, err := offline.Evaluate(ctx, p, docs)
+	p := &pipeline.Pipeline{Config: config.Default(), Engine: engine, Tenants: tenantctx.NewIndex(tenants, config.Default())}
+	results, err := offline.EvaluateInputs(ctx, p, inputs)
 	require.NoError(t, err)
 	var verdicts []verdict
 	for _, r := range results {

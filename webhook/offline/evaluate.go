@@ -2,7 +2,6 @@ package offline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -24,41 +23,9 @@ type Result struct {
 	Findings policy.Findings `json:"findings"`
 }
 
-// Evaluate judges every document as the validating webhook judges its create,
-// through the same pipeline, and returns the results in document order.
-// Documents are evaluated in parallel, one worker per CPU; kinds tenantguard
-// does not admit have no rules and are not evaluated. A document the webhook
-// would refuse as malformed is an error naming it.
-func Evaluate(ctx context.Context, p *pipeline.Pipeline, docs []Document) ([]Result, error) {
-	results := make([]Result, len(docs))
-	errs := make([]error, len(docs))
-	parallel(len(docs), func(i int) {
-		results[i], errs[i] = evaluateOne(ctx, p, docs[i])
-	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return results, nil
-}
-
-// parallel runs work(0..n-1) on one worker per CPU and waits for all of them.
-func parallel(n int, work func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				work(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
+// evaluateOne judges a document as the validating webhook judges its
+// create, through the same pipeline; kinds tenantguard does not admit have no
+// rules. A document the webhook would refuse as malformed is an error naming it.
 func evaluateOne(ctx context.Context, p *pipeline.Pipeline, doc Document) (Result, error) {
 	review, err := decode.Manifest(doc.Object, p.Config.Limits)
 	if err != nil {
@@ -104,7 +71,7 @@ func Summarize(results []Result) Summary {
 	return s
 }
 
-// EvaluateInputs judges every document of in as Evaluate does, reading them
+// EvaluateInputs judges every document of in (evaluateOne), in parallel, reading them
 // one at a time: at most a few documents per worker are held at once, and
 // each result keeps its document's place but not its object. The error of
 // the earliest document that cannot be read or judged stops the run.
