@@ -44,33 +44,20 @@ func cachedObject(gvk schema.GroupVersionKind) client.Object {
 }
 
 // asUnstructured converts an object the cache holds into the unstructured
-// form the supervisor reads, by way of its JSON.
+// form the supervisor reads, by way of its JSON. Typed objects read from the
+// cache carry no apiVersion and kind, which the JSON needs: gvk sets them on
+// obj, the cache's copy.
 func asUnstructured(obj client.Object, gvk schema.GroupVersionKind) (*unstructured.Unstructured, error) {
+	obj.GetObjectKind().SetGroupVersionKind(gvk)
 	data, err := json.Marshal(obj)
 	if err != nil {
 		return nil, err
 	}
 	u := &unstructured.Unstructured{}
-	if err := u.UnmarshalJSON(withKind(data, gvk)); err != nil {
+	if err := u.UnmarshalJSON(data); err != nil {
 		return nil, err
 	}
 	return u, nil
-}
-
-// withKind sets apiVersion and kind in an object's JSON: typed objects read
-// from the cache carry none.
-func withKind(data []byte, gvk schema.GroupVersionKind) []byte {
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(data, &fields) != nil {
-		return data
-	}
-	fields["apiVersion"], _ = json.Marshal(gvk.GroupVersion().String())
-	fields["kind"], _ = json.Marshal(gvk.Kind)
-	out, err := json.Marshal(fields)
-	if err != nil {
-		return data
-	}
-	return out
 }
 
 // CacheByObject restricts the manager's cache, for the kinds the supervisor

@@ -175,6 +175,7 @@ func TestTheCacheKeepsOfAnApplicationWhatTheSupervisorReads(t *testing.T) {
 			"resources": [{"kind": "Deployment"}], "history": [{"id": 1}]}}`
 	var cached cachedApplication
 	require.NoError(t, json.Unmarshal([]byte(sent), &cached))
+	cached.TypeMeta = metav1.TypeMeta{} // as the cache hands typed objects out
 	got, err := asUnstructured(cached.DeepCopyObject().(client.Object), applicationGVK)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"sync": map[string]any{"status": "Synced"}, "health": map[string]any{"status": "Healthy"}}, got.Object["status"])
