@@ -1,6 +1,7 @@
 // Package serverproc holds what the performance programs need to run
-// `tenantguard serve` as a process of its own: free loopback ports for its
-// endpoints, waiting for its readiness, and reading its log.
+// `tenantguard serve` as a process of its own: building it (Build),
+// starting and stopping it (Start), free loopback ports for its endpoints,
+// waiting for its readiness, and reading its log.
 package serverproc
 
 import (

@@ -28,6 +28,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/test/cluster"
 	"github.com/tenantguard/tenantguard/test/runstats"
+	"github.com/tenantguard/tenantguard/test/serverproc"
 )
 
 // settings are the program's flags.
@@ -67,39 +68,43 @@ func run(s settings) error {
 	if err := c.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}); err != nil {
 		return err
 	}
-	bin, dir, err := build(c)
+	bin, dir, err := serverproc.Build(c, "tenantguard-perf-audit-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
 
-	admitting, err := startServer(ctx, c, bin, dir, admitConfig, s, "--supervisor=false", "--leader-elect=false")
+	admitting, err := serverproc.Start(ctx, c, serverproc.Serve{
+		Bin: bin, Dir: dir, Name: "admitting", Config: admitConfig, MemLimit: s.memLimit,
+		Args: []string{"--supervisor=false", "--leader-elect=false"},
+	})
 	if err != nil {
 		return err
 	}
 	fmt.Printf("Creating %d Tenants and %d Applications from %d clients...\n", s.tenants, s.tenants*s.appsPerTenant, s.creators)
 	start := time.Now()
 	if err := createObjects(ctx, c.Client, s); err != nil {
-		admitting.stop()
-		return fmt.Errorf("%w\nserver log:\n%s", err, admitting.logTail(20))
+		admitting.Stop()
+		return fmt.Errorf("%w\nserver log:\n%s", err, admitting.LogTail(20))
 	}
 	created := time.Since(start)
-	admitting.stop()
+	admitting.Stop()
 
 	args := []string{"--supervisor=false", "--audit", "--audit-interval=1h"}
 	if s.maxResults > 0 {
 		args = append(args, fmt.Sprintf("--audit-max-results=%d", s.maxResults))
 	}
-	auditing, err := startServer(ctx, c, bin, dir, auditConfig, s, args...)
+	server, err := serverproc.Start(ctx, c, serverproc.Serve{Bin: bin, Dir: dir, Name: "auditing", Config: auditConfig, MemLimit: s.memLimit, Args: args})
 	if err != nil {
 		return err
 	}
-	defer auditing.stop()
+	auditing := &auditingServer{server}
+	defer auditing.Stop()
 	audited, err := auditing.waitForAudit(s.tenants*s.appsPerTenant, s.timeout)
 	if err != nil {
 		return err
 	}
-	peak, err := peakRSS(auditing.cmd.Process.Pid)
+	peak, err := peakRSS(auditing.Cmd.Process.Pid)
 	if err != nil {
 		return err
 	}
@@ -107,7 +112,7 @@ func run(s settings) error {
 	if err != nil {
 		return err
 	}
-	report(s, created, audited, time.Since(auditing.started), peak, largest)
+	report(s, created, audited, time.Since(auditing.Started), peak, largest)
 	return nil
 }
 

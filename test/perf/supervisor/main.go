@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"go.uber.org/zap/zapcore"
@@ -25,6 +26,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/test/cluster"
 	"github.com/tenantguard/tenantguard/test/runstats"
+	"github.com/tenantguard/tenantguard/test/serverproc"
 )
 
 // settings are the program's flags.
@@ -66,12 +68,20 @@ func run(s settings) error {
 	if err := c.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}); err != nil {
 		return err
 	}
-	srv, err := startServer(ctx, c, s)
+	bin, dir, err := serverproc.Build(c, "tenantguard-perf-supervisor-")
+	defer os.RemoveAll(dir)
 	if err != nil {
 		return err
 	}
-	defer srv.stop(s.logPath)
-	mem := &sampler{pid: srv.cmd.Process.Pid}
+	srv, err := serverproc.Start(ctx, c, serverproc.Serve{
+		Bin: bin, Dir: dir, Name: "supervisor", Config: serverConfig, MemLimit: s.memLimit, Profile: true,
+		Args: []string{"--supervisor-workers", strconv.Itoa(s.workers)},
+	})
+	if err != nil {
+		return err
+	}
+	defer stop(srv, s.logPath)
+	mem := &sampler{pid: srv.Cmd.Process.Pid}
 	sampling, stopSampling := context.WithCancel(ctx)
 	defer stopSampling()
 	go mem.run(sampling)
@@ -85,10 +95,10 @@ func run(s settings) error {
 	created := time.Since(start)
 	ready, err := waitForReady(ctx, c.Client, s.tenants, start, s.timeout)
 	if err != nil {
-		return fmt.Errorf("%w\nserver log:\n%s", err, srv.logTail(20))
+		return fmt.Errorf("%w\nserver log:\n%s", err, srv.LogTail(20))
 	}
 	peak := mem.peak()
-	reconciles, err := scrapeReconciles(srv.metricsURL)
+	reconciles, err := scrapeReconciles(srv.MetricsURL)
 	if err != nil {
 		return err
 	}
@@ -99,7 +109,7 @@ func run(s settings) error {
 	time.Sleep(5 * time.Second) // settle: the queue drains, the GC returns what it can
 	settled := mem.current()
 	if s.heapPath != "" {
-		if err := srv.saveHeapProfile(s.heapPath); err != nil {
+		if err := saveHeapProfile(srv.ProfileURL, s.heapPath); err != nil {
 			return err
 		}
 	}
