@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
@@ -45,14 +46,15 @@ func (h *Handler) receive(ctx context.Context, w http.ResponseWriter, r *http.Re
 	}
 }
 
-// readChunk appends up to one chunk from r to body.
+// readChunk appends up to one chunk from r to body, growing body only once it
+// is full: a body whose length was declared arrives into the buffer made for
+// it, and one of unknown length grows as append would grow it.
 func readChunk(r io.Reader, body []byte) ([]byte, error) {
-	if cap(body)-len(body) < chunk {
-		grown := make([]byte, len(body), 2*cap(body)+chunk)
-		copy(grown, body)
-		body = grown
+	if len(body) == cap(body) {
+		body = slices.Grow(body, chunk)
 	}
-	n, err := io.ReadFull(r, body[len(body):len(body)+chunk])
+	free := min(cap(body)-len(body), chunk)
+	n, err := io.ReadFull(r, body[len(body):len(body)+free])
 	body = body[:len(body)+n]
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		err = io.EOF
