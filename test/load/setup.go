@@ -73,7 +73,9 @@ func startCluster(ctx context.Context, tenants []tenant) (*rest.Config, func(), 
 	for i, t := range tenants {
 		objs[i] = &tenantv1.Tenant{
 			ObjectMeta: metav1.ObjectMeta{Name: t.name},
-			Spec:       tenantv1.TenantSpec{Environment: t.env, Arch: t.arch, Cloud: "aws", Region: "eu-west-1"},
+			// namespace and destination as the mutating webhook fills them in
+			Spec: tenantv1.TenantSpec{Environment: t.env, Arch: t.arch, Cloud: "aws", Region: "eu-west-1",
+				Namespace: "tenant-" + t.name, Destination: "https://kubernetes.default.svc"},
 		}
 	}
 	if err := api.CreateTenants(ctx, objs...); err != nil {

@@ -29,7 +29,8 @@ func BenchmarkServe(b *testing.B) {
 	tenants := tenantctx.NewIndex([]map[string]any{{
 		"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant",
 		"metadata": map[string]any{"name": "team-01"},
-		"spec":     map[string]any{"environment": "production", "arch": "amd64", "cloud": "aws", "region": "eu-west-1"},
+		"spec": map[string]any{"environment": "production", "arch": "amd64", "cloud": "aws", "region": "eu-west-1",
+			"namespace": "tenant-team-01", "destination": "https://kubernetes.default.svc"}, // as the mutating webhook leaves it
 	}}, config.Default())
 	state := state(b)
 	hooks := map[string]admission.Handler{

@@ -48,7 +48,7 @@ const benchTenant = `
 apiVersion: tenantguard.io/v1alpha1
 kind: Tenant
 metadata: {name: shop}
-spec: {environment: production, arch: arm64, cloud: aws, region: eu-west-1, namespace: tenant-shop}
+spec: {environment: production, arch: arm64, cloud: aws, region: eu-west-1, namespace: tenant-shop, destination: "https://kubernetes.default.svc"}
 `
 
 func benchInput(b *testing.B) policy.Input {

@@ -285,7 +285,8 @@ const gateApplication = `{
 const gateTenant = `{
 	"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant",
 	"metadata": {"name": "shop"},
-	"spec": {"environment": "production", "arch": "arm64", "cloud": "aws", "region": "eu-west-1", "namespace": "tenant-shop"}
+	"spec": {"environment": "production", "arch": "arm64", "cloud": "aws", "region": "eu-west-1", "namespace": "tenant-shop",
+		"destination": "https://kubernetes.default.svc"}
 }`
 
 // The entry points of a kind are partially evaluated against the cluster

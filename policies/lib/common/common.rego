@@ -16,8 +16,9 @@ import data.tenantguard.lib.images
 import data.tenantguard.lib.tenant
 
 # application is true for the common Application, false for any other: the
-# Tenant found by its label, its own namespace and the default cluster as the
-# destination; the Tenant's project; the Tenant's environment, which the
+# Tenant found by its label, its own namespace and the Tenant's cluster by
+# server as the destination (spec.destination, which the mutating webhook fills
+# in on every Tenant, else the cluster config's default); the Tenant's project; the Tenant's environment, which the
 # environment label repeats, whose directory plainly holds everything its one
 # source reads; a git source (no chart) on a tracking ref that is no commit,
 # without kustomize, Helm parameters, file parameters or a values string; a
@@ -37,9 +38,10 @@ application if {
 	namespace := input.tenant.spec.namespace
 	is_string(namespace)
 	namespace != ""
-	input.object.spec.destination == {"namespace": namespace, "server": config.defaults.destination} # no name
-	config.defaults.destination != ""
-	object.get(input.tenant.spec, "destination", false) == false # what not input.tenant.spec.destination says, without a rule
+	server := object.get(input.tenant.spec, "destination", config.defaults.destination) # tenant.destination, without a rule
+	input.object.spec.destination == {"namespace": namespace, "server": server} # no name
+	is_string(server)
+	server != ""
 	project := input.object.spec.project
 	project == tenant.project_for(name) # not "", as name is not
 	project != "default"

@@ -50,6 +50,20 @@ test_several_plain_sources_are_not_common_but_plain if {
 	common.plain_for("production") with input as review
 }
 
+# The mutating webhook fills in every Tenant's destination: the common
+# Application deploys there by server, whether the Tenant names the default
+# cluster or another.
+test_the_tenants_own_destination_is_common if {
+	common.application with input as _with("/tenant/spec/destination", "https://kubernetes.default.svc")
+	remote := json.patch(_review, [
+		{"op": "add", "path": "/tenant/spec/destination", "value": "https://remote.example.com"},
+		{"op": "add", "path": "/object/spec/destination/server", "value": "https://remote.example.com"},
+	])
+	common.application with input as remote
+	common.application == false with input as _with("/object/spec/destination/server", "https://remote.example.com")
+	common.application == false with input as _with("/tenant/spec/destination", "")
+}
+
 test_values_without_an_arch_are_common if {
 	common.application with input as _with("/object/spec/source/helm/valuesObject", {"replicas": 2})
 }

@@ -43,8 +43,9 @@ violation contains v if {
 
 # _clean holds for the common Application, whose Tenant was found by its label
 # (which names it) and that deploys to the Tenant's own spec.namespace on the
-# cluster's default destination, the Tenant naming none, by server alone: none
-# of the findings below can hold then, and the rule stops here.
+# Tenant's cluster (its spec.destination, else the cluster's default), by
+# server alone: none of the findings below can hold then, and the rule stops
+# here.
 _clean if {
 	name := input.tenant.metadata.name
 	input.tenantLookup.label == name # a string, so name is a tenant name
@@ -57,8 +58,8 @@ _clean if {
 	destination := input.object.spec.destination
 	destination.namespace == namespace
 	count(destination) == 2 # namespace and server: no name
-	not input.tenant.spec.destination
-	destination.server == config.defaults.destination
+	destination.server == object.get(input.tenant.spec, "destination", config.defaults.destination)
+	is_string(destination.server)
 	destination.server != ""
 }
 
