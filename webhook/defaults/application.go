@@ -1,6 +1,8 @@
 package defaults
 
 import (
+	"slices"
+
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/model"
 )
@@ -11,6 +13,11 @@ type Change struct {
 	Field string
 	// Value is the value it was set to; for metadata.finalizers, the finalizer appended.
 	Value any
+	// At is where the object first differs from what it was, as the keys from
+	// its root ("-" for an item appended to a list): the field itself, or the
+	// first object on the way to it that the defaults created. A JSON patch
+	// adds the defaulted object's value there.
+	At []string
 }
 
 // Application fills in the defaults of an Argo CD Application in place and
@@ -63,7 +70,8 @@ func trackRevision(app map[string]any, revision string) []Change {
 	for _, src := range model.Sources(app) {
 		if !namesChart(src.Fields) && unset(src.Fields["targetRevision"]) {
 			src.Fields["targetRevision"] = revision
-			changes = append(changes, Change{Field: src.Path.Child("targetRevision").String(), Value: revision})
+			changes = append(changes, Change{Field: src.Path.Child("targetRevision").String(), Value: revision,
+				At: slices.Concat(src.Keys, []string{"targetRevision"})})
 		}
 	}
 	return changes

@@ -81,12 +81,23 @@ func metadataChanges(changes []defaults.Change) []defaults.Change {
 
 func changesWhere(changes []defaults.Change, keep func(field string) bool) []defaults.Change {
 	var kept []defaults.Change
-	for _, c := range changes {
+	for _, c := range fieldValues(changes) {
 		if keep(c.Field) {
 			kept = append(kept, c)
 		}
 	}
 	return kept
+}
+
+// fieldValues keeps of each change its field and value, for tests about what
+// was set; where the patch adds it (At) is held by the tests of tenant_application_test.go
+// and by the properties, which apply the patch.
+func fieldValues(changes []defaults.Change) []defaults.Change {
+	var out []defaults.Change
+	for _, c := range changes {
+		out = append(out, defaults.Change{Field: c.Field, Value: c.Value})
+	}
+	return out
 }
 
 // assertOnlyAdded checks that after keeps all that before holds: nothing

@@ -27,6 +27,7 @@ func ownershipLabels(app map[string]any, o owner) []Change {
 		return nil
 	}
 	var changes []Change
+	var created []string // the object the first label set had to create
 	for _, l := range []struct{ key, value string }{
 		{tenantv1.TenantLabel, o.name},
 		{tenantv1.EnvironmentLabel, o.environment},
@@ -35,10 +36,18 @@ func ownershipLabels(app map[string]any, o owner) []Change {
 			continue
 		}
 		if labels == nil {
+			created = []string{"metadata", "labels"}
+			if meta == nil {
+				created = []string{"metadata"}
+			}
 			labels = ensureObject(ensureObject(app, "metadata"), "labels")
 		}
 		labels[l.key] = l.value
-		changes = append(changes, Change{Field: field.NewPath("metadata", "labels").Key(l.key).String(), Value: l.value})
+		at := created
+		if at == nil {
+			at = []string{"metadata", "labels", l.key}
+		}
+		changes = append(changes, Change{Field: field.NewPath("metadata", "labels").Key(l.key).String(), Value: l.value, At: at})
 	}
 	return changes
 }
@@ -63,6 +72,13 @@ func resourcesFinalizer(app map[string]any) []Change {
 	}
 	// Appended, never inserted: finalizers run in no order, but the list the
 	// user wrote stays as written.
+	at := []string{"metadata", "finalizers", "-"}
+	switch {
+	case meta == nil:
+		at = []string{"metadata"}
+	case raw == nil:
+		at = []string{"metadata", "finalizers"}
+	}
 	ensureObject(app, "metadata")["finalizers"] = append(finalizers, ResourcesFinalizer)
-	return []Change{{Field: field.NewPath("metadata", "finalizers").String(), Value: ResourcesFinalizer}}
+	return []Change{{Field: field.NewPath("metadata", "finalizers").String(), Value: ResourcesFinalizer, At: at}}
 }

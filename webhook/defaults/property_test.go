@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/policies"
 	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
@@ -18,6 +20,7 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/defaults"
 	"github.com/tenantguard/tenantguard/webhook/pipeline"
 	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/webhook/respond"
 	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
@@ -349,6 +352,26 @@ func review(t *testing.T, p *pipeline.Pipeline, obj map[string]any) *decode.Revi
 	return r
 }
 
+// applyPatch applies the mutating webhook's answer to the original object as
+// kube-apiserver does, with the JSON patch library it uses, and decodes the
+// result as the webhook would.
+func applyPatch(t *testing.T, original map[string]any, changes []defaults.Change, defaulted map[string]any) map[string]any {
+	t.Helper()
+	resp := respond.Patch(defaulted, changes)
+	require.NoError(t, resp.Complete(admission.Request{}))
+	if len(changes) == 0 {
+		require.Empty(t, resp.Patch)
+		return original
+	}
+	patch, err := jsonpatch.DecodePatch(resp.Patch)
+	require.NoError(t, err)
+	patchedRaw, err := patch.Apply([]byte(toJSON(t, original)))
+	require.NoError(t, err, "patch %s", resp.Patch)
+	patched, err := decode.Object(patchedRaw, field.NewPath("object"))
+	require.NoError(t, err)
+	return patched
+}
+
 // checkDefaults runs the mutating webhook's pipeline on obj twice, then on the
 // object as patched and decoded again, then the validating webhook's on the
 // result, and fails on a second pass that changes anything or on a finding
@@ -371,8 +394,8 @@ func checkDefaults(t *testing.T, p *pipeline.Pipeline, cfgName string, obj map[s
 		t.Fatalf("config %q: a second pass on the defaulted object changed %v\n%s\noriginal:  %s\ndefaulted: %s\nagain:     %s",
 			cfgName, again, context, toJSON(t, original), first, toJSON(t, r.Object))
 	}
-	patched, err := decode.Object([]byte(first), field.NewPath("object"))
-	require.NoError(t, err)
+	patched := applyPatch(t, original, changes, r.Object)
+	require.JSONEq(t, first, toJSON(t, patched), "config %q: the patch does not turn the object into the defaulted one\n%s", cfgName, context)
 	r2 := review(t, p, patched)
 	again, err = p.Mutate(ctx, r2)
 	require.NoError(t, err)

@@ -32,11 +32,16 @@ func Tenant(t map[string]any, cfg *config.ClusterConfig) []Change {
 		// Nothing to set: not even an empty spec is added, so the patch stays empty.
 		return nil
 	}
+	created := spec == nil
 	spec = ensureObject(t, "spec")
 	changes := make([]Change, 0, len(fills))
 	for _, f := range fills {
 		spec[f.key] = f.value
-		changes = append(changes, Change{Field: field.NewPath("spec", f.key).String(), Value: f.value})
+		at := []string{"spec", f.key}
+		if created {
+			at = []string{"spec"}
+		}
+		changes = append(changes, Change{Field: field.NewPath("spec", f.key).String(), Value: f.value, At: at})
 	}
 	return changes
 }

@@ -98,7 +98,7 @@ func TestTenantFillsInTheClusterDefaults(t *testing.T) {
 
 			changes := defaults.Tenant(obj, configWith(tt.config))
 
-			assert.Equal(t, tt.wantChanges, changes)
+			assert.Equal(t, tt.wantChanges, fieldValues(changes))
 			assert.JSONEq(t, tt.wantSpec, toJSON(t, obj["spec"]))
 		})
 	}
@@ -109,5 +109,5 @@ func TestTenantWithoutAConfigUsesTheDefaultOne(t *testing.T) {
 
 	changes := defaults.Tenant(obj, nil)
 
-	assert.Equal(t, []defaults.Change{{Field: "spec.namespace", Value: "tenant-shop"}}, changes)
+	assert.Equal(t, []defaults.Change{{Field: "spec.namespace", Value: "tenant-shop"}}, fieldValues(changes))
 }

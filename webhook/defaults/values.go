@@ -1,6 +1,7 @@
 package defaults
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
@@ -67,15 +68,27 @@ func dotted(path string) []string {
 // helmValues fills the tenant's values into a chart source's helm.valuesObject.
 func helmValues(src model.Source, o owner, paths config.ValuePaths) []Change {
 	wanted := wantedValues(o, paths)
-	values, ok := valuesObject(src.Fields)
+	values, fresh, ok := valuesObject(src.Fields)
 	if !ok || len(wanted) == 0 {
 		return nil
 	}
 	valuesPath := src.Path.Child("helm", "valuesObject")
+	valuesKeys := slices.Concat(src.Keys, []string{"helm", "valuesObject"})
+	var attached []string // where a fresh values object is added
+	if fresh {
+		attached = valuesKeys
+		if helm, _ := src.Fields["helm"].(map[string]any); helm == nil {
+			attached = slices.Concat(src.Keys, []string{"helm"})
+		}
+	}
 	var changes []Change
 	for _, w := range wanted {
-		if putAbsent(values, w.keys, w.value) {
-			changes = append(changes, Change{Field: valuesPath.Child(w.keys[0], w.keys[1:]...).String(), Value: w.value})
+		if depth, ok := putAbsent(values, w.keys, w.value); ok {
+			at := attached
+			if at == nil {
+				at = slices.Concat(valuesKeys, w.keys[:depth+1])
+			}
+			changes = append(changes, Change{Field: valuesPath.Child(w.keys[0], w.keys[1:]...).String(), Value: w.value, At: at})
 		}
 	}
 	if len(changes) > 0 {
@@ -88,48 +101,57 @@ func helmValues(src model.Source, o owner, paths config.ValuePaths) []Change {
 }
 
 // valuesObject returns the source's helm.valuesObject, or a new, not yet
-// attached, object when it has none. ok is false when defaults must not be
-// written: helm or valuesObject is not an object, or the source has inline
+// attached, object when it has none (fresh). ok is false when defaults must not
+// be written: helm or valuesObject is not an object, or the source has inline
 // helm.values and no valuesObject, since Argo CD renders with valuesObject
 // instead of values whenever it is set, and a new one would drop them.
-func valuesObject(src map[string]any) (values map[string]any, ok bool) {
+func valuesObject(src map[string]any) (values map[string]any, fresh, ok bool) {
 	helm, ok := objectField(src, "helm")
 	if !ok {
-		return nil, false
+		return nil, false, false
 	}
 	values, ok = objectField(helm, "valuesObject")
 	switch {
 	case !ok:
-		return nil, false
+		return nil, false, false
 	case values != nil:
-		return values, true
+		return values, false, true
 	case !unset(helm["values"]):
-		return nil, false
+		return nil, false, false
 	default:
-		return map[string]any{}, true
+		return map[string]any{}, true, true
 	}
 }
 
 // putAbsent sets values at keys unless the last key is already there, even as
 // null, which in Helm deletes the chart's own default. Missing objects on the way
 // are created; anything else on the way, null included, is the user's and stops it.
-func putAbsent(values map[string]any, keys []string, value any) bool {
+// depth is the index of the first key it added: the one the created objects
+// hang from, or the last.
+func putAbsent(values map[string]any, keys []string, value any) (depth int, ok bool) {
 	last := len(keys) - 1
-	for _, key := range keys[:last] {
+	depth = -1
+	for i, key := range keys[:last] {
 		next, present := values[key]
 		if !present {
 			next = map[string]any{}
 			values[key] = next
+			if depth < 0 {
+				depth = i
+			}
 		}
 		child, ok := next.(map[string]any)
 		if !ok {
-			return false
+			return 0, false
 		}
 		values = child
 	}
 	if _, present := values[keys[last]]; present {
-		return false
+		return 0, false
 	}
 	values[keys[last]] = value
-	return true
+	if depth < 0 {
+		depth = last
+	}
+	return depth, true
 }

@@ -38,5 +38,5 @@ func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.R
 	}
 	log.FromContext(ctx).V(1).Info("defaulted", "uid", review.UID, "kind", review.Kind,
 		"object", review.Namespace+"/"+review.Name, "changes", changes)
-	return respond.Patch(req.Object.Raw, review.Object)
+	return respond.Patch(review.Object, changes)
 }

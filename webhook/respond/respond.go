@@ -6,7 +6,6 @@ package respond
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -17,6 +16,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/tenantguard/tenantguard/webhook/defaults"
 	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
@@ -54,35 +54,85 @@ func capped(lines []string, max int) []string {
 	return append(lines[:max:max], fmt.Sprintf("... and %d more findings (limits.maxFindings)", len(lines)-max))
 }
 
-// Patch answers a mutation with the JSON patch from the request's raw object to
-// the defaulted one. Fields the defaults did not touch produce no operation.
-// The operations are sorted by path, so that one request always gets the same
-// patch; the defaults only add or replace, so no operation depends on another.
-func Patch(original []byte, defaulted map[string]any) admission.Response {
-	current, err := json.Marshal(defaulted)
-	if err != nil {
-		return Failed("encoding defaulted object", err)
+// Patch answers a mutation with a JSON patch of the defaults that were filled
+// in: one add operation where each change made the object differ (an add
+// replaces a member that was there, such as an empty revision), its value read
+// from the defaulted object, so that changes inside an object the defaults
+// created ride along with it. The operations are sorted by path, so that one
+// request always gets the same patch; the defaults only add, so no operation
+// depends on another.
+func Patch(defaulted map[string]any, changes []defaults.Change) admission.Response {
+	places := make([][]string, 0, len(changes))
+	for _, c := range changes {
+		places = append(places, c.At)
 	}
-	resp := admission.PatchResponseFromRaw(original, current)
-	slices.SortFunc(resp.Patches, func(a, b jsonpatch.JsonPatchOperation) int {
-		return comparePointers(a.Path, b.Path)
-	})
-	return resp
+	slices.SortFunc(places, compareKeys)
+	ops := make([]jsonpatch.JsonPatchOperation, 0, len(places))
+	var last []string
+	for _, at := range places {
+		if last != nil && hasPrefix(at, last) {
+			continue // inside what the previous operation adds, or the same place
+		}
+		value, err := valueAt(defaulted, at)
+		if err != nil {
+			return Failed("patching in the defaults", err)
+		}
+		ops = append(ops, jsonpatch.NewOperation("add", pointer(at), value))
+		last = at
+	}
+	return admission.Patched("", ops...)
 }
 
-// comparePointers orders JSON pointers segment by segment, list indexes by
-// number, so that /a/2 comes before /a/10.
-func comparePointers(a, b string) int {
-	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		x, errX := strconv.Atoi(as[i])
-		y, errY := strconv.Atoi(bs[i])
+// valueAt is the value at keys in obj; for a last key "-", the list's last item.
+func valueAt(obj any, keys []string) (any, error) {
+	for i, key := range keys {
+		switch node := obj.(type) {
+		case map[string]any:
+			obj = node[key]
+		case []any:
+			index := len(node) - 1
+			if key != "-" {
+				index, _ = strconv.Atoi(key)
+			}
+			if index < 0 || index >= len(node) {
+				return nil, fmt.Errorf("no item %s at %s", key, pointer(keys[:i]))
+			}
+			obj = node[index]
+		default:
+			return nil, fmt.Errorf("nothing to read %s from at %s", key, pointer(keys[:i]))
+		}
+	}
+	return obj, nil
+}
+
+// pointer writes keys as a JSON pointer (RFC 6901).
+func pointer(keys []string) string {
+	var sb strings.Builder
+	for _, key := range keys {
+		sb.WriteByte('/')
+		sb.WriteString(pointerEscaper.Replace(key))
+	}
+	return sb.String()
+}
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+func hasPrefix(keys, prefix []string) bool {
+	return len(keys) >= len(prefix) && slices.Equal(keys[:len(prefix)], prefix)
+}
+
+// compareKeys orders places key by key, list indexes by number, so that
+// /a/2 comes before /a/10 and a place before what lies inside it.
+func compareKeys(a, b []string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, errX := strconv.Atoi(a[i])
+		y, errY := strconv.Atoi(b[i])
 		if errX == nil && errY == nil && x != y {
 			return cmp.Compare(x, y)
 		}
-		if c := strings.Compare(as[i], bs[i]); c != 0 {
+		if c := strings.Compare(a[i], b[i]); c != 0 {
 			return c
 		}
 	}
-	return cmp.Compare(len(as), len(bs))
+	return cmp.Compare(len(a), len(b))
 }

@@ -111,7 +111,7 @@ func TestPatchHoldsOnlyTheFilledInFields(t *testing.T) {
 		},
 		"an empty revision is replaced": {
 			original: `{"kind":"Application","spec":{"source":{"repoURL":"r","targetRevision":""}}}`,
-			wantOps:  []op{{"replace", "/spec/source/targetRevision", "HEAD"}},
+			wantOps:  []op{{"add", "/spec/source/targetRevision", "HEAD"}}, // an add replaces a member that is there
 		},
 		"a revision in the second source is added at its index": {
 			original: `{"kind":"Application","spec":{"sources":[{"repoURL":"a","targetRevision":"main"},{"repoURL":"b"}]}}`,
@@ -126,9 +126,10 @@ func TestPatchHoldsOnlyTheFilledInFields(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			app, err := decode.Object([]byte(tt.original), field.NewPath("object"))
 			require.NoError(t, err)
-			require.NotEmpty(t, defaults.Application(app, nil, config.Default()))
+			changes := defaults.Application(app, nil, config.Default())
+			require.NotEmpty(t, changes)
 
-			resp := respond.Patch([]byte(tt.original), app)
+			resp := respond.Patch(app, changes)
 
 			assert.True(t, resp.Allowed)
 			var got []op
@@ -145,7 +146,7 @@ func TestPatchOfAnUnchangedObjectIsEmpty(t *testing.T) {
 	app, err := decode.Object([]byte(original), field.NewPath("object"))
 	require.NoError(t, err)
 
-	resp := respond.Patch([]byte(original), app)
+	resp := respond.Patch(app, defaults.Application(app, nil, config.Default()))
 
 	assert.True(t, resp.Allowed)
 	assert.Empty(t, resp.Patches)
@@ -164,8 +165,9 @@ func TestPatchIsTheSameForTheSameRequest(t *testing.T) {
 	for i := range 20 {
 		app, err := decode.Object([]byte(original), field.NewPath("object"))
 		require.NoError(t, err)
-		require.NotEmpty(t, defaults.Application(app, tenant, config.Default()))
-		resp := respond.Patch([]byte(original), app)
+		changes := defaults.Application(app, tenant, config.Default())
+		require.NotEmpty(t, changes)
+		resp := respond.Patch(app, changes)
 		require.NoError(t, resp.Complete(admission.Request{}))
 		if i == 0 {
 			first = string(resp.Patch)
