@@ -20,9 +20,9 @@ import (
 // Tenant: at 10,000 Tenants, some 35,000 objects. Held unstructured, each
 // costs about 4 KiB of nested maps; so the cache holds them typed instead:
 // Kubernetes' own types for the core kinds, and for Argo CD's kinds the
-// compact forms below (typed metadata, the spec as the JSON the API server
-// sent, of the status only what the supervisor reads). Everything else reads
-// and writes unstructured objects, converted from these on a read.
+// compact forms of argo.go (typed metadata, a digest of the spec, of the
+// status only what the supervisor reads). Everything else reads and writes
+// unstructured objects, converted from these on a read.
 
 // cachedObject is an empty object of the type the cache holds for kind gvk.
 func cachedObject(gvk schema.GroupVersionKind) client.Object {
@@ -44,9 +44,10 @@ func cachedObject(gvk schema.GroupVersionKind) client.Object {
 }
 
 // asUnstructured converts an object the cache holds into the unstructured
-// form the supervisor reads, by way of its JSON. Typed objects read from the
-// cache carry no apiVersion and kind, which the JSON needs: gvk sets them on
-// obj, the cache's copy.
+// form the supervisor reads, by way of its JSON; one held with a digest for
+// its spec has no spec. Typed objects read from the cache carry no
+// apiVersion and kind, which the JSON needs: gvk sets them on obj, the
+// cache's copy.
 func asUnstructured(obj client.Object, gvk schema.GroupVersionKind) (*unstructured.Unstructured, error) {
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
 	data, err := json.Marshal(obj)
@@ -56,6 +57,9 @@ func asUnstructured(obj client.Object, gvk schema.GroupVersionKind) (*unstructur
 	u := &unstructured.Unstructured{}
 	if err := u.UnmarshalJSON(data); err != nil {
 		return nil, err
+	}
+	if heldDigest(obj) != nil {
+		delete(u.Object, "spec")
 	}
 	return u, nil
 }

@@ -182,11 +182,20 @@ func TestTheCacheKeepsOfAnApplicationWhatTheSupervisorReads(t *testing.T) {
 	assert.NotContains(t, got.Object, "operation")
 	assert.Equal(t, applicationGVK, got.GroupVersionKind())
 	assert.Equal(t, map[string]string{"tenantguard.io/tenant": "t"}, got.GetLabels())
+	assert.NotContains(t, got.Object, "spec", "the cache holds the spec's digest, not the spec")
 	desired := map[string]any{
 		"metadata": map[string]any{"name": "a", "labels": map[string]any{"tenantguard.io/tenant": "t"}},
-		"spec":     map[string]any{"project": "p", "source": map[string]any{"helm": map[string]any{"valuesObject": map[string]any{"replicas": int64(3)}}}},
+		"spec":     map[string]any{"source": map[string]any{"helm": map[string]any{"valuesObject": map[string]any{"replicas": int64(3)}}, "repoURL": "https://git.example.com/r.git"}, "project": "p"},
 	}
-	assert.True(t, covers(got.Object, desired), "the spec is kept whole, numbers compared by value")
+	built, err := digestOf(desired["spec"])
+	require.NoError(t, err)
+	assert.Equal(t, built, *heldDigest(&cached), "the spec sent and the same spec built digest alike, whatever the order of keys and the type of numbers")
+	desired["spec"].(map[string]any)["project"] = "q"
+	changed, err := digestOf(desired["spec"])
+	require.NoError(t, err)
+	assert.NotEqual(t, changed, *heldDigest(&cached), "another spec, another digest")
+	delete(desired, "spec")
+	assert.True(t, covers(got.Object, desired), "the metadata is kept")
 	sync, health := syncAndHealth(got)
 	assert.Equal(t, "Synced", sync)
 	assert.Equal(t, "Healthy", health)
