@@ -239,9 +239,9 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 	if err := supervisor.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
-	cacheOpts := cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
+	cacheOpts := cache.Options{DefaultTransform: trimCached}
 	if opts.Supervisor {
-		cacheOpts.ByObject = supervisor.CacheByObject()
+		cacheOpts.ByObject = supervisor.CacheByObject(trimCached)
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:        scheme,
