@@ -3,7 +3,21 @@ package server
 import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	toolscache "k8s.io/client-go/tools/cache"
 )
+
+// cacheTransform is the transform of every object the manager's cache is
+// given: trimCached, then the strings that repeat across objects shared.
+func cacheTransform() toolscache.TransformFunc {
+	in := newInterner()
+	return func(obj any) (any, error) {
+		obj, err := trimCached(obj)
+		if accessor, notObject := meta.Accessor(obj); err == nil && notObject == nil {
+			in.share(accessor)
+		}
+		return obj, err
+	}
+}
 
 // trimCached drops from every object the manager's cache is given what
 // neither the webhooks nor the supervisor read, and which can be most of a
