@@ -156,6 +156,7 @@ func (w *eventWriter) record(ctx context.Context, e *eventsv1.Event) {
 		return
 	}
 	w.series.Add(key, &seriesEntry{name: e.Name, namespace: e.Namespace, count: 1, last: e.EventTime.Time})
+	w.log.V(1).Info(e.Note, "type", e.Type, "regarding", e.Regarding.Name, "reason", e.Reason) // as client-go's recorder logs them
 }
 
 // extend records a repeat in the Event's series.
