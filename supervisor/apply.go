@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -26,15 +27,25 @@ var errTerminating = errors.New("is being deleted")
 
 // get reads an object from the cache and, when the cache does not hold it,
 // from the API server: the cache holds only objects carrying ManagedByLabel,
-// and a name may be taken by another. nil when neither has it.
-func (s *Supervisor) get(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey) (*unstructured.Unstructured, error) {
+// and a name may be taken by another. nil when neither has it. An object the
+// cache holds with a digest for its spec (argo.go) comes without its spec,
+// and spec is that digest; else spec is nil.
+func (s *Supervisor) get(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey) (obj *unstructured.Unstructured, spec *specDigest, err error) {
 	cached := cachedObject(gvk)
-	err := s.client.Get(ctx, key, cached)
+	err = s.client.Get(ctx, key, cached)
 	if err == nil {
-		return asUnstructured(cached, gvk)
+		obj, err = asUnstructured(cached, gvk)
+		return obj, heldDigest(cached), err
 	}
-	live := newObject(gvk)
-	if apierrors.IsNotFound(err) {
+	live, err := s.read(ctx, gvk, key, err)
+	return live, nil, err
+}
+
+// read reads an object from the API server, after the cache answered
+// cacheErr; nil when there is none.
+func (s *Supervisor) read(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey, cacheErr error) (*unstructured.Unstructured, error) {
+	live, err := newObject(gvk), cacheErr
+	if cacheErr == nil || apierrors.IsNotFound(cacheErr) {
 		err = s.live.Get(ctx, key, live)
 	}
 	if apierrors.IsNotFound(err) {
@@ -56,7 +67,7 @@ func (s *Supervisor) cached(ctx context.Context, gvk schema.GroupVersionKind, ke
 // live object as last read. An object of that name that the Tenant does not
 // own is errNotOwned, one being deleted errTerminating: neither is touched.
 func (s *Supervisor) ensure(ctx context.Context, tenant *tenantv1.Tenant, desired *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	live, err := s.get(ctx, desired.GroupVersionKind(), client.ObjectKeyFromObject(desired))
+	live, spec, err := s.get(ctx, desired.GroupVersionKind(), client.ObjectKeyFromObject(desired))
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +78,11 @@ func (s *Supervisor) ensure(ctx context.Context, tenant *tenantv1.Tenant, desire
 		if live.GetDeletionTimestamp() != nil {
 			return live, errTerminating
 		}
-		if covers(live.Object, desired.Object) {
+		held, err := s.holds(ctx, live, spec, desired)
+		if err != nil {
+			return live, err
+		}
+		if held {
 			return live, nil
 		}
 	}
@@ -79,11 +94,40 @@ func (s *Supervisor) ensure(ctx context.Context, tenant *tenantv1.Tenant, desire
 	return applied, nil
 }
 
+// holds reports whether live holds everything desired holds (covers). For an
+// object the cache holds without its spec, its metadata is compared as
+// read, and its spec holds desired's when their digests are equal: the spec
+// is then the one the supervisor applied, the common case. When they differ,
+// someone changed the spec, or added fields to it that the supervisor leaves
+// alone: the object is read from the API server and compared whole.
+func (s *Supervisor) holds(ctx context.Context, live *unstructured.Unstructured, spec *specDigest, desired *unstructured.Unstructured) (bool, error) {
+	if spec == nil {
+		return covers(live.Object, desired.Object), nil
+	}
+	metadata := maps.Clone(desired.Object)
+	delete(metadata, "spec")
+	if !covers(live.Object, metadata) {
+		return false, nil // applied again, spec and all
+	}
+	want, err := digestOf(desired.Object["spec"])
+	if err != nil {
+		return false, err
+	}
+	if *spec == want {
+		return true, nil
+	}
+	whole, err := s.read(ctx, desired.GroupVersionKind(), client.ObjectKeyFromObject(desired), nil)
+	if err != nil || whole == nil {
+		return false, err
+	}
+	return covers(whole.Object, desired.Object), nil
+}
+
 // remove deletes the object of that kind and key when the Tenant owns it.
 // It reports whether it issued the deletion now, and whether the object is
 // still there (being deleted, not yet gone).
 func (s *Supervisor) remove(ctx context.Context, tenant *tenantv1.Tenant, gvk schema.GroupVersionKind, key client.ObjectKey) (issued, present bool, err error) {
-	live, err := s.get(ctx, gvk, key)
+	live, _, err := s.get(ctx, gvk, key)
 	if err != nil || live == nil || !ownedBy(live, tenant) {
 		return false, false, err
 	}

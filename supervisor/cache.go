@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/selection"
+	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -20,9 +21,9 @@ import (
 // Tenant: at 10,000 Tenants, some 35,000 objects. Held unstructured, each
 // costs about 4 KiB of nested maps; so the cache holds them typed instead:
 // Kubernetes' own types for the core kinds, and for Argo CD's kinds the
-// compact forms below (typed metadata, the spec as the JSON the API server
-// sent, of the status only what the supervisor reads). Everything else reads
-// and writes unstructured objects, converted from these on a read.
+// compact forms of argo.go (typed metadata, a digest of the spec, of the
+// status only what the supervisor reads). Everything else reads and writes
+// unstructured objects, converted from these on a read.
 
 // cachedObject is an empty object of the type the cache holds for kind gvk.
 func cachedObject(gvk schema.GroupVersionKind) client.Object {
@@ -44,9 +45,10 @@ func cachedObject(gvk schema.GroupVersionKind) client.Object {
 }
 
 // asUnstructured converts an object the cache holds into the unstructured
-// form the supervisor reads, by way of its JSON. Typed objects read from the
-// cache carry no apiVersion and kind, which the JSON needs: gvk sets them on
-// obj, the cache's copy.
+// form the supervisor reads, by way of its JSON; one held with a digest for
+// its spec has no spec. Typed objects read from the cache carry no
+// apiVersion and kind, which the JSON needs: gvk sets them on obj, the
+// cache's copy.
 func asUnstructured(obj client.Object, gvk schema.GroupVersionKind) (*unstructured.Unstructured, error) {
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
 	data, err := json.Marshal(obj)
@@ -57,13 +59,17 @@ func asUnstructured(obj client.Object, gvk schema.GroupVersionKind) (*unstructur
 	if err := u.UnmarshalJSON(data); err != nil {
 		return nil, err
 	}
+	if heldDigest(obj) != nil {
+		delete(u.Object, "spec")
+	}
 	return u, nil
 }
 
 // CacheByObject restricts the manager's cache, for the kinds the supervisor
 // writes, to the objects it wrote: a cluster's other namespaces,
-// Applications and policies are never held in memory.
-func CacheByObject() map[client.Object]cache.ByObject {
+// Applications and policies are never held in memory. Each object goes
+// through base, the cache's transform for every kind, then trim.
+func CacheByObject(base toolscache.TransformFunc) map[client.Object]cache.ByObject {
 	managed, err := labels.NewRequirement(ManagedByLabel, selection.Equals, []string{ManagedBy})
 	if err != nil {
 		panic(err) // a constant requirement
@@ -71,9 +77,32 @@ func CacheByObject() map[client.Object]cache.ByObject {
 	selector := labels.NewSelector().Add(*managed)
 	out := make(map[client.Object]cache.ByObject, len(ownedKinds))
 	for _, gvk := range ownedKinds {
-		out[cachedObject(gvk)] = cache.ByObject{Label: selector}
+		out[cachedObject(gvk)] = cache.ByObject{Label: selector, Transform: func(obj any) (any, error) {
+			if base != nil {
+				var err error
+				if obj, err = base(obj); err != nil {
+					return nil, err
+				}
+			}
+			return trim(obj), nil
+		}}
 	}
 	return out
+}
+
+// trim drops from an object the cache is given what the supervisor never
+// reads: a Namespace's spec and status (the namespace controller's) and the
+// name label the API server adds; a quota's status, the usage the quota
+// controller rewrites as pods come and go.
+func trim(obj any) any {
+	switch o := obj.(type) {
+	case *corev1.Namespace:
+		o.Spec, o.Status = corev1.NamespaceSpec{}, corev1.NamespaceStatus{}
+		delete(o.Labels, corev1.LabelMetadataName)
+	case *corev1.ResourceQuota:
+		o.Status = corev1.ResourceQuotaStatus{}
+	}
+	return obj
 }
 
 // AddToScheme registers the compact types the cache holds for Argo CD's

@@ -6,9 +6,9 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
-	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/tenantguard/tenantguard/webhook/config"
 )
@@ -57,7 +57,7 @@ type Supervisor struct {
 	client client.Client
 	live   client.Reader
 	config func() *config.ClusterConfig
-	events recorder.EventRecorder
+	events events.EventRecorder
 }
 
 // DefaultWorkers is how many Tenants are reconciled at once unless Options say otherwise.
@@ -69,11 +69,15 @@ const DefaultWorkers = 4
 // must be built with CacheByObject, its scheme with AddToScheme.
 func Setup(mgr manager.Manager, config func() *config.ClusterConfig, opts Options) error {
 	opts.Workers = cmp.Or(opts.Workers, DefaultWorkers)
+	events := newEventWriter(mgr.GetClient(), mgr.GetScheme(), recorderName, mgr.GetLogger().WithName("events"))
 	s := &Supervisor{
 		client: mgr.GetClient(),
 		live:   mgr.GetAPIReader(),
 		config: config,
-		events: mgr.GetEventRecorder(recorderName),
+		events: events,
+	}
+	if err := mgr.Add(events); err != nil {
+		return fmt.Errorf("setting up the supervisor's Events: %w", err)
 	}
 	if err := s.watch(mgr, opts); err != nil {
 		return fmt.Errorf("setting up the supervisor: %w", err)

@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -182,11 +183,20 @@ func TestTheCacheKeepsOfAnApplicationWhatTheSupervisorReads(t *testing.T) {
 	assert.NotContains(t, got.Object, "operation")
 	assert.Equal(t, applicationGVK, got.GroupVersionKind())
 	assert.Equal(t, map[string]string{"tenantguard.io/tenant": "t"}, got.GetLabels())
+	assert.NotContains(t, got.Object, "spec", "the cache holds the spec's digest, not the spec")
 	desired := map[string]any{
 		"metadata": map[string]any{"name": "a", "labels": map[string]any{"tenantguard.io/tenant": "t"}},
-		"spec":     map[string]any{"project": "p", "source": map[string]any{"helm": map[string]any{"valuesObject": map[string]any{"replicas": int64(3)}}}},
+		"spec":     map[string]any{"source": map[string]any{"helm": map[string]any{"valuesObject": map[string]any{"replicas": int64(3)}}, "repoURL": "https://git.example.com/r.git"}, "project": "p"},
 	}
-	assert.True(t, covers(got.Object, desired), "the spec is kept whole, numbers compared by value")
+	built, err := digestOf(desired["spec"])
+	require.NoError(t, err)
+	assert.Equal(t, built, *heldDigest(&cached), "the spec sent and the same spec built digest alike, whatever the order of keys and the type of numbers")
+	desired["spec"].(map[string]any)["project"] = "q"
+	changed, err := digestOf(desired["spec"])
+	require.NoError(t, err)
+	assert.NotEqual(t, changed, *heldDigest(&cached), "another spec, another digest")
+	delete(desired, "spec")
+	assert.True(t, covers(got.Object, desired), "the metadata is kept")
 	sync, health := syncAndHealth(got)
 	assert.Equal(t, "Synced", sync)
 	assert.Equal(t, "Healthy", health)
@@ -204,4 +214,43 @@ func TestEveryKindTheSupervisorWritesIsCachedTyped(t *testing.T) {
 		require.NoError(t, err, "the informer lists %s", gvk.Kind)
 		assert.NotNil(t, list)
 	}
+}
+
+func TestTheCacheKeepsOfNamespacesAndQuotasWhatTheSupervisorReads(t *testing.T) {
+	var based []string
+	base := func(obj any) (any, error) {
+		based = append(based, obj.(client.Object).GetName())
+		return obj, nil
+	}
+	transforms := map[string]func(any) (any, error){}
+	for obj, by := range CacheByObject(base) {
+		require.NotNil(t, by.Transform, "%T", obj)
+		transforms[fmt.Sprintf("%T", obj)] = by.Transform
+	}
+
+	ns := &corev1.Namespace{
+		ObjectMeta: metav1.ObjectMeta{Name: "tenant-shop", Labels: map[string]string{
+			corev1.LabelMetadataName: "tenant-shop", tenantv1.TenantLabel: "shop", ManagedByLabel: ManagedBy,
+		}},
+		Spec:   corev1.NamespaceSpec{Finalizers: []corev1.FinalizerName{corev1.FinalizerKubernetes}},
+		Status: corev1.NamespaceStatus{Phase: corev1.NamespaceActive},
+	}
+	out, err := transforms["*v1.Namespace"](ns)
+	require.NoError(t, err)
+	got := out.(*corev1.Namespace)
+	assert.Equal(t, map[string]string{tenantv1.TenantLabel: "shop", ManagedByLabel: ManagedBy}, got.Labels, "the labels the supervisor applies stay")
+	assert.Zero(t, got.Spec)
+	assert.Zero(t, got.Status)
+
+	pods := corev1.ResourceList{corev1.ResourcePods: resource.MustParse("50")}
+	quota := &corev1.ResourceQuota{
+		ObjectMeta: metav1.ObjectMeta{Name: "tenant"},
+		Spec:       corev1.ResourceQuotaSpec{Hard: pods},
+		Status:     corev1.ResourceQuotaStatus{Hard: pods, Used: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("3")}},
+	}
+	out, err = transforms["*v1.ResourceQuota"](quota)
+	require.NoError(t, err)
+	assert.Equal(t, pods, out.(*corev1.ResourceQuota).Spec.Hard, "the spec the supervisor compares stays")
+	assert.Zero(t, out.(*corev1.ResourceQuota).Status)
+	assert.Equal(t, []string{"tenant-shop", "tenant"}, based, "the cache's own transform comes first")
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -51,6 +52,10 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
 	setupLog := ctrl.Log.WithName("setup")
+	if _, err := setGoMemoryLimit(os.Getenv); err != nil {
+		setupLog.Error(err, "unable to set Go's memory limit")
+		return exitUsage
+	}
 	restCfg, err := restConfig(kubeconfig)
 	if err != nil {
 		setupLog.Error(err, "unable to load kubeconfig")

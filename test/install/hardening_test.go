@@ -109,11 +109,12 @@ func TestValuesSchemaRefusesBadPeers(t *testing.T) {
 	}
 }
 
-// TestGoMemLimitIsTheMemoryLimit checks that the server's container, from the
-// chart and from config/default, sets GOMEMLIMIT from its own memory limit in
-// bytes, and that the limit is there: 512Mi in both. Without a limit the
-// chart leaves GOMEMLIMIT out rather than pass the node's memory.
-func TestGoMemLimitIsTheMemoryLimit(t *testing.T) {
+// TestGoMemLimitFollowsTheMemoryLimit checks that the server's container, from
+// the chart and from config/default, is given its own memory limit in bytes
+// (serve sets Go's memory limit to nine tenths of it), that the limit is
+// there, 512Mi in both, and that GOMEMLIMIT is not set over it. Without a
+// limit the chart leaves the variable out rather than pass the node's memory.
+func TestGoMemLimitFollowsTheMemoryLimit(t *testing.T) {
 	for name, render := range installRenderings() {
 		t.Run(name, func(t *testing.T) {
 			c := tenantguardContainer(t, theDeployment(t, render(t)))
@@ -121,12 +122,13 @@ func TestGoMemLimitIsTheMemoryLimit(t *testing.T) {
 			require.True(t, ok, "the container has a memory limit")
 			assert.Equal(t, "512Mi", limit.String())
 
-			env := goMemLimit(c)
-			require.NotNil(t, env, "the container sets GOMEMLIMIT")
-			assert.Empty(t, env.Value, "GOMEMLIMIT is read from the limit, not written")
+			assert.Nil(t, envVar(c, "GOMEMLIMIT"), "Go's limit is set by serve from the container's")
+			env := envVar(c, memoryLimitEnv)
+			require.NotNil(t, env, "the container is given %s", memoryLimitEnv)
+			assert.Empty(t, env.Value, "read from the limit, not written")
 			require.NotNil(t, env.ValueFrom)
 			ref := env.ValueFrom.ResourceFieldRef
-			require.NotNil(t, ref, "GOMEMLIMIT comes from a resourceFieldRef")
+			require.NotNil(t, ref, "%s comes from a resourceFieldRef", memoryLimitEnv)
 			assert.Equal(t, "limits.memory", ref.Resource)
 			assert.Equal(t, 0, ref.Divisor.Cmp(resource.MustParse("1")), "in bytes (divisor 1), not %s", ref.Divisor.String())
 			if ref.ContainerName != "" {
@@ -139,7 +141,8 @@ func TestGoMemLimitIsTheMemoryLimit(t *testing.T) {
 		objs := helmTemplate(t, "tenantguard", "tenantguard-system", "--set", "resources.limits=null")
 		c := tenantguardContainer(t, theDeployment(t, objs))
 		assert.NotContains(t, c.Resources.Limits, corev1.ResourceMemory)
-		assert.Nil(t, goMemLimit(c), "no GOMEMLIMIT without a memory limit")
+		assert.Nil(t, envVar(c, memoryLimitEnv), "no memory limit passed without one")
+		assert.Nil(t, envVar(c, "GOMEMLIMIT"))
 	})
 }
 
@@ -199,9 +202,14 @@ func tenantguardContainer(t *testing.T, d *appsv1.Deployment) *corev1.Container 
 	return nil
 }
 
-func goMemLimit(c *corev1.Container) *corev1.EnvVar {
+// memoryLimitEnv is the variable serve reads its container's memory limit
+// from (cmd/tenantguard/memlimit.go).
+const memoryLimitEnv = "TENANTGUARD_MEMORY_LIMIT"
+
+// envVar is the container's variable of that name, nil when it has none.
+func envVar(c *corev1.Container, name string) *corev1.EnvVar {
 	for i, e := range c.Env {
-		if e.Name == "GOMEMLIMIT" {
+		if e.Name == name {
 			return &c.Env[i]
 		}
 	}

@@ -21,7 +21,7 @@ var chartOnlyAnnotations = map[string]bool{
 // "tenantguard" in tenantguard-system and builds config/default, and compares
 // them object by object: kinds, names, namespaces, specs, webhooks (rules,
 // selectors, matchConditions, CA injection), RBAC rules, container args, env
-// (GOMEMLIMIT) and resources. Labels differ (Helm's own), and config/default
+// (the memory limit passed to serve) and resources. Labels differ (Helm's own), and config/default
 // also creates its namespace.
 func TestChartAndKustomizeInstallTheSameObjects(t *testing.T) {
 	chart := index(helmTemplate(t, "tenantguard", "tenantguard-system"))

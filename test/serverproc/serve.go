@@ -39,8 +39,12 @@ type Serve struct {
 	Name string
 	// Config is the cluster config served.
 	Config string
-	// MemLimit is the server's GOMEMLIMIT, as the chart sets it.
+	// MemLimit is the server's GOMEMLIMIT; none when empty.
 	MemLimit string
+	// ContainerMemoryLimit is the container's memory limit in bytes, given
+	// as the chart gives it (TENANTGUARD_MEMORY_LIMIT): serve sets Go's
+	// memory limit to nine tenths of it unless MemLimit is set. None when 0.
+	ContainerMemoryLimit int64
 	// Profile serves pprof on a port of its own (ProfileURL).
 	Profile bool
 	// Args are added to the command line.
@@ -86,7 +90,13 @@ func Start(ctx context.Context, c *cluster.Cluster, s Serve) (*Server, error) {
 		return nil, err
 	}
 	srv.Cmd = exec.CommandContext(ctx, s.Bin, append(args, s.Args...)...)
-	srv.Cmd.Env = append(os.Environ(), "GOMEMLIMIT="+s.MemLimit)
+	srv.Cmd.Env = os.Environ()
+	if s.MemLimit != "" {
+		srv.Cmd.Env = append(srv.Cmd.Env, "GOMEMLIMIT="+s.MemLimit)
+	}
+	if s.ContainerMemoryLimit > 0 {
+		srv.Cmd.Env = append(srv.Cmd.Env, "TENANTGUARD_MEMORY_LIMIT="+strconv.FormatInt(s.ContainerMemoryLimit, 10))
+	}
 	srv.Cmd.Stdout, srv.Cmd.Stderr = logFile, logFile
 	srv.Started = time.Now()
 	if err := srv.Cmd.Start(); err != nil {

@@ -37,6 +37,17 @@ func TestDriftIsPutBack(t *testing.T) {
 		}, "the source repositories and the cluster-scoped kinds are put back")
 	})
 
+	t.Run("a field the supervisor does not set, added to the AppProject, is left alone", func(t *testing.T) {
+		// The cache holds a digest of the spec: one that differs sends the
+		// supervisor to the API server for the whole spec, which covers what
+		// it applies; a change to what it applies, in the same patch, is put back.
+		patch(t, appProjectGVK, "argocd", project, `{"spec":{"sourceNamespaces":["team-a"],"description":"edited"}}`)
+		eventually(t, appProjectGVK, "argocd", project, func(o *unstructured.Unstructured) bool {
+			return nested(o, "spec", "description") != "edited"
+		}, "the description is put back")
+		assert.Equal(t, []any{"team-a"}, nested(get(t, appProjectGVK, "argocd", project), "spec", "sourceNamespaces"), "the other field stays")
+	})
+
 	t.Run("the AppProject deleted", func(t *testing.T) {
 		before := get(t, appProjectGVK, "argocd", project)
 		require.NoError(t, env.Client.Delete(ctx, before))

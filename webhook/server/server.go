@@ -246,9 +246,10 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 	if err := supervisor.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
-	cacheOpts := cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
+	transform := cacheTransform()
+	cacheOpts := cache.Options{DefaultTransform: transform}
 	if opts.Supervisor {
-		cacheOpts.ByObject = supervisor.CacheByObject()
+		cacheOpts.ByObject = supervisor.CacheByObject(transform)
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:        scheme,

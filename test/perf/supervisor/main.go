@@ -20,6 +20,7 @@ import (
 
 	"go.uber.org/zap/zapcore"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -36,6 +37,7 @@ type settings struct {
 	workers  int
 	timeout  time.Duration
 	memLimit string
+	limit    resource.Quantity
 	logPath  string
 	heapPath string
 }
@@ -46,7 +48,9 @@ func main() {
 	flag.IntVar(&s.creators, "creators", 16, "clients creating Tenants at once")
 	flag.IntVar(&s.workers, "workers", 4, "the server's --supervisor-workers")
 	flag.DurationVar(&s.timeout, "timeout", 5*time.Minute, "how long to wait for every Tenant to be Ready")
-	flag.StringVar(&s.memLimit, "gomemlimit", "512MiB", "the server's GOMEMLIMIT, as the chart sets it from the memory limit")
+	s.limit = resource.MustParse("512Mi")
+	flag.Var(quantityFlag{&s.limit}, "memory-limit", "the container's memory limit, given to the server as the chart gives it: Go's memory limit is nine tenths of it")
+	flag.StringVar(&s.memLimit, "gomemlimit", "", "the server's GOMEMLIMIT, over the one it sets from -memory-limit")
 	flag.StringVar(&s.logPath, "server-log", "", "where to keep the server's log (default: removed with the run)")
 	flag.StringVar(&s.heapPath, "heap-profile", "", "write the server's heap profile here once all are Ready (go tool pprof reads it)")
 	flag.Parse()
@@ -74,7 +78,8 @@ func run(s settings) error {
 		return err
 	}
 	srv, err := serverproc.Start(ctx, c, serverproc.Serve{
-		Bin: bin, Dir: dir, Name: "supervisor", Config: serverConfig, MemLimit: s.memLimit, Profile: true,
+		Bin: bin, Dir: dir, Name: "supervisor", Config: serverConfig, Profile: true,
+		MemLimit: s.memLimit, ContainerMemoryLimit: s.limit.Value(),
 		Args: []string{"--supervisor-workers", strconv.Itoa(s.workers)},
 	})
 	if err != nil {
@@ -108,13 +113,15 @@ func run(s settings) error {
 	}
 	time.Sleep(5 * time.Second) // settle: the queue drains, the GC returns what it can
 	settled := mem.current()
-	if s.heapPath != "" {
-		if err := saveHeapProfile(srv.ProfileURL, s.heapPath); err != nil {
-			return err
-		}
+	if err := saveHeapProfile(srv.ProfileURL, s.heapPath); err != nil { // after a collection
+		return err
+	}
+	process, err := scrapeProcess(srv.MetricsURL)
+	if err != nil {
+		return err
 	}
 	report(s, result{
-		created: created, ready: ready, reconciles: reconciles, objects: objects,
+		created: created, ready: ready, reconciles: reconciles, objects: objects, process: process,
 		idleRSS: idle, peakRSS: peak, settledRSS: settled,
 	})
 	return nil
@@ -125,6 +132,7 @@ type result struct {
 	created, ready               time.Duration
 	reconciles                   reconcileStats
 	objects                      map[string]int
+	process                      processStats
 	idleRSS, peakRSS, settledRSS int64
 }
 
@@ -144,7 +152,8 @@ all Ready after:      %.1fs   (target: within %s) %s
 objects made:         %d Namespaces, %d AppProjects, %d Applications, %d ResourceQuotas
 reconciles:           %.0f in %.1fs: %.0f/s (errors: %.0f, requeued: %.0f); mean reconcile %.1fms
 server RSS (VmRSS):   %s MiB idle, %s MiB peak, %s MiB settled   (target: peak <= %d MiB) %s
-server:               tenantguard serve --supervisor-workers %d, GOMEMLIMIT=%s
+live heap at the end: %.1f MB, after a collection; the server sent %.0f GET requests
+server:               tenantguard serve --supervisor-workers %d, memory limit %s, %s
 `,
 		runstats.CommandLine("./test/perf/supervisor"), runstats.LoadAverage(),
 		s.tenants, r.created.Seconds(), r.ready.Seconds(), readyTarget, verdict(r.ready <= readyTarget),
@@ -152,7 +161,38 @@ server:               tenantguard serve --supervisor-workers %d, GOMEMLIMIT=%s
 		r.reconciles.total, r.ready.Seconds(), r.reconciles.total/r.ready.Seconds(), r.reconciles.errors, r.reconciles.requeued,
 		r.reconciles.meanSeconds*1000,
 		mib(r.idleRSS), mib(r.peakRSS), mib(r.settledRSS), rssTarget>>20, verdict(r.peakRSS <= rssTarget),
-		s.workers, s.memLimit)
+		r.process.liveHeap/1e6, r.process.apiGets,
+		s.workers, s.limit.String(), goLimit(s))
+}
+
+// goLimit says which Go memory limit the server ran with.
+func goLimit(s settings) string {
+	if s.memLimit != "" {
+		return "GOMEMLIMIT=" + s.memLimit
+	}
+	return fmt.Sprintf("Go's memory limit %.1f MiB (nine tenths)", float64(s.limit.Value()/10*9)/(1<<20))
+}
+
+// quantityFlag is a flag holding a Kubernetes quantity, such as 512Mi.
+type quantityFlag struct{ q *resource.Quantity }
+
+func (f quantityFlag) String() string {
+	if f.q == nil {
+		return ""
+	}
+	return f.q.String()
+}
+
+func (f quantityFlag) Set(value string) error {
+	q, err := resource.ParseQuantity(value)
+	if err != nil {
+		return err
+	}
+	if q.Value() <= 0 {
+		return fmt.Errorf("want a positive memory limit, got %s", value)
+	}
+	*f.q = q
+	return nil
 }
 
 func verdict(ok bool) string {

@@ -125,3 +125,31 @@ func sample(line string) (name, labels string, value float64, ok bool) {
 	}
 	return series, "", value, true
 }
+
+// processStats are figures of the server's own metrics: its live heap, read
+// right after a garbage collection, and the GET requests it sent to the API
+// server (single objects, lists and watches alike).
+type processStats struct {
+	liveHeap float64
+	apiGets  float64
+}
+
+// scrapeProcess reads processStats from the server's metrics.
+func scrapeProcess(url string) (processStats, error) {
+	text, err := scrape(url)
+	if err != nil {
+		return processStats{}, err
+	}
+	var p processStats
+	for _, line := range strings.Split(text, "\n") {
+		name, labels, value, ok := sample(line)
+		switch {
+		case !ok:
+		case name == "go_memstats_heap_alloc_bytes":
+			p.liveHeap = value
+		case name == "rest_client_requests_total" && strings.Contains(labels, `method="GET"`):
+			p.apiGets += value
+		}
+	}
+	return p, nil
+}

@@ -50,7 +50,8 @@ func scrape(url string) (string, error) {
 }
 
 // saveHeapProfile writes the server's heap profile, taken after a garbage
-// collection, to path; profileURL is its pprof endpoint.
+// collection, to path, or only has the collection run when path is empty;
+// profileURL is its pprof endpoint.
 func saveHeapProfile(profileURL, path string) error {
 	resp, err := http.Get(profileURL + "heap?gc=1")
 	if err != nil {
@@ -59,6 +60,10 @@ func saveHeapProfile(profileURL, path string) error {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("reading the heap profile: %s", resp.Status)
+	}
+	if path == "" {
+		_, err := io.Copy(io.Discard, resp.Body)
+		return err
 	}
 	out, err := os.Create(path)
 	if err != nil {
