@@ -7,7 +7,6 @@ import (
 	"runtime/pprof"
 	"sort"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/tenantguard/tenantguard/test/runstats"
@@ -63,7 +62,7 @@ func run(ctx context.Context, t *target, reqs []request, concurrency int, events
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
-	cpuStart := processCPU()
+	cpuStart := runstats.ProcessCPU()
 	start := time.Now()
 	for range concurrency {
 		wg.Add(1)
@@ -77,7 +76,7 @@ func run(ctx context.Context, t *target, reqs []request, concurrency int, events
 	wg.Wait()
 	res := rn.res
 	res.wall = time.Since(start)
-	res.cpu = processCPU() - cpuStart
+	res.cpu = runstats.ProcessCPU() - cpuStart
 	for _, e := range pending {
 		res.eventErr = append(res.eventErr, fmt.Errorf("%s: not reached before the duration cap", e.name))
 	}
@@ -207,13 +206,4 @@ func startProfile(path string) (func(), error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
-}
-
-// processCPU is the user and system CPU time this process has used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -1,6 +1,7 @@
-// Package runstats holds what the measuring programs under test/ (test/load,
-// test/hostile) share to describe a run: the command that reproduces it, the
-// machine's load, and latency percentiles.
+// Package runstats holds what the measuring programs and benchmarks under
+// test/ and beside the code share to describe a run: the command that
+// reproduces it, the machine's load, latency percentiles and the process's
+// CPU time.
 package runstats
 
 import (
@@ -8,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -60,3 +62,15 @@ func Sorted(latencies []time.Duration) []time.Duration {
 
 // Ms formats d in milliseconds with two decimals.
 func Ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+// ProcessCPU is the user and system CPU time this process has used so far,
+// the collector's workers included; 0 when the system does not say. On a
+// server bound by its CPU, CPU time per request is what sets the requests per
+// second, and other work on the machine does not count in it.
+func ProcessCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

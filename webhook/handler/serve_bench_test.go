@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"syscall"
 	"testing"
-	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/test/reviews"
+	"github.com/tenantguard/tenantguard/test/runstats"
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/request"
@@ -53,27 +52,16 @@ func BenchmarkServe(b *testing.B) {
 				body := bodies[op]
 				checkAllowed(b, front, body)
 				b.ReportAllocs()
-				start := processCPU(b)
+				start := runstats.ProcessCPU()
 				for b.Loop() {
 					req := httptest.NewRequest(http.MethodPost, "/"+hook, bytes.NewReader(body))
 					req.Header.Set("Content-Type", "application/json")
 					front.ServeHTTP(httptest.NewRecorder(), req)
 				}
-				b.ReportMetric(float64((processCPU(b)-start).Microseconds())/float64(b.N), "cpu-µs/op")
+				b.ReportMetric(float64((runstats.ProcessCPU()-start).Microseconds())/float64(b.N), "cpu-µs/op")
 			})
 		}
 	}
-}
-
-// processCPU is the CPU time this process has used, the collector's workers
-// included: on a server bound by its CPU, a review's CPU time is what sets the
-// reviews per second, and other processes on the machine do not count in it.
-func processCPU(b *testing.B) time.Duration {
-	var usage syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
 }
 
 // checkAllowed fails the benchmark unless the review is answered and allowed,
