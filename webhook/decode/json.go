@@ -32,8 +32,10 @@ func readJSONObject(raw []byte) (map[string]any, error) {
 	return obj, nil
 }
 
-// readJSONValue reads the next value of dec. Its depth is bounded before any
-// decoder runs (limits.maxDepth), so the recursion is too.
+// readJSONValue reads the next value of dec. The recursion is bounded: the
+// request stage refuses reviews nested past limits.maxDepth before they are
+// decoded, and jsontext refuses, as encoding/json does, any value nested past
+// 10,000 levels, which bounds what eval reads.
 func readJSONValue(dec *jsontext.Decoder) (any, error) {
 	switch dec.PeekKind() {
 	case jsontext.KindBeginObject:

@@ -3,6 +3,7 @@ package decode
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,6 +22,9 @@ func FuzzReadJSONObjectReadsAsEncodingJSON(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	// Nesting at encoding/json's and jsontext's bound of 10,000 levels, and past it.
+	f.Add([]byte(`{"a":` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `}`))
+	f.Add([]byte(`{"a":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		got, err := readJSONObject(raw)
 		want, wantErr := stdObject(raw)
