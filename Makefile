@@ -46,15 +46,13 @@ run: envtest-assets ## Start a local control plane with tenantguard registered, 
 	mkdir -p $(LOCALBIN) && ln -sf $(ENVTEST_ASSETS)/kubectl $(LOCALBIN)/kubectl
 	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) go run ./test/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
 
-# The OpenReports CRDs the audit writes to, as the reports-api module of go.mod ships them.
-OPENREPORTS_CRDS = $(shell go list -m -f '{{.Dir}}' github.com/openreports/reports-api)/config/crd
-
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from webhook/api; copy the OpenReports CRDs of go.mod's version.
 	$(CONTROLLER_GEN) object paths=./webhook/api/...
 	$(CONTROLLER_GEN) crd paths=./webhook/api/... output:crd:artifacts:config=config/crd/bases
 	cp config/crd/bases/tenantguard.io_tenants.yaml charts/tenantguard/files/
-	install -m 644 $(OPENREPORTS_CRDS)/openreports.io_reports.yaml $(OPENREPORTS_CRDS)/openreports.io_clusterreports.yaml config/audit/crd/
+	crds=$$(test/tools/module-dir.sh github.com/openreports/reports-api)/config/crd; \
+	install -m 644 $$crds/openreports.io_reports.yaml $$crds/openreports.io_clusterreports.yaml config/audit/crd/
 	install -m 644 config/audit/crd/openreports.io_*.yaml charts/tenantguard/files/
 
 .PHONY: fmt
