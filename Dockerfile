@@ -26,7 +26,7 @@ FROM gcr.io/distroless/static-debian12:nonroot
 ARG VERSION=dev
 ARG REVISION=
 ARG SOURCE=https://github.com/tenantguard/tenantguard
-ARG LICENSES=NOASSERTION
+ARG LICENSES=Apache-2.0
 LABEL org.opencontainers.image.title=tenantguard \
       org.opencontainers.image.source=${SOURCE} \
       org.opencontainers.image.revision=${REVISION} \

@@ -31,8 +31,8 @@ IMG               ?= $(IMAGE_REPO):$(IMAGE_TAG)
 IMAGE_PLATFORMS   ?= linux/amd64 linux/arm64
 IMAGE_DIR         ?= $(LOCALBIN)/image
 IMAGE_SOURCE      ?= https://github.com/tenantguard/tenantguard
-# No LICENSE file yet: SPDX's "not stated" until the project picks one.
-IMAGE_LICENSES    ?= NOASSERTION
+# The SPDX identifier of LICENSE; the chart's metadata says the same.
+IMAGE_LICENSES    ?= Apache-2.0
 REVISION          ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 # Every time in the image is the commit's, so one commit gives one digest.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)

@@ -28,9 +28,9 @@ type auditOptions struct {
 }
 
 func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	opts, ok := parseAuditFlags(args, stderr)
-	if !ok {
-		return exitUsage
+	opts, err := parseAuditFlags(args, stdout, stderr)
+	if err != nil {
+		return usageExit(err)
 	}
 	code, err := auditCluster(context.Background(), opts, stdout)
 	if err != nil {
@@ -39,41 +39,40 @@ func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-func parseAuditFlags(args []string, stderr io.Writer) (auditOptions, bool) {
+func parseAuditFlags(args []string, stdout, stderr io.Writer) (auditOptions, error) {
 	opts := auditOptions{scan: audit.DefaultOptions()}
 	opts.scan.Workers = runtime.GOMAXPROCS(0)
 	flags := flag.NewFlagSet("audit", flag.ContinueOnError)
-	flags.SetOutput(stderr)
 	output := flags.String("o", string(offline.Text), "output format: "+formatList())
 	flags.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, else the in-cluster config, else ~/.kube/config)")
 	bindPolicyFlags(flags, &opts.policies)
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
 	flags.Int64Var(&opts.scan.PageSize, "page-size", opts.scan.PageSize, "Applications and Tenants listed from the API server at once")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: tenantguard audit [flags]\n\n"+
+		fmt.Fprintln(flags.Output(), "Usage: tenantguard audit [flags]\n\n"+
 			"Judges every Application and Tenant stored in a cluster as the validating webhook\n"+
 			"would judge its creation, with the policies and cluster config serve would load,\n"+
 			"and prints the findings as eval does. Exit code 0 when clean, 1 on a violation,\n"+
 			"2 on a usage error, an unreachable cluster or an object that could not be judged.\n\nFlags:")
 		flags.PrintDefaults()
 	}
-	if err := flags.Parse(args); err != nil {
-		return opts, false
+	if err := parseFlags(flags, args, stdout, stderr); err != nil {
+		return opts, err
 	}
 	opts.format = offline.Format(*output)
 	if !slices.Contains(offline.Formats, opts.format) {
 		fmt.Fprintf(stderr, "tenantguard audit: -o: unknown format %q (want %s)\n", *output, formatList())
-		return opts, false
+		return opts, errUsage
 	}
 	if flags.NArg() > 0 {
 		fmt.Fprintf(stderr, "tenantguard audit: unexpected argument %q: the audit reads the cluster, not files (use eval)\n", flags.Arg(0))
-		return opts, false
+		return opts, errUsage
 	}
 	if opts.scan.PageSize <= 0 {
 		fmt.Fprintf(stderr, "tenantguard audit: -page-size: must be positive, got %d\n", opts.scan.PageSize)
-		return opts, false
+		return opts, errUsage
 	}
-	return opts, true
+	return opts, nil
 }
 
 // auditCluster judges the cluster's objects and returns the exit code.

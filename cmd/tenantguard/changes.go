@@ -29,9 +29,9 @@ type changesOptions struct {
 var actorVariables = []string{"GITHUB_ACTOR", "GITLAB_USER_LOGIN"}
 
 func runChanges(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	opts, ok := parseChangesFlags(args, stderr)
-	if !ok {
-		return exitUsage
+	opts, err := parseChangesFlags(args, stdout, stderr)
+	if err != nil {
+		return usageExit(err)
 	}
 	code, err := judgeChanges(context.Background(), opts, stdout)
 	if err != nil {
@@ -40,10 +40,9 @@ func runChanges(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-func parseChangesFlags(args []string, stderr io.Writer) (changesOptions, bool) {
+func parseChangesFlags(args []string, stdout, stderr io.Writer) (changesOptions, error) {
 	var opts changesOptions
 	flags := flag.NewFlagSet("changes", flag.ContinueOnError)
-	flags.SetOutput(stderr)
 	flags.StringVar(&opts.build.Base, "base", "origin/main", "the branch the pull request merges into (any git revision)")
 	flags.StringVar(&opts.build.Head, "head", "HEAD", "the pull request's head (any git revision); the change is base...head, from their merge base")
 	flags.StringVar(&opts.build.Actor, "actor", firstSet(actorVariables), "who made the change, as the git host names them (default $GITHUB_ACTOR, else $GITLAB_USER_LOGIN)")
@@ -52,7 +51,7 @@ func parseChangesFlags(args []string, stderr io.Writer) (changesOptions, bool) {
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
 	flags.BoolVar(&opts.printInput, "print-input", false, "print the change set as the rules read it (JSON, for conftest --namespace changes) instead of judging it")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: tenantguard changes [flags] [REPO]\n\n"+
+		fmt.Fprintln(flags.Output(), "Usage: tenantguard changes [flags] [REPO]\n\n"+
 			"Judges what a pull request changes in the platform repository REPO (default: the\n"+
 			"current directory): production files must equal their staging counterparts, files\n"+
 			"only automation writes change only by automation, image tags reach production only\n"+
@@ -60,13 +59,13 @@ func parseChangesFlags(args []string, stderr io.Writer) (changesOptions, bool) {
 			"clean, 1 on a violation, 2 on a usage error or a repository that cannot be read.\n\nFlags:")
 		flags.PrintDefaults()
 	}
-	if err := flags.Parse(args); err != nil {
-		return opts, false
+	if err := parseFlags(flags, args, stdout, stderr); err != nil {
+		return opts, err
 	}
 	opts.format = offline.Format(*output)
 	if !slices.Contains(offline.Formats, opts.format) {
 		fmt.Fprintf(stderr, "tenantguard changes: -o: unknown format %q (want %s)\n", *output, formatList())
-		return opts, false
+		return opts, errUsage
 	}
 	switch flags.NArg() {
 	case 0:
@@ -75,9 +74,9 @@ func parseChangesFlags(args []string, stderr io.Writer) (changesOptions, bool) {
 		opts.build.Dir = flags.Arg(0)
 	default:
 		fmt.Fprintf(stderr, "tenantguard changes: one repository at most, got %d\n", flags.NArg())
-		return opts, false
+		return opts, errUsage
 	}
-	return opts, true
+	return opts, nil
 }
 
 // judgeChanges builds the change set and judges it with the policies and

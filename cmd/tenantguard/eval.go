@@ -34,9 +34,9 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	opts, ok := parseEvalFlags(args, stderr)
-	if !ok {
-		return exitUsage
+	opts, err := parseEvalFlags(args, stdout, stderr)
+	if err != nil {
+		return usageExit(err)
 	}
 	tuneGC()
 	code, err := evaluate(context.Background(), opts, stdin, stdout)
@@ -46,10 +46,9 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
+func parseEvalFlags(args []string, stdout, stderr io.Writer) (evalOptions, error) {
 	var opts evalOptions
 	flags := flag.NewFlagSet("eval", flag.ContinueOnError)
-	flags.SetOutput(stderr)
 	output := flags.String("o", string(offline.Text), "output format: "+formatList())
 	flags.Var(&opts.tenants, "tenants", "file or directory of Tenants giving context to the Applications (repeatable)")
 	bindPolicyFlags(flags, &opts.policies)
@@ -57,25 +56,25 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalOptions, bool) {
 	flags.BoolVar(&opts.mutate, "mutate", false, "print the manifests with the webhook's defaults filled in, instead of evaluating them")
 	flags.BoolVar(&opts.diff, "diff", false, "print a unified diff of what the webhook's defaults change in each manifest, instead of evaluating them")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: tenantguard eval [flags] PATH...\n\n"+
+		fmt.Fprintln(flags.Output(), "Usage: tenantguard eval [flags] PATH...\n\n"+
 			"Evaluates manifests (files, directories, - for stdin; multi-document YAML or JSON)\n"+
 			"against tenantguard's policies. Tenants among the documents give context to the\n"+
 			"Applications. Exit code 0 when clean, 1 on a violation, 2 on a usage or parse error.\n\nFlags:")
 		flags.PrintDefaults()
 	}
-	if err := flags.Parse(args); err != nil {
-		return opts, false
+	if err := parseFlags(flags, args, stdout, stderr); err != nil {
+		return opts, err
 	}
 	opts.format = offline.Format(*output)
 	if !slices.Contains(offline.Formats, opts.format) {
 		fmt.Fprintf(stderr, "tenantguard eval: -o: unknown format %q (want %s)\n", *output, formatList())
-		return opts, false
+		return opts, errUsage
 	}
 	if opts.paths = flags.Args(); len(opts.paths) == 0 {
 		flags.Usage()
-		return opts, false
+		return opts, errUsage
 	}
-	return opts, true
+	return opts, nil
 }
 
 // evalMemoryLimit is the Go memory limit of eval unless GOMEMLIMIT is set.

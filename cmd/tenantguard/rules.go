@@ -13,12 +13,17 @@ import (
 
 func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("rules", flag.ContinueOnError)
-	flags.SetOutput(stderr)
 	output := flags.String("o", "text", "output format: text, json or markdown")
 	var loader reload.Loader
 	bindPolicyFlags(flags, &loader)
-	if err := flags.Parse(args); err != nil {
-		return exitUsage
+	flags.Usage = func() {
+		fmt.Fprintln(flags.Output(), "Usage: tenantguard rules [flags]\n\n"+
+			"Lists the rules of the policies serve would load, with their id, default\n"+
+			"enforcement and title.\n\nFlags:")
+		flags.PrintDefaults()
+	}
+	if err := parseFlags(flags, args, stdout, stderr); err != nil {
+		return usageExit(err)
 	}
 	snapshot, err := loader.Load(context.Background())
 	if err != nil {

@@ -14,11 +14,10 @@ import (
 	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
-func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
+func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	opts := server.DefaultOptions()
 	var kubeconfig string
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
-	flags.SetOutput(stderr)
 	flags.StringVar(&opts.Host, "host", "", "address the webhook listens on (default all interfaces)")
 	flags.IntVar(&opts.Port, "port", opts.Port, "HTTPS port of the webhook")
 	flags.StringVar(&opts.CertDir, "cert-dir", opts.CertDir, "directory holding tls.crt and tls.key")
@@ -47,8 +46,14 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(flags)
-	if err := flags.Parse(args); err != nil {
-		return exitUsage
+	flags.Usage = func() {
+		fmt.Fprintln(flags.Output(), "Usage: tenantguard serve [flags]\n\n"+
+			"Serves the mutating and validating admission webhooks over HTTPS, and on the\n"+
+			"elected replica the supervisor and the audit when asked for.\n\nFlags:")
+		flags.PrintDefaults()
+	}
+	if err := parseFlags(flags, args, stdout, stderr); err != nil {
+		return usageExit(err)
 	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
 	setupLog := ctrl.Log.WithName("setup")

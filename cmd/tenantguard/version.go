@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -14,7 +15,18 @@ var (
 	commit  = ""
 )
 
-func runVersion(_ []string, _ io.Reader, stdout, _ io.Writer) int {
+func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("version", flag.ContinueOnError)
+	flags.Usage = func() {
+		fmt.Fprintln(flags.Output(), "Usage: tenantguard version\n\nPrints the version and the commit tenantguard was built from.")
+	}
+	if err := parseFlags(flags, args, stdout, stderr); err != nil {
+		return usageExit(err)
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "tenantguard version: unexpected argument %q\n", flags.Arg(0))
+		return exitUsage
+	}
 	info, _ := debug.ReadBuildInfo()
 	fmt.Fprintf(stdout, "tenantguard %s\ncommit %s\n", version, builtFrom(commit, info))
 	return exitOK

@@ -44,7 +44,7 @@ func TestTheIndexSaysWhatItIsBuiltFrom(t *testing.T) {
 	assert.Equal(t, git(t, "rev-parse", "HEAD"), ann["org.opencontainers.image.revision"])
 	assert.Equal(t, commitTime(t).Format(time.RFC3339), ann["org.opencontainers.image.created"])
 	assert.Equal(t, "https://github.com/tenantguard/tenantguard", ann["org.opencontainers.image.source"])
-	assert.NotEmpty(t, ann["org.opencontainers.image.licenses"])
+	assert.Equal(t, "Apache-2.0", ann["org.opencontainers.image.licenses"], "the SPDX identifier of LICENSE")
 	version := ann["org.opencontainers.image.version"]
 	require.NotEmpty(t, version)
 
@@ -129,4 +129,16 @@ func fileBytes(t *testing.T, path string) []byte {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return data
+}
+
+// TestTheLicenceIsSaidAlikeEverywhere checks that LICENSE is the Apache
+// License 2.0 and that the chart's metadata names it as the image does.
+func TestTheLicenceIsSaidAlikeEverywhere(t *testing.T) {
+	licence := string(fileBytes(t, filepath.Join(repoRoot, "LICENSE")))
+	assert.Contains(t, licence, "Apache License\n                           Version 2.0, January 2004")
+	var chart struct {
+		Annotations map[string]string `json:"annotations"`
+	}
+	require.NoError(t, yaml.Unmarshal(fileBytes(t, filepath.Join(repoRoot, "charts", "tenantguard", "Chart.yaml")), &chart))
+	assert.Equal(t, "Apache-2.0", chart.Annotations["artifacthub.io/license"])
 }
