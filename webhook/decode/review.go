@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
@@ -107,11 +108,39 @@ func shorten(raw []byte) string {
 	return model.Clip(string(raw))
 }
 
-// Deleting reports whether the object is being deleted: finalizers are being
-// removed, and nothing may be added or refused then.
+// Deleting reports whether the review updates an object kube-apiserver is
+// deleting: the stored object, OldObject, has a deletionTimestamp. A CREATE
+// is never one (kube-apiserver drops the field on create), so a manifest that
+// writes the field is judged like any other.
 func (r *Review) Deleting() bool {
-	meta, _ := r.Object["metadata"].(map[string]any)
-	return meta["deletionTimestamp"] != nil
+	return r.Operation == admissionv1.Update && metaField(r.OldObject, "deletionTimestamp") != nil
+}
+
+// OnlyFinalizersRemoved reports whether an UPDATE of an object being deleted
+// does what its deletion needs and nothing else: it removes finalizers (Argo
+// CD's once it has pruned, the supervisor's once it has cleaned up) and leaves
+// spec and labels as they were. Every other update of an object being deleted
+// is judged like any update: deletion is no window to write what the rules
+// refuse, and the finalizers keep it stored for as long as anyone wants.
+func (r *Review) OnlyFinalizersRemoved() bool {
+	if !r.Deleting() || r.Object == nil {
+		return false
+	}
+	return reflect.DeepEqual(r.Object["spec"], r.OldObject["spec"]) &&
+		reflect.DeepEqual(metaField(r.Object, "labels"), metaField(r.OldObject, "labels")) &&
+		subsetOf(metaField(r.Object, "finalizers"), metaField(r.OldObject, "finalizers"))
+}
+
+// subsetOf reports whether every finalizer of now was in before: none added.
+func subsetOf(now, before any) bool {
+	was, _ := before.([]any)
+	is, _ := now.([]any)
+	for _, f := range is {
+		if !slices.Contains(was, f) {
+			return false
+		}
+	}
+	return true
 }
 
 // OnlyStatusChanged reports whether an UPDATE leaves spec, labels and

@@ -25,18 +25,21 @@ type Pipeline struct {
 }
 
 // InScope reports whether tenantguard judges a review at all. It leaves alone
-// an object whose finalizers are being removed on its way out, an update of
-// status or operation only (Argo CD writes those constantly), and objects in
-// the cluster config's excluded namespaces.
+// an update of an object being deleted that only removes finalizers (its
+// deletion needs that), an update of status or operation only (Argo CD writes
+// those constantly), and objects in the cluster config's excluded namespaces.
+// Any other update of an object being deleted is judged as usual.
 func (p *Pipeline) InScope(review *decode.Review) bool {
-	return !review.Deleting() && !review.OnlyStatusChanged() &&
+	return !review.OnlyFinalizersRemoved() && !review.OnlyStatusChanged() &&
 		!slices.Contains(p.Config.ExcludedNamespaces, review.Namespace)
 }
 
 // Mutate fills in the defaults of the review's object in place and returns
-// what it set; nothing for a review out of scope or without an object.
+// what it set; nothing for a review out of scope, without an object, or of an
+// object being deleted: kube-apiserver refuses a finalizer added to an object
+// on its way out, and nothing else should be filled in on it either.
 func (p *Pipeline) Mutate(ctx context.Context, review *decode.Review) ([]defaults.Change, error) {
-	if review.Object == nil || !p.InScope(review) {
+	if review.Object == nil || review.Deleting() || !p.InScope(review) {
 		return nil, nil
 	}
 	switch review.Kind {
