@@ -11,8 +11,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/config"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
 // addFinalizer puts the supervisor's finalizer on the Tenant before anything
@@ -56,7 +56,7 @@ func deletionSteps(f facts) []deletionStep {
 
 // finalize deletes what the supervisor made for a Tenant being deleted,
 // only what the Tenant owns, then lets the Tenant go.
-func (s *Supervisor) finalize(ctx context.Context, t *tenantv1.Tenant, cfg *config.ClusterConfig) (reconcile.Result, error) {
+func (s *Supervisor) finalize(ctx context.Context, t *tenantv1.Tenant, cfg *clusterconfig.ClusterConfig) (reconcile.Result, error) {
 	if !controllerutil.ContainsFinalizer(t, tenantv1.Finalizer) {
 		return reconcile.Result{}, nil
 	}

@@ -21,8 +21,8 @@ import (
 
 	reportsv1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/audit"
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 )
 
 var applicationGVK = schema.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha1", Kind: "Application"}

@@ -22,8 +22,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/reload"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/engine/live"
 )
 
 var (
@@ -176,7 +176,7 @@ func nested(obj *unstructured.Unstructured, path ...string) any {
 func setConfig(t *testing.T, yaml string) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(configFile, []byte(yaml), 0o600))
-	revision, err := reload.Loader{ConfigFile: configFile}.Revision()
+	revision, err := live.Loader{ConfigFile: configFile}.Revision()
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		families, err := ctrlmetrics.Registry.Gather()

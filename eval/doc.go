@@ -1,0 +1,6 @@
+// Package eval runs the webhook's pipeline on rendered manifests instead of
+// admission requests: it evaluates each document that package manifests reads
+// with the same Rego rule set, previews what the mutating webhook would change,
+// and hands the results to package report.
+// `tenantguard eval` is its command line.
+package eval
