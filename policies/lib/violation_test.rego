@@ -1,4 +1,4 @@
-package tenantguard.lib.violation_test
+package tenantguard.lib_test
 
 import data.tenantguard.lib
 
