@@ -38,7 +38,9 @@ application if {
 	namespace := input.tenant.spec.namespace
 	is_string(namespace)
 	namespace != ""
-	server := object.get(input.tenant.spec, "destination", config.defaults.destination) # tenant.destination, without a rule
+
+	# tenant.destination, without a rule
+	server := object.get(input.tenant.spec, "destination", config.defaults.destination)
 	input.object.spec.destination == {"namespace": namespace, "server": server} # no name
 	is_string(server)
 	server != ""
@@ -63,7 +65,12 @@ application if {
 	arch := input.tenant.spec.arch
 	is_string(arch)
 	arch != ""
-	not contains(replace(values, concat("", [`"kubernetes.io/arch":`, json.marshal(arch)]), ""), `"kubernetes.io/arch":`) # pins_only(values, arch)
+
+	# pins_only(values, arch):
+	not contains(
+		replace(values, concat("", [`"kubernetes.io/arch":`, json.marshal(arch)]), ""),
+		`"kubernetes.io/arch":`,
+	)
 	not images.may_set_tag(values)
 }
 
@@ -133,5 +140,8 @@ _holding_environments contains environment if {
 # whole key and value cannot join the text around them into another key.
 pins_only(json_text, arch) if {
 	is_string(arch)
-	not contains(replace(json_text, concat("", [`"kubernetes.io/arch":`, json.marshal(arch)]), ""), `"kubernetes.io/arch":`)
+	not contains(
+		replace(json_text, concat("", [`"kubernetes.io/arch":`, json.marshal(arch)]), ""),
+		`"kubernetes.io/arch":`,
+	)
 }

@@ -80,7 +80,10 @@ _expected := arch if {
 
 _message(field, value, expected) := sprintf(
 	"%s: %s sets %s to %s, but tenant %s runs on %s nodes; remove it (tenantguard sets the tenant's arch) or set it to %s",
-	[app.display_name, field, _arch_key, lib.quote(value), lib.quote(_tenant_name), lib.quote(expected), lib.quote(expected)],
+	[
+		app.display_name, field, _arch_key, lib.quote(value), lib.quote(_tenant_name),
+		lib.quote(expected), lib.quote(expected),
+	],
 )
 
 # _suffix writes a walk() path as the rest of a field path: object keys after

@@ -43,7 +43,10 @@ _automated := object.get(input.object, ["spec", "syncPolicy", "automated"], null
 
 _self_heal := object.get(_automated, "selfHeal", null)
 
-_fix := "set spec.syncPolicy.automated with selfHeal: true so that Argo CD applies every promotion and undoes hand edits"
+_fix := concat(" ", [
+	"set spec.syncPolicy.automated with selfHeal: true",
+	"so that Argo CD applies every promotion and undoes hand edits",
+])
 
 # _heals holds for an automated sync policy with selfHeal, not turned off, which
 # is what the rule asks for.

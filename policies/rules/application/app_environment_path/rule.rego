@@ -74,7 +74,10 @@ _violations contains v if {
 	environment := app.environment
 	not _known_environment(environment)
 	msg := sprintf(
-		"%s: environment %s (%s) is not one of the configured environments (%s); set the label, or the Tenant's spec.environment, to one of them",
+		concat("", [
+			"%s: environment %s (%s) is not one of the configured environments (%s); ",
+			"set the label, or the Tenant's spec.environment, to one of them",
+		]),
 		[app.display_name, lib.quote(environment), _environment_field, concat(", ", _environment_names)],
 	)
 	v := lib.violation(rego.metadata.chain(), _environment_field, environment, msg)
@@ -87,8 +90,14 @@ _violations contains v if {
 	expected := app.tenant_environment
 	label != expected
 	msg := sprintf(
-		"%s: %s is %s, but tenant %s is in the %s environment (its spec.environment); an Application's environment is its Tenant's: set the label to %s or remove it (tenantguard fills it in)",
-		[app.display_name, _environment_field, lib.quote(label), lib.quote(_tenant_name), lib.quote(expected), lib.quote(expected)],
+		concat("", [
+			"%s: %s is %s, but tenant %s is in the %s environment (its spec.environment); ",
+			"an Application's environment is its Tenant's: set the label to %s or remove it (tenantguard fills it in)",
+		]),
+		[
+			app.display_name, _environment_field, lib.quote(label), lib.quote(_tenant_name),
+			lib.quote(expected), lib.quote(expected),
+		],
 	)
 	v := lib.violation(rego.metadata.chain(), _environment_field, label, msg)
 }
@@ -105,7 +114,10 @@ _violations contains v if {
 }
 
 _message(field, value, path) := sprintf(
-	"%s: %s %s reads %s, outside the %s directory %s%s; a %s Application reads only its own environment's directory: point it at a path under %s/",
+	concat("", [
+		"%s: %s %s reads %s, outside the %s directory %s%s; ",
+		"a %s Application reads only its own environment's directory: point it at a path under %s/",
+	]),
 	[
 		app.display_name, field, lib.quote(value), _shown(path), lib.show(app.environment), lib.quote(_directory),
 		_other_environment_note(path), lib.show(app.environment), lib.show(_directory),
@@ -192,13 +204,19 @@ _shown(path) := lib.quote(path) if {
 	path != ""
 }
 
-_shown(path) := "a path tenantguard cannot resolve before rendering (it depends on $KUBE_API_VERSIONS, or is a URL too deep or without a file)" if {
+_shown(path) := concat(" ", [
+	"a path tenantguard cannot resolve before rendering",
+	"(it depends on $KUBE_API_VERSIONS, or is a URL too deep or without a file)",
+]) if {
 	not is_string(path)
 }
 
 # _other_environment_note names the deepest other environment directory
 # inside this one that the path lies in, if any.
-_other_environment_note(path) := sprintf(", inside another environment's directory %s", [lib.quote(dirs[count(dirs) - 1])]) if {
+_other_environment_note(path) := sprintf(
+	", inside another environment's directory %s",
+	[lib.quote(dirs[count(dirs) - 1])],
+) if {
 	is_string(path)
 	dirs := sort([dir | some dir in _nested_directories; paths.within(path, dir)])
 	count(dirs) > 0

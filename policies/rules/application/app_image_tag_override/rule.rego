@@ -118,7 +118,11 @@ _violations contains v if {
 }
 
 _message(field, detail) := sprintf(
-	"%s: %s overrides the image tag of a production Application with %s; production image tags come only from values-images.yaml: remove the override, set the tag in staging/ and promote values-images.yaml to production/ through a pull request",
+	concat("", [
+		"%s: %s overrides the image tag of a production Application with %s; ",
+		"production image tags come only from values-images.yaml: ",
+		"remove the override, set the tag in staging/ and promote values-images.yaml to production/ through a pull request",
+	]),
 	[app.display_name, field, detail],
 )
 

@@ -40,12 +40,20 @@ violation contains v if {
 }
 
 _message(field, old, null) := sprintf(
-	"%s: %s was %s and cannot be removed; the tenant, environment and project of an Application never change: restore %s to %s, or create a new Application instead",
+	concat("", [
+		"%s: %s was %s and cannot be removed; ",
+		"the tenant, environment and project of an Application never change: ",
+		"restore %s to %s, or create a new Application instead",
+	]),
 	[app.display_name, field, lib.quote(old), field, lib.quote(old)],
 )
 
 _message(field, old, new) := sprintf(
-	"%s: %s cannot change from %s to %s; the tenant, environment and project of an Application never change: set %s back to %s, or create a new Application instead",
+	concat("", [
+		"%s: %s cannot change from %s to %s; ",
+		"the tenant, environment and project of an Application never change: ",
+		"set %s back to %s, or create a new Application instead",
+	]),
 	[app.display_name, field, lib.quote(old), lib.quote(new), field, lib.quote(old)],
 ) if {
 	new != null

@@ -36,7 +36,10 @@ _violations contains v if {
 	not app.is_chart(src.source)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
-		"%s: %s is pinned to commit %s; track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
+		concat("", [
+			"%s: %s is pinned to commit %s; ",
+			"track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
+		]),
 		[app.display_name, field, lib.quote(revision)],
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
@@ -51,7 +54,10 @@ _violations contains v if {
 	not app.is_chart(src.source)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
-		"%s: %s is pinned to commit %s (written unquoted, so YAML reads it as a number); track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
+		concat("", [
+			"%s: %s is pinned to commit %s (written unquoted, so YAML reads it as a number); ",
+			"track HEAD instead (set targetRevision: HEAD or remove it) and promote changes through git",
+		]),
 		[app.display_name, field, lib.show(revision)],
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)

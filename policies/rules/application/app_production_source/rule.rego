@@ -42,7 +42,11 @@ violation contains v if {
 	_is_new(src.source)
 	field := sprintf("%s.path", [src.path])
 	msg := sprintf(
-		"%s: %s %s reads the production directory %s; %s an Application at production is reserved to trusted identities (%s) and %s is not one; people promote through git: open a pull request that promotes %s/ to %s/",
+		concat("", [
+			"%s: %s %s reads the production directory %s; ",
+			"%s an Application at production is reserved to trusted identities (%s) and %s is not one; ",
+			"people promote through git: open a pull request that promotes %s/ to %s/",
+		]),
 		[
 			app.display_name, field, lib.quote(path), lib.quote(_production_directory), _action[input.operation],
 			concat(", ", _trusted), lib.quote(user), lib.show(_staging_directory), lib.show(_production_directory),

@@ -31,7 +31,10 @@ _violations contains v if {
 	app.is_application
 	project := object.get(input.object, ["spec", "project"], "")
 	problem := _problem(project)
-	msg := sprintf("%s: spec.project is %s, %s; set spec.project to %s", [app.display_name, lib.quote(project), problem, _fix])
+	msg := sprintf(
+		"%s: spec.project is %s, %s; set spec.project to %s",
+		[app.display_name, lib.quote(project), problem, _fix],
+	)
 	v := lib.violation(rego.metadata.chain(), "spec.project", project, msg)
 }
 

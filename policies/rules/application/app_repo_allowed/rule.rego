@@ -30,7 +30,11 @@ violation contains v if {
 	not _is_allowed(url)
 	field := sprintf("%s.repoURL", [src.path])
 	msg := sprintf(
-		"%s: %s %s is not an allowed repository; point it at one of the repositories the cluster config allows (allowedRepos: %s), or ask the platform team to add it",
+		concat("", [
+			"%s: %s %s is not an allowed repository; ",
+			"point it at one of the repositories the cluster config allows (allowedRepos: ",
+			"%s), or ask the platform team to add it",
+		]),
 		[app.display_name, field, lib.quote(url), concat(", ", _allowed_list)],
 	)
 	v := lib.violation(rego.metadata.chain(), field, url, msg)

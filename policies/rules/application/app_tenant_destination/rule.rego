@@ -71,7 +71,10 @@ _violations contains v if {
 	label != ""
 	label != owner
 	msg := sprintf(
-		"%s: %s is %s, but the Application belongs to tenant %s; an Application cannot name another tenant: set %s to %s, or deploy to tenant %s's own namespace instead",
+		concat("", [
+			"%s: %s is %s, but the Application belongs to tenant %s; ",
+			"an Application cannot name another tenant: set %s to %s, or deploy to tenant %s's own namespace instead",
+		]),
 		[app.display_name, _label, lib.quote(label), lib.quote(owner), _label, lib.quote(owner), lib.quote(label)],
 	)
 	v := lib.violation(rego.metadata.chain(), _label, label, msg)
@@ -82,7 +85,11 @@ _violations contains v if {
 	app.is_application
 	label := _unknown_label
 	msg := sprintf(
-		"%s: %s is %s, but there is no Tenant %s; create Tenant %s first, or set the label to the tenant the Application belongs to (or remove it, and the Tenant owning spec.destination.namespace is used)",
+		concat("", [
+			"%s: %s is %s, but there is no Tenant %s; ",
+			"create Tenant %s first, or set the label to the tenant the Application belongs to (or remove it, ",
+			"and the Tenant owning spec.destination.namespace is used)",
+		]),
 		[app.display_name, _label, lib.quote(label), lib.quote(label), lib.quote(label)],
 	)
 	v := lib.violation(rego.metadata.chain(), _label, label, msg)
@@ -97,7 +104,10 @@ _violations contains v if {
 	count(owners) > 1
 	names := concat(", ", [lib.quote(name) | some name in owners])
 	msg := sprintf(
-		"%s: spec.destination.namespace %s is owned by %d Tenants (%s), so the Application's tenant is ambiguous; set %s to the one it belongs to",
+		concat("", [
+			"%s: spec.destination.namespace %s is owned by %d Tenants (%s), so the Application's tenant is ambiguous; ",
+			"set %s to the one it belongs to",
+		]),
 		[app.display_name, lib.quote(lookup.namespace), count(owners), names, _label],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.destination.namespace", lookup.namespace, msg)
@@ -189,7 +199,10 @@ _canonical(cluster) := _in_cluster if {
 	cluster == "in-cluster"
 } else := cluster
 
-_fix_cluster(expected) := sprintf("set spec.destination.server to %s and remove spec.destination.name", [lib.quote(expected)]) if {
+_fix_cluster(expected) := sprintf(
+	"set spec.destination.server to %s and remove spec.destination.name",
+	[lib.quote(expected)],
+) if {
 	is_string(expected)
 	contains(expected, "://")
 } else := sprintf("set spec.destination.name to %s and remove spec.destination.server", [lib.quote(expected)])

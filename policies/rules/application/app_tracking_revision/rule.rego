@@ -67,7 +67,12 @@ _violations contains v if {
 	not app.is_commit(revision)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
-		"%s: %s is %s, which is not an allowed tracking ref (allowed: %s); per-environment branches drift and conflict, so set targetRevision to %s and promote changes from staging/ to production/ through a pull request on that one branch",
+		concat("", [
+			"%s: %s is %s, which is not an allowed tracking ref (allowed: %s); ",
+			"per-environment branches drift and conflict, ",
+			"so set targetRevision to %s and promote changes from staging/ to production/ through a pull request on that one ",
+			"branch",
+		]),
 		[app.display_name, field, lib.quote(revision), _allowed_refs_text, _suggested_ref],
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
@@ -84,7 +89,10 @@ _violations contains v if {
 	not _is_exact_version(revision)
 	field := sprintf("%s.targetRevision", [src.path])
 	msg := sprintf(
-		"%s: %s of chart %s is %s: %s; set targetRevision to an exact chart version such as 1.2.3 and raise it through a pull request",
+		concat("", [
+			"%s: %s of chart %s is %s: %s; ",
+			"set targetRevision to an exact chart version such as 1.2.3 and raise it through a pull request",
+		]),
 		[app.display_name, field, lib.quote(chart), lib.quote(revision), _chart_problem(revision)],
 	)
 	v := lib.violation(rego.metadata.chain(), field, revision, msg)
@@ -110,7 +118,10 @@ _numeric_commit(source, revision) if {
 	not app.is_chart(source)
 }
 
-_fix_type(source) := sprintf("write the exact chart version of chart %s as a quoted string, such as \"1.2.3\"", [lib.quote(source.chart)]) if {
+_fix_type(source) := sprintf(
+	"write the exact chart version of chart %s as a quoted string, such as \"1.2.3\"",
+	[lib.quote(source.chart)],
+) if {
 	app.is_chart(source)
 } else := sprintf("set targetRevision to %s, or quote the ref you meant", [_suggested_ref])
 

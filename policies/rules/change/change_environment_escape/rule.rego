@@ -31,9 +31,13 @@ violation contains v if {
 	dir := changes.directory(f.environment)
 	reads := _resolved(f.path, target)
 	not _inside(reads, dir)
-	msg := sprintf("%s is a symlink to %s, which reads %s, outside the %s directory %s; commit the file itself, promoted from staging where it is production's", [
-		f.path, lib.quote(target), lib.quote(reads), f.environment, lib.quote(dir),
-	])
+	msg := sprintf(
+		concat("", [
+			"%s is a symlink to %s, which reads %s, outside the %s directory %s; ",
+			"commit the file itself, promoted from staging where it is production's",
+		]),
+		[f.path, lib.quote(target), lib.quote(reads), f.environment, lib.quote(dir)],
+	)
 	v := changes.violation(rego.metadata.chain(), f.path, 0, target, msg)
 }
 
@@ -56,9 +60,13 @@ violation contains v if {
 	f.status == "renamed"
 	f.oldEnvironment != ""
 	f.oldEnvironment != f.environment
-	msg := sprintf("%s moves %s out of the %s directory %s; add the file in staging and promote it, and delete the old one where it was", [
-		f.path, f.oldPath, f.oldEnvironment, lib.quote(changes.directory(f.oldEnvironment)),
-	])
+	msg := sprintf(
+		concat("", [
+			"%s moves %s out of the %s directory %s; ",
+			"add the file in staging and promote it, and delete the old one where it was",
+		]),
+		[f.path, f.oldPath, f.oldEnvironment, lib.quote(changes.directory(f.oldEnvironment))],
+	)
 	v := changes.violation(rego.metadata.chain(), f.path, 0, f.oldPath, msg)
 }
 

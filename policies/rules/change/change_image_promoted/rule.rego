@@ -27,9 +27,16 @@ violation contains v if {
 	some found in written
 	not found in _tags(f.old)
 	not found in _tags(f.staging.base)
-	msg := sprintf("%s sets %s to %s, which %s did not have at the base commit %s (%s); an image tag reaches production only after staging ran it: merge the staging update first, then promote", [
-		f.path, found.key, lib.quote(found.value), f.staging.path, changes.short(input.mergeBase), _staging_had(f.staging.base, found.key),
-	])
+	msg := sprintf(
+		concat("", [
+			"%s sets %s to %s, which %s did not have at the base commit %s (%s); ",
+			"an image tag reaches production only after staging ran it: merge the staging update first, then promote",
+		]),
+		[
+			f.path, found.key, lib.quote(found.value), f.staging.path, changes.short(input.mergeBase),
+			_staging_had(f.staging.base, found.key),
+		],
+	)
 	v := changes.violation(rego.metadata.chain(), f.path, _line(changes.text(f.new), found), found.value, msg)
 }
 

@@ -24,18 +24,25 @@ violation contains v if {
 	some side in changes.production_sides(f)
 	not side.staging.equal
 	found := _difference(side)
-	msg := sprintf("%s %s; production changes only by promoting staging: change %s, let it run in staging, then copy it to %s", [
-		side.path, found.detail, side.staging.path, side.path,
-	])
+	msg := sprintf(
+		"%s %s; production changes only by promoting staging: change %s, let it run in staging, then copy it to %s",
+		[side.path, found.detail, side.staging.path, side.path],
+	)
 	v := changes.violation(rego.metadata.chain(), side.path, found.line, side.path, msg)
 }
 
 # _difference says how production differs from staging, and at which line.
-_difference(side) := {"line": 0, "detail": sprintf("is deleted but its staging counterpart %s still exists", [side.staging.path])} if {
+_difference(side) := {
+	"line": 0,
+	"detail": sprintf("is deleted but its staging counterpart %s still exists", [side.staging.path]),
+} if {
 	side.new == null
 } else := {"line": 0, "detail": sprintf("has no staging counterpart: %s does not exist", [side.staging.path])} if {
 	side.staging.head == null
-} else := {"line": 0, "detail": sprintf("is a %s but %s is a %s", [side.new.mode, side.staging.path, side.staging.head.mode])} if {
+} else := {
+	"line": 0,
+	"detail": sprintf("is a %s but %s is a %s", [side.new.mode, side.staging.path, side.staging.head.mode]),
+} if {
 	side.new.mode != side.staging.head.mode
 } else := {"line": i + 1, "detail": sprintf("differs from %s at line %d: production has %s, staging has %s", [
 	side.staging.path, i + 1, _shown(production, i), _shown(staging, i),

@@ -25,9 +25,13 @@ violation contains v if {
 	some f in changes.files
 	some touched in changes.paths(f)
 	_protected(changes.relative(touched.path, touched.environment))
-	msg := sprintf("%s is written only by automation (promotion.automationIdentities: %s), but %s %s it in this change; revert it and let the automated pull request change it", [
-		touched.path, lib.show(config.promotion.automationIdentities), _who, f.status,
-	])
+	msg := sprintf(
+		concat("", [
+			"%s is written only by automation (promotion.automationIdentities: %s), but %s %s it in this change; ",
+			"revert it and let the automated pull request change it",
+		]),
+		[touched.path, lib.show(config.promotion.automationIdentities), _who, f.status],
+	)
 	v := changes.violation(rego.metadata.chain(), touched.path, 0, changes.actor, msg)
 }
 

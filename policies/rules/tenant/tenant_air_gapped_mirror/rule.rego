@@ -41,7 +41,10 @@ violation contains v if {
 	_air_gapped_without_mirror
 	not _default_mirror
 	msg := sprintf(
-		"%s: spec.airGapped is true but spec.registryMirror is empty and the cluster config sets no defaults.registryMirror; set spec.registryMirror to the registry the tenant pulls its images from, e.g. %q",
+		concat("", [
+			"%s: spec.airGapped is true but spec.registryMirror is empty and the cluster config sets no ",
+			"defaults.registryMirror; set spec.registryMirror to the registry the tenant pulls its images from, e.g. %q",
+		]),
 		[tenant.display_name(input.object), _example],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.registryMirror", _own_mirror, msg)
@@ -54,7 +57,11 @@ violation contains v if {
 	mirror := _default_mirror
 	not _valid(mirror)
 	msg := sprintf(
-		"%s: spec.airGapped is true and spec.registryMirror is empty, but the cluster default defaults.registryMirror %s is not a registry host; set spec.registryMirror to the registry the tenant pulls its images from, e.g. %q",
+		concat("", [
+			"%s: spec.airGapped is true and spec.registryMirror is empty, ",
+			"but the cluster default defaults.registryMirror %s is not a registry host; ",
+			"set spec.registryMirror to the registry the tenant pulls its images from, e.g. %q",
+		]),
 		[tenant.display_name(input.object), lib.quote(mirror), _example],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.registryMirror", mirror, msg)

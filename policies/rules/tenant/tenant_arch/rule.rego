@@ -25,7 +25,10 @@ violation contains v if {
 	arch != ""
 	not arch in _arches
 	msg := sprintf(
-		"%s: spec.arch %s is not an architecture this cluster supports; set spec.arch to one of %s, or leave it empty for the cluster default",
+		concat("", [
+			"%s: spec.arch %s is not an architecture this cluster supports; ",
+			"set spec.arch to one of %s, or leave it empty for the cluster default",
+		]),
 		[tenant.display_name(input.object), lib.quote(arch), _supported],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.arch", arch, msg)

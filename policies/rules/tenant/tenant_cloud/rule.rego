@@ -56,7 +56,10 @@ _violations contains v if {
 	region := _set("region")
 	object.get(input.object, ["spec", "cloud"], "") in {"", null}
 	msg := sprintf(
-		"%s: spec.region %s is set without spec.cloud; set spec.cloud to the cloud the region belongs to (aws, azure or gcp), or remove spec.region",
+		concat("", [
+			"%s: spec.region %s is set without spec.cloud; ",
+			"set spec.cloud to the cloud the region belongs to (aws, azure or gcp), or remove spec.region",
+		]),
 		[tenant.display_name(input.object), lib.quote(region)],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.region", region, msg)
@@ -83,7 +86,10 @@ _violations contains v if {
 # u-france-east for a sovereign cloud), and a number glued to the last word.
 _regions := {
 	"aws": {
-		"pattern": `^[a-z]{2,4}(-[a-z]{2,4})?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]{1,2}$`,
+		"pattern": concat("", [
+			`^[a-z]{2,4}(-[a-z]{2,4})?-`,
+			`(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]{1,2}$`,
+		]),
 		"examples": `"eu-west-1" or "us-gov-west-1"`,
 	},
 	"azure": {

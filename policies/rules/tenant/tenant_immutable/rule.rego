@@ -28,7 +28,10 @@ violation contains v if {
 	new := object.get(input.object, ["spec", "environment"], null)
 	new != old
 	msg := sprintf(
-		"%s: spec.environment cannot change from %s to %s, it is immutable; keep spec.environment: %s, or create a new Tenant in the new environment instead",
+		concat("", [
+			"%s: spec.environment cannot change from %s to %s, it is immutable; ",
+			"keep spec.environment: %s, or create a new Tenant in the new environment instead",
+		]),
 		[tenant.display_name(input.object), lib.quote(old), lib.quote(new), lib.quote(old)],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.environment", new, msg)
@@ -44,7 +47,10 @@ violation contains v if {
 	new := tenant.namespace(input.object)
 	new != old
 	msg := sprintf(
-		"%s: spec.namespace cannot change the Tenant's namespace from %s to %s, it is immutable; set spec.namespace back to %s, or create a new Tenant for the new namespace instead",
+		concat("", [
+			"%s: spec.namespace cannot change the Tenant's namespace from %s to %s, it is immutable; ",
+			"set spec.namespace back to %s, or create a new Tenant for the new namespace instead",
+		]),
 		[tenant.display_name(input.object), lib.quote(old), lib.quote(new), lib.quote(old)],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.namespace", new, msg)

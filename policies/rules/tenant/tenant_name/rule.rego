@@ -51,7 +51,10 @@ _violations contains v if {
 	length := count(n.value) + n.suffix
 	length > _max_length
 	msg := sprintf(
-		"Tenant %s: %s %s %s %d characters, more than the %d allowed (cluster config tenantNaming.maxNameLength), so its namespace and prefixed resources would be invalid; shorten it to at most %d characters",
+		concat("", [
+			"Tenant %s: %s %s %s %d characters, more than the %d allowed (cluster config tenantNaming.maxNameLength), ",
+			"so its namespace and prefixed resources would be invalid; shorten it to at most %d characters",
+		]),
 		[n.display, n.field, lib.quote(n.value), n.makes, length, _max_length, _max_length - n.suffix],
 	)
 	v := lib.violation(rego.metadata.chain(), n.field, n.value, msg)

@@ -33,7 +33,11 @@ violation contains v if {
 	namespace := _namespace
 	_system(namespace)
 	msg := sprintf(
-		"%s: %s is %s, a system namespace (kube-*, default, Argo CD's and tenantguard's namespaces and the cluster config's excludedNamespaces are); a Tenant owns a namespace of its own: %s",
+		concat("", [
+			"%s: %s is %s, a system namespace (kube-*, default, ",
+			"Argo CD's and tenantguard's namespaces and the cluster config's excludedNamespaces are); ",
+			"a Tenant owns a namespace of its own: %s",
+		]),
 		[tenant.display_name(input.object), _written, lib.quote(namespace), _fix],
 	)
 	v := lib.violation(rego.metadata.chain(), _field, namespace, msg)
@@ -83,7 +87,10 @@ else := "metadata.name"
 
 _written := "spec.namespace" if _explicit
 
-else := sprintf("its namespace (tenantNaming.namespacePrefix %s and metadata.name)", [lib.quote(config.tenantNaming.namespacePrefix)])
+else := sprintf(
+	"its namespace (tenantNaming.namespacePrefix %s and metadata.name)",
+	[lib.quote(config.tenantNaming.namespacePrefix)],
+)
 
 # _fix suggests the default namespace of the Tenant's name when that one is
 # free of the problem.

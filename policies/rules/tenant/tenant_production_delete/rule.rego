@@ -27,7 +27,10 @@ violation contains v if {
 	allowed != "true"
 	name := object.get(old, ["metadata", "name"], "<unnamed>")
 	msg := sprintf(
-		"Tenant %s: a production Tenant is deleted only when %s is \"true\" (it is %s); if the deletion is intended, run kubectl annotate tenant %s %s=true%s and delete it again",
+		concat("", [
+			"Tenant %s: a production Tenant is deleted only when %s is \"true\" (it is %s); ",
+			"if the deletion is intended, run kubectl annotate tenant %s %s=true%s and delete it again",
+		]),
 		[lib.show(name), _field, _current(old), lib.show(name), _annotation, _overwrite(old)],
 	)
 	v := lib.violation(rego.metadata.chain(), _field, allowed, msg)
