@@ -38,6 +38,27 @@ violation contains v if {
 	some v in _violations
 }
 
+# gate holds for an Application of one source without Helm parameters or a
+# values string, of a Tenant with an arch, whose valuesObject pins no arch but
+# the Tenant's. Written for lib.common's application, which is generated from
+# every rule's gate (lib/common/gates.rego).
+gate if {
+	object.filter(input.object.spec, ["sources", "sourceHydrator"]) == {} # spec.source is the one source
+	source := input.object.spec.source
+	helm := object.get(source, "helm", {})
+	object.filter(helm, ["parameters", "fileParameters", "values"]) == {}
+	values := json.marshal(object.get(helm, "valuesObject", {})) # as app.helm_values writes it
+	arch := input.tenant.spec.arch
+	is_string(arch)
+	arch != ""
+
+	# common.pins_only(values, arch), written out: a call costs an evaluation
+	not contains(
+		replace(values, concat("", [`"kubernetes.io/arch":`, json.marshal(arch)]), ""),
+		`"kubernetes.io/arch":`,
+	)
+}
+
 # A kubernetes.io/arch key at any depth of helm.valuesObject or of the
 # helm.values YAML. The walk is skipped when the values' JSON text shows that
 # every such key already holds the tenant's arch (or that there is none).

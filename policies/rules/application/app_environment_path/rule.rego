@@ -68,6 +68,28 @@ _clean if {
 	common.plain_for(environment)
 }
 
+# gate is _clean for an Application of one source, written out: the Tenant's
+# environment, repeated by the label, has a directory that holds no other's
+# (common.plain_prefixes), and the one source reads a plain path under it,
+# plain value files, no kustomize and no file parameters. Written for
+# lib.common's application, which is generated from every rule's gate
+# (lib/common/gates.rego).
+gate if {
+	environment := input.tenant.spec.environment
+	input.object.metadata.labels["tenantguard.io/environment"] == environment
+	prefix := object.get(common.plain_prefixes, environment, "") # one body, not one per environment
+	prefix != ""
+	object.filter(input.object.spec, ["sources", "sourceHydrator"]) == {} # spec.source is the one source
+	source := input.object.spec.source
+	startswith(source.path, prefix) # common's _plain_source(source, prefix)
+	not regex.match(`\.|//`, source.path)
+	files := concat("\n", object.get(source, ["helm", "valueFiles"], []))
+	not regex.match(`(?m)\.\.|//|^/|\$`, files)
+	object.filter(source, ["chart", "kustomize"]) == {}
+	helm := object.get(source, "helm", {})
+	object.filter(helm, ["parameters", "fileParameters", "values"]) == {}
+}
+
 # The Application's environment is not one the cluster config knows.
 _violations contains v if {
 	app.is_application

@@ -40,6 +40,20 @@ violation contains v if {
 	some v in _violations
 }
 
+# gate holds for an Application of one source without kustomize, Helm
+# parameters, file parameters or a values string, whose valuesObject may set
+# no image tag. Written for lib.common's application, which is generated from
+# every rule's gate (lib/common/gates.rego).
+gate if {
+	object.filter(input.object.spec, ["sources", "sourceHydrator"]) == {} # spec.source is the one source
+	source := input.object.spec.source
+	object.filter(source, ["chart", "kustomize"]) == {}
+	helm := object.get(source, "helm", {})
+	object.filter(helm, ["parameters", "fileParameters", "values"]) == {}
+	values := json.marshal(object.get(helm, "valuesObject", {})) # as app.helm_values writes it
+	not images.may_set_tag(values)
+}
+
 # _may_override holds when a source sets Helm parameters, file parameters or
 # kustomize images, or Helm values whose JSON text may hold an image tag key
 # (images.may_set_tag). (Written without every, whose body is not partially

@@ -27,6 +27,16 @@ violation contains v if {
 	some v in _violations
 }
 
+# gate holds for an Application of one source that tracks a ref of the
+# cluster config's that no one could read as a commit. Written for
+# lib.common's application, which is generated from every rule's gate
+# (lib/common/gates.rego).
+gate if {
+	object.filter(input.object.spec, ["sources", "sourceHydrator"]) == {} # spec.source is the one source
+	source := input.object.spec.source
+	source.targetRevision in common.plain_refs
+}
+
 _violations contains v if {
 	some src in app.sources
 	revision := src.source.targetRevision

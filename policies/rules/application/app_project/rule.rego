@@ -27,6 +27,19 @@ violation contains v if {
 	some v in _violations
 }
 
+# gate holds for an Application of a Tenant (found, named by the label) in
+# that Tenant's project, which is not "default": _problem has nothing to say.
+# Written for lib.common's application, which is generated from every rule's
+# gate (lib/common/gates.rego).
+gate if {
+	name := input.tenant.metadata.name
+	name != ""
+	input.object.metadata.labels["tenantguard.io/tenant"] == name
+	project := input.object.spec.project
+	project == tenant.project_for(name) # not "", as name is not
+	project != "default"
+}
+
 _violations contains v if {
 	app.is_application
 	project := object.get(input.object, ["spec", "project"], "")

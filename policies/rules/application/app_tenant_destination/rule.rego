@@ -34,19 +34,20 @@ _in_cluster := "https://kubernetes.default.svc"
 _label := `metadata.labels["tenantguard.io/tenant"]`
 
 # The rule asks its findings only of an Application that is neither the
-# common one (common.application) nor _clean.
+# common one (common.application) nor gated.
 violation contains v if {
 	common.application == false
-	not _clean
+	not gate
 	some v in _violations
 }
 
-# _clean holds for the common Application, whose Tenant was found by its label
-# (which names it) and that deploys to the Tenant's own spec.namespace on the
+# gate holds for an Application whose Tenant was found by its label (which
+# names it) and that deploys to the Tenant's own spec.namespace on the
 # Tenant's cluster (its spec.destination, else the cluster's default), by
 # server alone: none of the findings below can hold then, and the rule stops
-# here.
-_clean if {
+# here. Written in positive checks and read by lib.common's application,
+# which is generated from every rule's gate (lib/common/gates.rego).
+gate if {
 	name := input.tenant.metadata.name
 	input.tenantLookup.label == name # a string, so name is a tenant name
 	name != ""
@@ -55,12 +56,10 @@ _clean if {
 	namespace := input.tenant.spec.namespace
 	is_string(namespace)
 	namespace != ""
-	destination := input.object.spec.destination
-	destination.namespace == namespace
-	count(destination) == 2 # namespace and server: no name
-	destination.server == object.get(input.tenant.spec, "destination", config.defaults.destination)
-	is_string(destination.server)
-	destination.server != ""
+	server := object.get(input.tenant.spec, "destination", config.defaults.destination) # tenant.destination
+	input.object.spec.destination == {"namespace": namespace, "server": server} # no name
+	is_string(server)
+	server != ""
 }
 
 # A tenant label that names another tenant than the Tenant under review.

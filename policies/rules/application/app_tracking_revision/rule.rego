@@ -43,6 +43,17 @@ violation contains v if {
 	some v in _violations
 }
 
+# gate holds for an Application of one git source (no chart) that tracks a
+# ref of the cluster config's that no one could read as a commit. Written for
+# lib.common's application, which is generated from every rule's gate
+# (lib/common/gates.rego).
+gate if {
+	object.filter(input.object.spec, ["sources", "sourceHydrator"]) == {} # spec.source is the one source
+	source := input.object.spec.source
+	source.targetRevision in common.plain_refs
+	object.filter(source, ["chart", "kustomize"]) == {}
+}
+
 # _may_stray holds when a source is not a git source tracking an allowed ref.
 # (Written without every, whose body is not partially evaluated against the
 # cluster config when the policies are loaded.)
