@@ -42,7 +42,7 @@ func pinnedRuleOnly(t testing.TB) fs.FS {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if strings.HasPrefix(name, "rules/") && !strings.HasPrefix(name, "rules/app_pinned_revision/") {
+		if strings.HasPrefix(name, "rules/") && !strings.HasPrefix(name, "rules/application/app_pinned_revision/") {
 			return nil
 		}
 		data, err := fs.ReadFile(policies.FS, name)
@@ -216,9 +216,9 @@ func TestReviewAsksTheRulesOfTheObjectsKind(t *testing.T) {
 			"violation contains lib.violation(rego.metadata.chain(), \"\", null, \"always\") if true\n")
 	}
 	fsys := pinnedRuleOnly(t).(fstest.MapFS)
-	delete(fsys, "rules/app_pinned_revision/rule.rego")
-	fsys["rules/a/rule.rego"] = &fstest.MapFile{Data: rule("application.a", "application-only")}
-	fsys["rules/t/rule.rego"] = &fstest.MapFile{Data: rule("tenant.t", "tenant-only")}
+	delete(fsys, "rules/application/app_pinned_revision/rule.rego")
+	fsys["rules/application/a/rule.rego"] = &fstest.MapFile{Data: rule("application.a", "application-only")}
+	fsys["rules/tenant/t/rule.rego"] = &fstest.MapFile{Data: rule("tenant.t", "tenant-only")}
 	fsys["extra/any/rule.rego"] = &fstest.MapFile{Data: rule("any", "any-kind")}
 	e := engine(t, fsys, nil)
 	tenant := object(t, `{"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant", "metadata": {"name": "shop"}}`)

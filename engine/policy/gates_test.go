@@ -19,11 +19,13 @@ import (
 )
 
 // A rule may stop early on the common object: its violation rule asks the
-// findings (_violations) only when a cheap check (_clean) fails. The check
-// must never hide a finding. This test holds every such rule to that on the
-// reviews around a clean Application and a clean Tenant: each field a check
-// reads (and more) removed or set to each of many values, one field and two
-// fields at a time; the gated findings must equal the findings.
+// findings (_violations) only when a cheap check (_clean, or lib.common's
+// application, written from the rules' gates) fails. The check must never
+// hide a finding. This test holds every such rule to that on the reviews
+// around a clean Application and a clean Tenant: each field a check reads
+// (and more) removed or set to each of many values, one field and two fields
+// at a time; the gated findings must equal the findings, and where a rule's
+// own gate holds, the rule has no finding.
 func TestGatesNeverHideAFinding(t *testing.T) {
 	if testing.Short() {
 		t.Skip("evaluates every gated rule on thousands of reviews")
@@ -48,8 +50,14 @@ func TestGatesNeverHideAFinding(t *testing.T) {
 	require.NotEmpty(t, gated)
 
 	queries := map[string]rego.PreparedEvalQuery{}
+	hasGate := map[string]bool{}
 	for _, pkg := range gated {
-		q := fmt.Sprintf("gated := %s.violation; all := %s._violations", pkg, pkg)
+		q := fmt.Sprintf("gated := %s.violation; all := %s._violations; gate := count([1 | %s.gate])", pkg, pkg, pkg)
+		if len(compiler.GetRules(ast.MustParseRef(pkg+".gate"))) == 0 {
+			q = fmt.Sprintf("gated := %s.violation; all := %s._violations; gate := 0", pkg, pkg)
+		} else {
+			hasGate[pkg] = true
+		}
 		pq, err := rego.New(rego.Query(q), rego.Compiler(compiler), rego.Store(store), rego.StoreReadAST(true)).PrepareForEval(context.Background())
 		require.NoError(t, err)
 		queries[pkg] = pq
@@ -57,7 +65,7 @@ func TestGatesNeverHideAFinding(t *testing.T) {
 
 	reviews := gateReviews(t)
 	t.Logf("%d gated rules, %d reviews", len(gated), len(reviews))
-	clean := map[string]int{}
+	clean, gateHeld := map[string]int{}, map[string]int{}
 	for _, review := range reviews {
 		input, err := ast.InterfaceToValue(review.doc)
 		require.NoError(t, err)
@@ -73,13 +81,23 @@ func TestGatesNeverHideAFinding(t *testing.T) {
 			if !equalJSON(got, all) {
 				t.Errorf("%s hides findings on %s:\ngated: %v\nall:   %v", pkg, review.name, got, all)
 			}
-			if list, _ := all.([]any); len(list) == 0 {
+			list, _ := all.([]any)
+			if len(list) == 0 {
 				clean[pkg]++
+			}
+			if fmt.Sprint(rs[0].Bindings["gate"]) != "0" {
+				gateHeld[pkg]++
+				if len(list) > 0 {
+					t.Errorf("%s's gate holds on %s, but the rule has findings: %v", pkg, review.name, all)
+				}
 			}
 		}
 	}
 	for _, pkg := range gated {
 		require.Positive(t, clean[pkg], "%s: no clean review among the mutations: the test reaches no gate", pkg)
+		if hasGate[pkg] {
+			require.Positive(t, gateHeld[pkg], "%s: its gate held on no review", pkg)
+		}
 	}
 }
 
