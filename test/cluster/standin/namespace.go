@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/util/retry"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -30,6 +31,10 @@ type NamespaceController struct {
 // NewNamespaceController reaches the API server with cfg, which must be
 // allowed to list and delete every namespaced kind and finalize namespaces.
 func NewNamespaceController(cfg *rest.Config) (*NamespaceController, error) {
+	// Emptying a namespace touches deprecated kinds (v1 Endpoints): no
+	// warnings about them, which the real controller does not print either.
+	cfg = rest.CopyConfig(cfg)
+	cfg.WarningHandler = rest.NoWarnings{}
 	cl, err := client.New(cfg, client.Options{})
 	if err != nil {
 		return nil, err
@@ -67,6 +72,10 @@ func (n *NamespaceController) Finalize(ctx context.Context, name string) (bool, 
 	return true, n.removeFinalizer(ctx, name)
 }
 
+// background deletes what the deleted objects own too (a Job's Pods), as
+// the namespace controller does.
+var background = metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationBackground)}
+
 // empty deletes the objects of every namespaced kind in namespace and
 // reports whether none is left.
 func (n *NamespaceController) empty(ctx context.Context, namespace string) (bool, error) {
@@ -77,7 +86,7 @@ func (n *NamespaceController) empty(ctx context.Context, namespace string) (bool
 	empty := true
 	for _, gvr := range kinds {
 		objects := n.metadata.Resource(gvr).Namespace(namespace)
-		if err := objects.DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
+		if err := objects.DeleteCollection(ctx, background, metav1.ListOptions{}); err != nil {
 			return false, fmt.Errorf("deleting %s in namespace %s: %w", gvr.Resource, namespace, err)
 		}
 		left, err := objects.List(ctx, metav1.ListOptions{Limit: 1})
