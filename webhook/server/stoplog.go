@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"errors"
+
 	"github.com/go-logr/logr"
 )
 
@@ -13,12 +16,16 @@ const (
 )
 
 // stopLogger is the manager's logger, which keeps a normal stop from logging
-// an error. The manager releases the leader election Lease when it stops
-// (LeaderElectionReleaseOnCancel), and controller-runtime v0.25 reports the
-// end of the elector it cancelled itself as "leader election lost", at error
-// level, once its stop sequence is engaged. That report, and only that one,
-// becomes an info line: a Lease lost while serving does not reach it, since
-// it ends the manager's Start with that error, which serve logs and exits 1 on.
+// an error. Two reports become info lines:
+//   - The manager releases the leader election Lease when it stops
+//     (LeaderElectionReleaseOnCancel), and controller-runtime v0.25 reports
+//     the end of the elector it cancelled itself as "leader election lost",
+//     at error level, once its stop sequence is engaged. A Lease lost while
+//     serving does not reach that report: it ends the manager's Start with
+//     the error, which serve logs and exits 1 on.
+//   - An error that is context.Canceled is work the stop cut short (the
+//     Lease's renewal in flight, a reconcile): only the stop cancels the
+//     manager's contexts.
 func stopLogger(log logr.Logger) logr.Logger {
 	return logr.New(stopSink{LogSink: log.GetSink()})
 }
@@ -32,15 +39,22 @@ type stopSink struct {
 // from, and may be shared with other loggers (ctrl.Log's is).
 func (stopSink) Init(logr.RuntimeInfo) {}
 
-// Error logs err, unless it is the elector ending on a stop.
+// Error logs err, unless the stop caused it.
 func (s stopSink) Error(err error, msg string, keysAndValues ...any) {
-	if msg == stopEngagedMessage && err != nil && err.Error() == leaseEndedError {
-		if s.Enabled(0) {
-			s.LogSink.Info(0, "leader election ended on stop; the Lease is released", keysAndValues...)
-		}
-		return
+	switch {
+	case msg == stopEngagedMessage && err != nil && err.Error() == leaseEndedError:
+		s.info("leader election ended on stop; the Lease is released", keysAndValues)
+	case errors.Is(err, context.Canceled):
+		s.info(msg+" (cut short by the stop)", append(keysAndValues, "error", err.Error()))
+	default:
+		s.LogSink.Error(err, msg, keysAndValues...)
 	}
-	s.LogSink.Error(err, msg, keysAndValues...)
+}
+
+func (s stopSink) info(msg string, keysAndValues []any) {
+	if s.Enabled(0) {
+		s.LogSink.Info(0, msg, keysAndValues...)
+	}
 }
 
 // WithValues keeps the filter on the derived logger.
