@@ -77,16 +77,21 @@ func startServe(t *testing.T) *serverproc.Server {
 	return srv
 }
 
-// waitUntilLeading waits until srv holds the Lease: only the leader runs the
-// supervisor and has a Lease to release when it stops.
+// waitUntilLeading waits until srv holds the Lease and its supervisor runs:
+// only the leader has a Lease to release when it stops.
 func waitUntilLeading(t *testing.T, srv *serverproc.Server) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		var l coordinationv1.Lease
 		err := env.Client.Get(context.Background(), leaseKey, &l)
-		return err == nil && ptr.Deref(l.Spec.HolderIdentity, "") != "" && l.Spec.RenewTime != nil && l.Spec.RenewTime.After(srv.Started)
-	}, 30*time.Second, 100*time.Millisecond, "tenantguard serve leads; log:\n%s", srv.LogTail(20))
+		return err == nil && ptr.Deref(l.Spec.HolderIdentity, "") != "" && l.Spec.RenewTime != nil && l.Spec.RenewTime.After(srv.Started) &&
+			supervising.MatchString(readLog(t, srv))
+	}, 30*time.Second, 100*time.Millisecond, "tenantguard serve leads and supervises; log:\n%s", srv.LogTail(20))
 }
+
+// supervising is the line controller-runtime logs once the supervisor's
+// caches are synced and its workers run.
+var supervising = regexp.MustCompile(`"msg":"Starting workers","controller":"tenant"`)
 
 var leaseKey = client.ObjectKey{Namespace: cluster.ServerNamespace, Name: server.LeaseName}
 
