@@ -44,10 +44,12 @@ help: ## Show this help.
 build: ## Build bin/tenantguard.
 	go build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(LOCALBIN)/tenantguard ./cmd/tenantguard
 
+# Built, then run: interrupted by Ctrl-C, `go run` exits 1 whatever its program does.
 .PHONY: run
 run: envtest-assets ## Start a local control plane with tenantguard registered, apply config/samples, keep serving.
 	mkdir -p $(LOCALBIN) && ln -sf $(ENVTEST_ASSETS)/kubectl $(LOCALBIN)/kubectl
-	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) go run ./test/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
+	go build -o $(LOCALBIN)/devcluster ./test/devcluster
+	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) $(LOCALBIN)/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from api/; copy the OpenReports CRDs of go.mod's version.

@@ -3,8 +3,10 @@ package supervisor
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -78,11 +80,18 @@ func (s *Supervisor) finalize(ctx context.Context, t *tenantv1.Tenant, cfg *clus
 	}
 	before := t.DeepCopy()
 	controllerutil.RemoveFinalizer(t, tenantv1.Finalizer)
-	if err := s.client.Patch(ctx, t, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
-		return reconcile.Result{}, client.IgnoreNotFound(err)
+	err := s.client.Patch(ctx, t, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
+	if apierrors.IsConflict(err) {
+		// The cache had not yet seen the Deleting status just written: not a
+		// failure, only a stale read, so it is read again without an error logged.
+		return reconcile.Result{RequeueAfter: rereadAfter}, nil
 	}
-	return reconcile.Result{}, nil
+	return reconcile.Result{}, client.IgnoreNotFound(err)
 }
+
+// rereadAfter is how soon a Tenant whose write met a newer version is read
+// again from the cache, which by then has usually seen that version.
+const rereadAfter = 100 * time.Millisecond
 
 // reportDeleting says on Ready what the deletion waits for.
 func (s *Supervisor) reportDeleting(ctx context.Context, t *tenantv1.Tenant, f facts, message string) error {

@@ -253,6 +253,7 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:        scheme,
+		Logger:        stopLogger(ctrl.Log),
 		WebhookServer: newHTTPSServer(opts, ctrl.Log.WithName("webhook-server")),
 		// Metrics and probes are served by addPorts, within Connections.
 		Metrics:                       metricsserver.Options{BindAddress: "0"},
