@@ -32,6 +32,25 @@ type Limits struct {
 	// MaxFindings is the most findings a response lists; the rest are counted
 	// in one closing line. Defaults to 20.
 	MaxFindings int `json:"maxFindings"`
+	// MaxValuesBytes is the most bytes of Helm values text (helm.values) all
+	// sources of an Application may carry together: the rules parse that text
+	// as YAML, and parsing holds far more than the text. Defaults to 256 KiB;
+	// larger values belong in valueFiles or valuesObject.
+	MaxValuesBytes int `json:"maxValuesBytes"`
+	// MaxValuesNodes is the most YAML nodes the Helm values text of all sources
+	// of an Application may hold together, every alias counted as the nodes it
+	// expands to, so that a few bytes of anchors and aliases cannot make the
+	// rules walk millions of nodes. Defaults to 50,000.
+	MaxValuesNodes int `json:"maxValuesNodes"`
+	// MaxValuesDepth is the deepest nesting of Helm values text, aliases
+	// expanded: the rules walk values, and every walk step carries its path.
+	// Defaults to 100, as maxDepth does for the review.
+	MaxValuesDepth int `json:"maxValuesDepth"`
+	// MaxPathEntries is the most entries each source may list in
+	// helm.valueFiles, helm.fileParameters and kustomize.components: each is a
+	// repository path the rules resolve. Defaults to 64. Each entry's path is
+	// also held to maxFieldBytes.
+	MaxPathEntries int `json:"maxPathEntries"`
 }
 
 // DefaultLimits are the limits used when the cluster config sets none.
@@ -43,6 +62,10 @@ func DefaultLimits() Limits {
 		MaxFieldBytes:  4096,
 		MaxLabels:      256,
 		MaxFindings:    20,
+		MaxValuesBytes: 256 << 10,
+		MaxValuesNodes: 50000,
+		MaxValuesDepth: 100,
+		MaxPathEntries: 64,
 	}
 }
 
@@ -65,6 +88,10 @@ func (l Limits) validate(p *field.Path) field.ErrorList {
 		{"maxFieldBytes", l.MaxFieldBytes, 64},
 		{"maxLabels", l.MaxLabels, 8},
 		{"maxFindings", l.MaxFindings, 1},
+		{"maxValuesBytes", l.MaxValuesBytes, 1024},
+		{"maxValuesNodes", l.MaxValuesNodes, 64},
+		{"maxValuesDepth", l.MaxValuesDepth, 8},
+		{"maxPathEntries", l.MaxPathEntries, 4},
 	} {
 		if bound.value < bound.least {
 			errs = append(errs, field.Invalid(p.Child(bound.name), bound.value, fmt.Sprintf("must be at least %d", bound.least)))

@@ -44,6 +44,10 @@ defaults := {
 		"maxFieldBytes": 4096,
 		"maxLabels": 256,
 		"maxFindings": 20,
+		"maxValuesBytes": 262144,
+		"maxValuesNodes": 50000,
+		"maxValuesDepth": 100,
+		"maxPathEntries": 64,
 	},
 	"supervisor": {
 		"argocdNamespace": "argocd",
