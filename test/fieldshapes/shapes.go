@@ -35,7 +35,7 @@ func AliasValues(seed, refs int) string {
 
 // AliasNodes is what AliasValues(seed, refs) expands to, in YAML nodes.
 func AliasNodes(refs int) int {
-	list := 1 + 1300*3 // the list and each map of one key and one value
+	list := 1 + 1300*3       // the list and each map of one key and one value
 	return 4 + list*(refs+1) // the map, its two keys and the refs list
 }
 

@@ -96,10 +96,10 @@ func TestRequestAdmitsHelmValuesTextWithinItsLimits(t *testing.T) {
 	tests := map[string]string{
 		"aliases expanding to just under the node limit": fieldshapes.AliasValues(0, (limits.MaxValuesNodes-4)/3901-1),
 		"lists nested to just under the depth limit":     fieldshapes.NestedLists(limits.MaxValuesDepth - 2),
-		"an empty text":                                  "",
-		"only a comment":                                 "# nothing set\n",
-		"two documents, the second not read by Helm":     "a: 1\n---\nb: 2\n",
-		"a merge key":                                    "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",
+		"an empty text":  "",
+		"only a comment": "# nothing set\n",
+		"two documents, the second not read by Helm": "a: 1\n---\nb: 2\n",
+		"a merge key": "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",
 	}
 	for name, values := range tests {
 		t.Run(name, func(t *testing.T) {
