@@ -56,11 +56,12 @@ func ParentPath(up int) string {
 	return "staging/" + strings.Repeat("x/", up) + strings.Repeat("../", up) + "values.yaml"
 }
 
-// Paths is a list of n copies of path, as a JSON list.
+// Paths is a list of n paths, each path with a number after it: distinct,
+// so that the rules cannot reuse what they resolved for another.
 func Paths(n int, path string) []any {
 	list := make([]any, n)
 	for i := range list {
-		list[i] = path
+		list[i] = fmt.Sprintf("%s%d", path, i)
 	}
 	return list
 }

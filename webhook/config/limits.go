@@ -2,6 +2,9 @@ package config
 
 import (
 	"fmt"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -40,7 +43,7 @@ type Limits struct {
 	// MaxValuesNodes is the most YAML nodes the Helm values text of all sources
 	// of an Application may hold together, every alias counted as the nodes it
 	// expands to, so that a few bytes of anchors and aliases cannot make the
-	// rules walk millions of nodes. Defaults to 50,000.
+	// rules walk millions of nodes. Defaults to 20,000, about a 5,000-line values file.
 	MaxValuesNodes int `json:"maxValuesNodes"`
 	// MaxValuesDepth is the deepest nesting of Helm values text, aliases
 	// expanded: the rules walk values, and every walk step carries its path.
@@ -51,21 +54,35 @@ type Limits struct {
 	// repository path the rules resolve. Defaults to 64. Each entry's path is
 	// also held to maxFieldBytes.
 	MaxPathEntries int `json:"maxPathEntries"`
+	// MaxPathBytes is the most bytes the repository paths of an Application
+	// may hold together: its sources' paths, value files, file parameters and
+	// components, and the hydrator's paths. The rules resolve each path
+	// segment by segment ("a/../b"), at tens of microseconds a segment in the
+	// worst case, so this bounds their cost. Defaults to 16 KiB, some 400
+	// paths of 40 bytes.
+	MaxPathBytes int `json:"maxPathBytes"`
+	// MaxEvaluationTime is the longest the rules may take on one object. A
+	// review that takes longer is stopped and refused unjudged (500, which
+	// failurePolicy: Fail turns into a refused write), so that no review holds
+	// a slot past it. Defaults to 2s; the review deadline (8s) bounds the rest.
+	MaxEvaluationTime metav1.Duration `json:"maxEvaluationTime"`
 }
 
 // DefaultLimits are the limits used when the cluster config sets none.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxReviewBytes: 4 << 20,
-		MaxDepth:       100,
-		MaxSources:     64,
-		MaxFieldBytes:  4096,
-		MaxLabels:      256,
-		MaxFindings:    20,
-		MaxValuesBytes: 256 << 10,
-		MaxValuesNodes: 50000,
-		MaxValuesDepth: 100,
-		MaxPathEntries: 64,
+		MaxReviewBytes:    4 << 20,
+		MaxDepth:          100,
+		MaxSources:        64,
+		MaxFieldBytes:     4096,
+		MaxLabels:         256,
+		MaxFindings:       20,
+		MaxValuesBytes:    256 << 10,
+		MaxValuesNodes:    20000,
+		MaxValuesDepth:    100,
+		MaxPathEntries:    64,
+		MaxPathBytes:      16 << 10,
+		MaxEvaluationTime: metav1.Duration{Duration: 2 * time.Second},
 	}
 }
 
@@ -92,10 +109,19 @@ func (l Limits) validate(p *field.Path) field.ErrorList {
 		{"maxValuesNodes", l.MaxValuesNodes, 64},
 		{"maxValuesDepth", l.MaxValuesDepth, 8},
 		{"maxPathEntries", l.MaxPathEntries, 4},
+		{"maxPathBytes", l.MaxPathBytes, 1024},
 	} {
 		if bound.value < bound.least {
 			errs = append(errs, field.Invalid(p.Child(bound.name), bound.value, fmt.Sprintf("must be at least %d", bound.least)))
 		}
 	}
+	if l.MaxEvaluationTime.Duration < minEvaluationTime {
+		errs = append(errs, field.Invalid(p.Child("maxEvaluationTime"), l.MaxEvaluationTime.String(),
+			fmt.Sprintf("must be at least %s", minEvaluationTime)))
+	}
 	return errs
 }
+
+// minEvaluationTime keeps MaxEvaluationTime above what any ordinary review
+// takes on a busy node (about a millisecond on an idle one).
+const minEvaluationTime = 100 * time.Millisecond

@@ -49,6 +49,9 @@ func checkApplication(app map[string]any, limits config.Limits) field.ErrorList 
 	if len(errs) > 0 {
 		return errs
 	}
+	if errs := checkPathBytes(spec, sources, limits.MaxPathBytes); len(errs) > 0 {
+		return errs
+	}
 	return checkValuesText(sources, limits)
 }
 

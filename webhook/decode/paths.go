@@ -38,11 +38,18 @@ func checkPathLists(src model.Source, limits config.Limits) field.ErrorList {
 				fmt.Sprintf("must list at most %d entries", limits.MaxPathEntries), "limits.maxPathEntries"))
 			continue
 		}
+		// The first long path of a list is named, not every one: a refusal
+		// stays short however many a client sends.
 		for i, entry := range list {
+			var found field.ErrorList
 			if pl.key == "" {
-				errs = append(errs, checkPathString(entry, path.Index(i), limits.MaxFieldBytes)...)
+				found = checkPathString(entry, path.Index(i), limits.MaxFieldBytes)
 			} else if obj, ok := entry.(map[string]any); ok {
-				errs = append(errs, checkPathString(obj[pl.key], path.Index(i).Child(pl.key), limits.MaxFieldBytes)...)
+				found = checkPathString(obj[pl.key], path.Index(i).Child(pl.key), limits.MaxFieldBytes)
+			}
+			if len(found) > 0 {
+				errs = append(errs, found...)
+				break
 			}
 		}
 	}
@@ -69,4 +76,52 @@ func checkHydratorPaths(spec map[string]any, maxBytes int) field.ErrorList {
 		errs = append(errs, checkPathString(section["path"], field.NewPath("spec", "sourceHydrator", name, "path"), maxBytes)...)
 	}
 	return errs
+}
+
+// checkPathBytes refuses an Application whose repository paths together hold
+// more than maxPathBytes, naming the path at which the total passed it.
+func checkPathBytes(spec map[string]any, sources []model.Source, maxBytes int) field.ErrorList {
+	total := 0
+	for _, p := range repositoryPaths(spec, sources) {
+		if total += len(p.value); total > maxBytes {
+			return field.ErrorList{overLimit(p.path, shorten([]byte(p.value)), fmt.Sprintf(
+				"the Application's repository paths must total at most %d bytes, not %d so far", maxBytes, total), "limits.maxPathBytes")}
+		}
+	}
+	return nil
+}
+
+type pathValue struct {
+	path  *field.Path
+	value string
+}
+
+// repositoryPaths are the path strings of an Application the rules resolve.
+func repositoryPaths(spec map[string]any, sources []model.Source) []pathValue {
+	var found []pathValue
+	add := func(value any, path *field.Path) {
+		if s, ok := value.(string); ok {
+			found = append(found, pathValue{path, s})
+		}
+	}
+	for _, src := range sources {
+		add(src.Fields["path"], src.Path.Child("path"))
+		for _, pl := range pathLists {
+			section, _ := src.Fields[pl.section].(map[string]any)
+			list, _ := section[pl.list].([]any)
+			for i, entry := range list {
+				if obj, ok := entry.(map[string]any); ok && pl.key != "" {
+					add(obj[pl.key], src.Path.Child(pl.section, pl.list).Index(i).Child(pl.key))
+				} else {
+					add(entry, src.Path.Child(pl.section, pl.list).Index(i))
+				}
+			}
+		}
+	}
+	hydrator, _ := spec["sourceHydrator"].(map[string]any)
+	for _, name := range []string{"syncSource", "hydrateTo"} {
+		section, _ := hydrator[name].(map[string]any)
+		add(section["path"], field.NewPath("spec", "sourceHydrator", name, "path"))
+	}
+	return found
 }

@@ -62,8 +62,8 @@ func TestRequestRefusesHelmValuesTextPastItsLimitsNamingThem(t *testing.T) {
 		},
 		"nodes split between two sources": {
 			object: withSources(
-				chartWith(map[string]any{"values": "a: [" + strings.Repeat("1,", 30000) + "1]\n"}),
-				chartWith(map[string]any{"values": "b: [" + strings.Repeat("1,", 30000) + "1]\n"})),
+				chartWith(map[string]any{"values": "a: [" + strings.Repeat("1,", 12000) + "1]\n"}),
+				chartWith(map[string]any{"values": "b: [" + strings.Repeat("1,", 12000) + "1]\n"})),
 			want: "spec.sources[1].helm.values: Invalid value",
 		},
 		"text that is not YAML": {
@@ -88,7 +88,7 @@ func TestRequestRefusesHelmValuesTextPastItsLimitsNamingThem(t *testing.T) {
 func TestRefusalOfAliasesNamesTheNodeLimit(t *testing.T) {
 	_, err := decode.Request(appRequest(admissionv1.Create, withSources(aliasSources(1)...), ""), config.DefaultLimits())
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "must hold at most 50000 YAML nodes together, aliases counted as what they expand to (limits.maxValuesNodes)")
+	assert.Contains(t, err.Error(), "must hold at most 20000 YAML nodes together, aliases counted as what they expand to (limits.maxValuesNodes)")
 }
 
 func TestRequestAdmitsHelmValuesTextWithinItsLimits(t *testing.T) {
@@ -132,6 +132,10 @@ func TestRequestRefusesPathListsPastTheirLimitsNamingThem(t *testing.T) {
 			object: withSources(gitWith("helm", map[string]any{"valueFiles": []any{fieldshapes.ClimbingPath(1 << 20)}})),
 			want:   "spec.sources[0].helm.valueFiles[0]: Invalid value: \"a/../a/../",
 		},
+		"paths totalling more than 16 KiB": {
+			object: withSources(gitWith("helm", map[string]any{"valueFiles": fieldshapes.Paths(5, fieldshapes.ClimbingPath(4000))})),
+			want:   "spec.sources[0].helm.valueFiles[4]: Invalid value: \"a/../a/../",
+		},
 		"300 value files": {
 			object: withSources(gitWith("helm", map[string]any{"valueFiles": fieldshapes.Paths(300, fieldshapes.ParentPath(20))})),
 			want:   "spec.sources[0].helm.valueFiles: Invalid value: 300: must list at most 64 entries (limits.maxPathEntries)",
@@ -162,7 +166,7 @@ func TestRequestRefusesPathListsPastTheirLimitsNamingThem(t *testing.T) {
 func TestRequestAdmitsPathListsAtTheirLimits(t *testing.T) {
 	limits := config.DefaultLimits()
 	object := withSources(gitWith("helm", map[string]any{
-		"valueFiles": fieldshapes.Paths(limits.MaxPathEntries, strings.Repeat("a", limits.MaxFieldBytes)),
+		"valueFiles": fieldshapes.Paths(limits.MaxPathEntries, strings.Repeat("a", limits.MaxPathBytes/limits.MaxPathEntries-len("staging/shop")/limits.MaxPathEntries-3)),
 	}))
 	_, err := decode.Request(appRequest(admissionv1.Create, object, ""), limits)
 	assert.NoError(t, err)

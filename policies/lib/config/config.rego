@@ -45,9 +45,11 @@ defaults := {
 		"maxLabels": 256,
 		"maxFindings": 20,
 		"maxValuesBytes": 262144,
-		"maxValuesNodes": 50000,
+		"maxValuesNodes": 20000,
 		"maxValuesDepth": 100,
 		"maxPathEntries": 64,
+		"maxPathBytes": 16384,
+		"maxEvaluationTime": "2s",
 	},
 	"supervisor": {
 		"argocdNamespace": "argocd",
