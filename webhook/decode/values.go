@@ -37,7 +37,7 @@ func checkValuesText(sources []model.Source, limits config.Limits) field.ErrorLi
 		if !ok {
 			continue
 		}
-		used, err := measureYAML(text, limits.MaxValuesNodes-nodes, limits.MaxValuesDepth)
+		used, err := MeasureYAML(text, limits.MaxValuesNodes-nodes, limits.MaxValuesDepth)
 		if err != nil {
 			return field.ErrorList{valuesError(src.Path.Child("helm", "values"), text, err, limits)}
 		}
@@ -57,28 +57,30 @@ func valuesText(src model.Source) (string, bool) {
 // valuesError names the limit a values text passed, or says it is not YAML.
 func valuesError(path *field.Path, text string, err error, limits config.Limits) *field.Error {
 	switch {
-	case errors.Is(err, errTooManyNodes):
+	case errors.Is(err, ErrTooManyNodes):
 		return overLimit(path, shorten([]byte(text)), fmt.Sprintf(
 			"the Helm values text of the Application's sources must hold at most %d YAML nodes together, aliases counted as what they expand to",
 			limits.MaxValuesNodes), "limits.maxValuesNodes")
-	case errors.Is(err, errTooDeep):
+	case errors.Is(err, ErrTooDeep):
 		return overLimit(path, shorten([]byte(text)), fmt.Sprintf(
 			"must nest at most %d levels deep, aliases expanded", limits.MaxValuesDepth), "limits.maxValuesDepth")
 	}
 	return field.Invalid(path, shorten([]byte(text)), fmt.Sprintf("must be valid YAML: %v", err))
 }
 
+// ErrTooManyNodes and ErrTooDeep are MeasureYAML's refusals of YAML past its bounds.
 var (
-	errTooManyNodes = errors.New("too many nodes")
-	errTooDeep      = errors.New("nested too deep")
+	ErrTooManyNodes = errors.New("too many nodes")
+	ErrTooDeep      = errors.New("nested too deep")
 )
 
-// measureYAML parses the first document of text (the one Helm and the rules
-// read) into nodes and returns how many nodes it expands to. It stops with
-// errTooManyNodes past maxNodes and errTooDeep past maxDepth, and refuses an
-// alias that contains itself. Each node is measured once: an alias costs what
+// MeasureYAML parses the first document of text (the one Helm and the rules'
+// yaml.unmarshal read) into nodes and returns how many nodes it expands to.
+// It stops with ErrTooManyNodes past maxNodes and ErrTooDeep past maxDepth,
+// and refuses an alias that contains itself; any other error says the text
+// is not YAML. Each node is measured once: an alias costs what
 // its anchor measured, not a walk of it, so the cost is linear in the text.
-func measureYAML(text string, maxNodes, maxDepth int) (int, error) {
+func MeasureYAML(text string, maxNodes, maxDepth int) (int, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(strings.NewReader(text)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -106,7 +108,7 @@ func (m *measurer) measure(n *yaml.Node, depth int) (measure, error) {
 		return m.alias(n.Alias, depth)
 	}
 	if depth > m.maxDepth {
-		return measure{}, errTooDeep
+		return measure{}, ErrTooDeep
 	}
 	if n.Anchor != "" {
 		m.sizes[n] = measure{height: -1}
@@ -123,7 +125,7 @@ func (m *measurer) measure(n *yaml.Node, depth int) (measure, error) {
 		got.nodes += c.nodes
 		got.height = max(got.height, c.height+1)
 		if got.nodes > m.maxNodes {
-			return measure{}, errTooManyNodes
+			return measure{}, ErrTooManyNodes
 		}
 	}
 	if n.Anchor != "" {
@@ -140,10 +142,10 @@ func (m *measurer) alias(target *yaml.Node, depth int) (measure, error) {
 		return measure{}, errors.New("an alias must follow its anchor's whole value, not stand inside it")
 	}
 	if depth+got.height-1 > m.maxDepth {
-		return measure{}, errTooDeep
+		return measure{}, ErrTooDeep
 	}
 	if got.nodes > m.maxNodes {
-		return measure{}, errTooManyNodes
+		return measure{}, ErrTooManyNodes
 	}
 	return got, nil
 }

@@ -69,6 +69,8 @@ defaults := {
 		"automationIdentities": ["github-actions[bot]"],
 		"maxChangedFiles": 2000,
 		"maxFileBytes": 1048576,
+		"maxFileNodes": 200000,
+		"maxFileDepth": 100,
 	},
 }
 
