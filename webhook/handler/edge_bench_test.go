@@ -28,6 +28,7 @@ func edgeShapes(l config.Limits) map[string]map[string]any {
 	}
 	// the longest path admitted, all of it "a/../" to resolve, with room for Paths' number
 	climbing := fieldshapes.ClimbingPath(l.MaxFieldBytes - len("values.yaml") - 8)
+	rawURL := "https://git.example.com/platform/-/raw/" + strings.Repeat("a/../", 30) + "v"
 	return map[string]map[string]any{
 		// one text whose aliases expand to the node limit
 		"values-aliases": {"sources": []any{chart(fieldshapes.AliasValues(0, (l.MaxValuesNodes-4)/3901-1))}},
@@ -42,6 +43,10 @@ func edgeShapes(l config.Limits) map[string]map[string]any {
 		"value-files-parent": {"sources": pathSources(l, "helm", "valueFiles", fieldshapes.ParentPath(20))},
 		// the path bytes filled with the shortest value files, as many as the sources may list
 		"value-files-many": {"sources": pathSources(l, "helm", "valueFiles", "v")},
+		// the path bytes filled with raw-file URLs into the source's repository, each
+		// read every way its ref may end (up to 64 segments), each reading resolved:
+		// the reads library's _max_url_segments bounds this shape
+		"value-files-raw-urls": {"sources": pathSources(l, "helm", "valueFiles", rawURL)},
 		// the path bytes filled with the longest climbing kustomize components
 		"components-climbing": {"sources": pathSources(l, "kustomize", "components", climbing)},
 	}
