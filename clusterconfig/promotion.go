@@ -29,6 +29,16 @@ type Promotion struct {
 	// symlink's target. A larger one is refused naming this key. Defaults to
 	// 1 MiB.
 	MaxFileBytes int `json:"maxFileBytes"`
+	// MaxFileNodes is the most YAML nodes a file whose content is read may
+	// hold, every alias counted as the nodes it expands to: the rules parse
+	// such files as YAML, and a few KiB of anchors and aliases expand to
+	// millions of nodes. A file past it is refused naming this key. Defaults
+	// to 200,000, more than a file of 1 MiB holds without aliases at 5 bytes a
+	// node.
+	MaxFileNodes int `json:"maxFileNodes"`
+	// MaxFileDepth is the deepest nesting of such a file's YAML, aliases
+	// expanded. Defaults to 100.
+	MaxFileDepth int `json:"maxFileDepth"`
 }
 
 // DefaultPromotion is the promotion section used when the cluster config sets none.
@@ -38,6 +48,8 @@ func DefaultPromotion() Promotion {
 		AutomationIdentities: []string{"github-actions[bot]"},
 		MaxChangedFiles:      2000,
 		MaxFileBytes:         1 << 20,
+		MaxFileNodes:         200000,
+		MaxFileDepth:         100,
 	}
 }
 
@@ -65,6 +77,8 @@ func (p Promotion) validate(path *field.Path) field.ErrorList {
 	}{
 		{"maxChangedFiles", p.MaxChangedFiles, 1, maxChangedFilesCeiling},
 		{"maxFileBytes", p.MaxFileBytes, 64, maxFileBytesCeiling},
+		{"maxFileNodes", p.MaxFileNodes, 64, maxFileBytesCeiling},
+		{"maxFileDepth", p.MaxFileDepth, 8, 10000},
 	} {
 		if bound.value < bound.least || bound.value > bound.most {
 			errs = append(errs, field.Invalid(path.Child(bound.name), bound.value,

@@ -1,6 +1,7 @@
 package manifests
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -94,6 +95,10 @@ func expand(path string) ([]string, error) {
 	return files, err
 }
 
+// maxDocumentDepth is the deepest a YAML document may nest: the bound the
+// JSON reader keeps for every document, encoding/json's.
+const maxDocumentDepth = 10000
+
 func isManifestFile(path string) bool {
 	switch filepath.Ext(path) {
 	case ".yaml", ".yml", ".json":
@@ -102,7 +107,15 @@ func isManifestFile(path string) bool {
 	return false
 }
 
+// yamlObject reads a YAML document as a JSON object. Its aliases are expanded
+// by the conversion, so the document is first measured: it may not expand to
+// more nodes than it has bytes (a document without aliases needs at least two
+// bytes a node), so that a few KiB of anchors cannot hold eval's memory.
 func yamlObject(source string, index int, chunk []byte) (map[string]any, error) {
+	if _, err := decode.MeasureYAML(string(chunk), max(len(chunk), 1024), maxDocumentDepth); errors.Is(err, decode.ErrTooManyNodes) || errors.Is(err, decode.ErrTooDeep) {
+		return nil, &ParseError{Source: source, Index: index, Err: fmt.Errorf(
+			"its YAML expands past its own size or %d levels (aliases counted as what they expand to): %w", maxDocumentDepth, err)}
+	}
 	raw, err := yaml.YAMLToJSON(chunk)
 	if err != nil {
 		return nil, &ParseError{Source: source, Index: index, Err: fmt.Errorf("error converting YAML to JSON: %w", err)}

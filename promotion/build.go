@@ -93,7 +93,8 @@ func newBuilder(cfg *clusterconfig.ClusterConfig, revs revisions) (*builder, err
 		return nil, fmt.Errorf("reading the tree of %s: %w", short(revs.head.Hash), err)
 	}
 	return &builder{
-		cfg: cfg, reader: reader{maxFileBytes: cfg.Promotion.MaxFileBytes},
+		cfg: cfg, reader: reader{maxFileBytes: cfg.Promotion.MaxFileBytes,
+			maxFileNodes: cfg.Promotion.MaxFileNodes, maxFileDepth: cfg.Promotion.MaxFileDepth},
 		baseTree: baseTree, head: headTree, stagingDirectory: cfg.Environments[stagingEnvironment],
 	}, nil
 }

@@ -40,10 +40,19 @@ func checkApplication(app map[string]any, limits clusterconfig.Limits) field.Err
 	if hydrator, ok := spec["sourceHydrator"].(map[string]any); ok {
 		errs = append(errs, checkObject(hydrator, specPath.Child("sourceHydrator"), "drySource")...)
 	}
-	for _, src := range model.Sources(app) {
+	errs = append(errs, checkHydratorPaths(spec, limits.MaxFieldBytes)...)
+	sources := model.Sources(app)
+	for _, src := range sources {
 		errs = append(errs, checkStrings(src.Fields, src.Path, sourceStringFields, limits.MaxFieldBytes)...)
+		errs = append(errs, checkPathLists(src, limits)...)
 	}
-	return errs
+	if len(errs) > 0 {
+		return errs
+	}
+	if errs := checkPathBytes(spec, sources, limits.MaxPathBytes); len(errs) > 0 {
+		return errs
+	}
+	return checkValuesText(sources, limits)
 }
 
 // checkObject refuses parent[name] when it is set to anything but an object.

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -64,14 +65,30 @@ func (p *Pipeline) Validate(ctx context.Context, review *decode.Review) (policy.
 	if err != nil {
 		return nil, err
 	}
-	return p.Engine.Review(ctx, policy.Input{
+	budget := p.Config.Limits.MaxEvaluationTime.Duration
+	if budget > 0 { // a config built by hand rather than loaded may set none
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, budget, errOverBudget)
+		defer cancel()
+	}
+	findings, err := p.Engine.Review(ctx, policy.Input{
 		Operation: string(review.Operation),
 		Object:    review.Object,
 		OldObject: review.OldObject,
 		UserInfo:  review.UserInfo,
 		Tenant:    tc,
 	})
+	if err != nil && errors.Is(context.Cause(ctx), errOverBudget) {
+		// OPA's cancellation stopped the rules: the object is refused
+		// unjudged, never allowed.
+		return nil, fmt.Errorf("the rules took longer than limits.maxEvaluationTime (%s) on this object and were stopped", budget)
+	}
+	return findings, err
 }
+
+// errOverBudget is the cause of a review's context ending when the rules
+// have taken limits.maxEvaluationTime.
+var errOverBudget = errors.New("over limits.maxEvaluationTime")
 
 // TenantContext finds what the rules and defaults know of the review's Tenant:
 // an Application's Tenant and how it was looked for, or the other Tenants

@@ -28,11 +28,12 @@ type attack struct {
 // then connections, which leave the server's accept queue busiest, then the
 // metrics and the reviews that reach the Tenant lookup and the decoder.
 func attacks() []*attack {
-	return []*attack{
-		yamlAliasAttack(), deepNestingAttack(), manySourcesAttack(),
+	list := []*attack{yamlAliasAttack(), deepNestingAttack(), manySourcesAttack()}
+	list = append(list, fieldAttacks()...)
+	return append(list,
 		slowlorisAttack(), slowBodyAttack(), bigBodyAttack(),
 		metricsAttack(), unknownTenantAttack(), inconsistentAttack(),
-	}
+	)
 }
 
 func attackNames() []string {
