@@ -7,15 +7,15 @@ import (
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/pipeline"
+	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/test/fieldshapes"
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/pipeline"
-	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
 func TestAStoredApplicationWhoseValuesExpandIsAnErrorResultNotEvaluated(t *testing.T) {
-	cfg := config.Default()
+	cfg := clusterconfig.Default()
 	engine, err := policy.NewWithConfig(t.Context(), policies.FS, cfg)
 	require.NoError(t, err)
 	p := &pipeline.Pipeline{Config: cfg, Engine: engine}

@@ -5,8 +5,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/model"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/model"
 )
 
 // pathLists are the lists of repository paths a source may carry, each with
@@ -24,7 +24,7 @@ var pathLists = []struct {
 // maxFieldBytes: the rules resolve every such path ("a/../b"), at a cost that
 // grows with the number of entries and the length of each. Entries of other
 // types are the rules' to ignore.
-func checkPathLists(src model.Source, limits config.Limits) field.ErrorList {
+func checkPathLists(src model.Source, limits clusterconfig.Limits) field.ErrorList {
 	var errs field.ErrorList
 	for _, pl := range pathLists {
 		section, _ := src.Fields[pl.section].(map[string]any)

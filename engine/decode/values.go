@@ -9,8 +9,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/model"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/model"
 )
 
 // checkValuesText refuses Helm values text (helm.values as a string) that the
@@ -21,7 +21,7 @@ import (
 // check bounds only the ratio of aliases to nodes, so a few KiB of anchors
 // expand to hundreds of thousands of nodes; here the text is parsed once into
 // nodes, aliases left unexpanded, and measured before the rules see it.
-func checkValuesText(sources []model.Source, limits config.Limits) field.ErrorList {
+func checkValuesText(sources []model.Source, limits clusterconfig.Limits) field.ErrorList {
 	bytes := 0
 	for _, src := range sources {
 		text, ok := valuesText(src)
@@ -55,7 +55,7 @@ func valuesText(src model.Source) (string, bool) {
 }
 
 // valuesError names the limit a values text passed, or says it is not YAML.
-func valuesError(path *field.Path, text string, err error, limits config.Limits) *field.Error {
+func valuesError(path *field.Path, text string, err error, limits clusterconfig.Limits) *field.Error {
 	switch {
 	case errors.Is(err, ErrTooManyNodes):
 		return overLimit(path, shorten([]byte(text)), fmt.Sprintf(

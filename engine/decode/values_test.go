@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 	admissionv1 "k8s.io/api/admission/v1"
 
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/decode"
 	"github.com/tenantguard/tenantguard/test/fieldshapes"
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/decode"
 )
 
 // withSources is an Application whose spec.sources are the given sources.
@@ -77,7 +77,7 @@ func TestRequestRefusesHelmValuesTextPastItsLimitsNamingThem(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := decode.Request(appRequest(admissionv1.Create, tt.object, ""), config.DefaultLimits())
+			_, err := decode.Request(appRequest(admissionv1.Create, tt.object, ""), clusterconfig.DefaultLimits())
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 			assert.Less(t, len(err.Error()), 1200, "the message stays short whatever the text")
@@ -86,13 +86,13 @@ func TestRequestRefusesHelmValuesTextPastItsLimitsNamingThem(t *testing.T) {
 }
 
 func TestRefusalOfAliasesNamesTheNodeLimit(t *testing.T) {
-	_, err := decode.Request(appRequest(admissionv1.Create, withSources(aliasSources(1)...), ""), config.DefaultLimits())
+	_, err := decode.Request(appRequest(admissionv1.Create, withSources(aliasSources(1)...), ""), clusterconfig.DefaultLimits())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "must hold at most 20000 YAML nodes together, aliases counted as what they expand to (limits.maxValuesNodes)")
 }
 
 func TestRequestAdmitsHelmValuesTextWithinItsLimits(t *testing.T) {
-	limits := config.DefaultLimits()
+	limits := clusterconfig.DefaultLimits()
 	tests := map[string]string{
 		"aliases expanding to just under the node limit": fieldshapes.AliasValues(0, (limits.MaxValuesNodes-4)/3901-1),
 		"lists nested to just under the depth limit":     fieldshapes.NestedLists(limits.MaxValuesDepth - 2),
@@ -111,7 +111,7 @@ func TestRequestAdmitsHelmValuesTextWithinItsLimits(t *testing.T) {
 
 func TestNodeLimitCountsEveryAliasAsItsExpansion(t *testing.T) {
 	refs := 10
-	limits := config.DefaultLimits()
+	limits := clusterconfig.DefaultLimits()
 	limits.MaxValuesNodes = fieldshapes.AliasNodes(refs)
 	object := withSources(chartWith(map[string]any{"values": fieldshapes.AliasValues(0, refs)}))
 
@@ -155,7 +155,7 @@ func TestRequestRefusesPathListsPastTheirLimitsNamingThem(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := decode.Request(appRequest(admissionv1.Create, tt.object, ""), config.DefaultLimits())
+			_, err := decode.Request(appRequest(admissionv1.Create, tt.object, ""), clusterconfig.DefaultLimits())
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 			assert.Less(t, len(err.Error()), 1200)
@@ -164,7 +164,7 @@ func TestRequestRefusesPathListsPastTheirLimitsNamingThem(t *testing.T) {
 }
 
 func TestRequestAdmitsPathListsAtTheirLimits(t *testing.T) {
-	limits := config.DefaultLimits()
+	limits := clusterconfig.DefaultLimits()
 	object := withSources(gitWith("helm", map[string]any{
 		"valueFiles": fieldshapes.Paths(limits.MaxPathEntries, strings.Repeat("a", limits.MaxPathBytes/limits.MaxPathEntries-len("staging/shop")/limits.MaxPathEntries-3)),
 	}))
@@ -178,7 +178,7 @@ func FuzzHelmValuesTextIsRefusedOrAdmitted(f *testing.F) {
 	for _, seed := range []string{"a: 1", "a: &x [1]\nb: *x", "a: &a [*a]", "[[[[", "<<: *x", "a: !!binary aGk=", "---\n---\n", fieldshapes.AliasValues(0, 3)} {
 		f.Add(seed)
 	}
-	limits := config.DefaultLimits()
+	limits := clusterconfig.DefaultLimits()
 	limits.MaxValuesNodes = 1000
 	f.Fuzz(func(t *testing.T, values string) {
 		object := withSources(chartWith(map[string]any{"values": values}))

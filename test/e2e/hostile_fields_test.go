@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 	"github.com/tenantguard/tenantguard/test/fieldshapes"
-	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
 // The field attacks of the hostile suite, scaled down: Applications whose
@@ -65,7 +65,7 @@ func TestHostileFieldsAreRefusedNamingTheLimit(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			body := hostileReview("fields", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, fieldsSpec(tt.sources)))
-			for _, path := range []string{server.ValidatePath, server.MutatePath} {
+			for _, path := range []string{app.ValidatePath, app.MutatePath} {
 				resp := postRaw(t, client, addr, path, body)
 				assert.False(t, resp.Allowed, path)
 				assert.Equal(t, int32(400), resp.Result.Code, path)

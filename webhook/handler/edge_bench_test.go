@@ -11,9 +11,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/test/fieldshapes"
 	"github.com/tenantguard/tenantguard/test/runstats"
-	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 )
 
@@ -21,7 +21,7 @@ import (
 // fields may make the rules do: each is admitted by decoding, and costs the
 // most a shape of its kind can. They are labelled for production, so that
 // every rule reading values and paths runs.
-func edgeShapes(l config.Limits) map[string]map[string]any {
+func edgeShapes(l clusterconfig.Limits) map[string]map[string]any {
 	chart := func(values string) map[string]any {
 		return map[string]any{"repoURL": "https://charts.example.com", "chart": "shop", "targetRevision": "1.0.0",
 			"helm": map[string]any{"values": values}}
@@ -55,7 +55,7 @@ func edgeShapes(l config.Limits) map[string]map[string]any {
 // pathSources are git sources listing copies of path in section.list,
 // at most limits.maxPathEntries a source, until their paths (source paths
 // included) reach limits.maxPathBytes or the sources limits.maxSources.
-func pathSources(l config.Limits, section, list, path string) []any {
+func pathSources(l clusterconfig.Limits, section, list, path string) []any {
 	const sourcePath = "production/shop"
 	var sources []any
 	budget := l.MaxPathBytes
@@ -95,7 +95,7 @@ func edgeRequest(t testing.TB, spec map[string]any) admission.Request {
 // these are held to is stated in docs/performance.md.
 func BenchmarkEdgeOfLimits(b *testing.B) {
 	st := state(b)
-	for name, spec := range edgeShapes(config.DefaultLimits()) {
+	for name, spec := range edgeShapes(clusterconfig.DefaultLimits()) {
 		req := edgeRequest(b, spec)
 		for hook, h := range map[string]admission.Handler{"validate": &handler.Validator{State: st}, "mutate": &handler.Mutator{State: st}} {
 			b.Run(name+"/"+hook, func(b *testing.B) {
