@@ -64,28 +64,45 @@ namespaceSelector:
     - key: kubernetes.io/metadata.name
       operator: NotIn
       values: {{ concat (list "kube-system" .Release.Namespace) .Values.webhook.excludedNamespaces | uniq | toJson }}
-{{ include "tenantguard.matchConditions" . }}
 {{- end }}
 
 {{/*
 The requests the server would admit untouched anyway, skipped before they are
-sent. Each mirrors a check of webhook/handler, so none skips a request a rule reads:
-an UPDATE that leaves spec, labels and finalizers as they were (Argo CD's status
-and operation writes) is passed by both handlers; so is any UPDATE of an object
-being deleted. Not skipped: Argo CD's controllers, which create and update child
-Applications (app-of-apps), and tenantguard's own service account, whose
-supervisor writes each tenant's Application through the webhooks like any client.
+sent. Each mirrors a check of the engine's pipeline, so none skips a request a
+rule reads: an UPDATE that leaves spec, labels and finalizers as they were (Argo
+CD's status and operation writes) is passed by both handlers. The mutating
+webhook fills nothing in on an object being deleted, so it skips every UPDATE of
+one; the validating webhook skips only the finalizer removals that deletion
+needs, and judges any other update of an object being deleted. Not skipped: Argo
+CD's controllers, which create and update child Applications (app-of-apps), and
+tenantguard's own service account, whose supervisor writes each tenant's
+Application through the webhooks like any client.
 */}}
-{{- define "tenantguard.matchConditions" -}}
+{{- define "tenantguard.notStatusOnly" -}}
+- name: not-status-only
+  expression: >-
+    request.operation != 'UPDATE' ||
+    object.?spec != oldObject.?spec ||
+    object.metadata.?labels != oldObject.metadata.?labels ||
+    object.metadata.?finalizers != oldObject.metadata.?finalizers
+{{- end }}
+
+{{- define "tenantguard.mutatingMatchConditions" -}}
 matchConditions:
-  - name: not-status-only
+  {{- include "tenantguard.notStatusOnly" . | nindent 2 }}
+  - name: not-deleting
+    expression: request.operation != 'UPDATE' || !has(oldObject.metadata.deletionTimestamp)
+{{- end }}
+
+{{- define "tenantguard.validatingMatchConditions" -}}
+matchConditions:
+  {{- include "tenantguard.notStatusOnly" . | nindent 2 }}
+  - name: not-releasing-finalizers
     expression: >-
-      request.operation != 'UPDATE' ||
+      request.operation != 'UPDATE' || !has(oldObject.metadata.deletionTimestamp) ||
       object.?spec != oldObject.?spec ||
       object.metadata.?labels != oldObject.metadata.?labels ||
-      object.metadata.?finalizers != oldObject.metadata.?finalizers
-  - name: not-deleting
-    expression: request.operation != 'UPDATE' || !has(object.metadata.deletionTimestamp)
+      !object.metadata.?finalizers.orValue([]).all(f, f in oldObject.metadata.?finalizers.orValue([]))
 {{- end }}
 
 {{- define "tenantguard.webhookAnnotations" -}}
