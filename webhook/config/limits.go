@@ -32,6 +32,14 @@ type Limits struct {
 	// MaxFindings is the most findings a response lists; the rest are counted
 	// in one closing line. Defaults to 20.
 	MaxFindings int `json:"maxFindings"`
+	// MaxGeneratedApplications is the most Applications one ApplicationSet's
+	// list, matrix and merge generators may make, each rendered and judged at
+	// admission. Defaults to 500.
+	MaxGeneratedApplications int `json:"maxGeneratedApplications"`
+	// MaxRenderedBytes is the most bytes of strings rendering an
+	// ApplicationSet's template may produce for one Application, templatePatch
+	// included. Defaults to 262144 (256 KiB).
+	MaxRenderedBytes int `json:"maxRenderedBytes"`
 }
 
 // DefaultLimits are the limits used when the cluster config sets none.
@@ -43,6 +51,9 @@ func DefaultLimits() Limits {
 		MaxFieldBytes:  4096,
 		MaxLabels:      256,
 		MaxFindings:    20,
+
+		MaxGeneratedApplications: 500,
+		MaxRenderedBytes:         256 << 10,
 	}
 }
 
@@ -65,6 +76,8 @@ func (l Limits) validate(p *field.Path) field.ErrorList {
 		{"maxFieldBytes", l.MaxFieldBytes, 64},
 		{"maxLabels", l.MaxLabels, 8},
 		{"maxFindings", l.MaxFindings, 1},
+		{"maxGeneratedApplications", l.MaxGeneratedApplications, 1},
+		{"maxRenderedBytes", l.MaxRenderedBytes, 1024},
 	} {
 		if bound.value < bound.least {
 			errs = append(errs, field.Invalid(p.Child(bound.name), bound.value, fmt.Sprintf("must be at least %d", bound.least)))

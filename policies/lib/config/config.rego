@@ -44,6 +44,8 @@ defaults := {
 		"maxFieldBytes": 4096,
 		"maxLabels": 256,
 		"maxFindings": 20,
+		"maxGeneratedApplications": 500,
+		"maxRenderedBytes": 262144,
 	},
 	"supervisor": {
 		"argocdNamespace": "argocd",

@@ -1,0 +1,107 @@
+package pipeline_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	authenticationv1 "k8s.io/api/authentication/v1"
+
+	"github.com/tenantguard/tenantguard/test/runstats"
+	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/webhook/pipeline"
+	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/webhook/tenantctx"
+)
+
+// shopTenant is a staging Tenant as the mutating webhook leaves it.
+const shopTenant = `{"apiVersion":"tenantguard.io/v1alpha1","kind":"Tenant","metadata":{"name":"shop"},
+ "spec":{"environment":"staging","namespace":"tenant-shop","arch":"amd64","destination":"https://kubernetes.default.svc"}}`
+
+// listApplicationSet is an ApplicationSet of the Tenant shop whose list
+// generator makes one Application per path.
+func listApplicationSet(t testing.TB, paths ...string) map[string]any {
+	t.Helper()
+	elements := make([]string, len(paths))
+	for i, p := range paths {
+		elements[i] = fmt.Sprintf(`{"component":"c%d","path":%q}`, i, p)
+	}
+	var obj map[string]any
+	require.NoError(t, json.Unmarshal([]byte(`{"apiVersion":"argoproj.io/v1alpha1","kind":"ApplicationSet",
+ "metadata":{"name":"shop-set","namespace":"argocd","labels":{"tenantguard.io/tenant":"shop"}},
+ "spec":{"generators":[{"list":{"elements":[`+strings.Join(elements, ",")+`]}}],
+  "template":{"metadata":{"name":"shop-{{component}}","labels":{"tenantguard.io/tenant":"shop"}},
+   "spec":{"project":"tenant-shop","destination":{"server":"https://kubernetes.default.svc","namespace":"tenant-shop"},
+    "syncPolicy":{"automated":{"selfHeal":true}},
+    "source":{"repoURL":"https://git.example.com/platform/tenants.git","path":"{{path}}","targetRevision":"HEAD"}}}}}`), &obj))
+	return obj
+}
+
+func withShop(t *testing.T) *pipeline.Pipeline {
+	p := served(t)
+	p.Tenants = tenantctx.NewIndex([]map[string]any{object(t, shopTenant, nil)}, p.Config)
+	return p
+}
+
+func TestAnApplicationSetIsJudgedByEveryApplicationItMakes(t *testing.T) {
+	p := withShop(t)
+	review, err := decode.Manifest(listApplicationSet(t, "staging/api", "staging/web", "production/pay"), p.Config.Limits)
+	require.NoError(t, err)
+	review.UserInfo = authenticationv1.UserInfo{Username: "jane"}
+
+	findings, err := p.Validate(t.Context(), review)
+
+	require.NoError(t, err)
+	rules := map[string]string{}
+	for _, f := range findings {
+		rules[f.Rule] = f.Message
+		assert.Equal(t, "spec.template.spec.source.path", f.Field)
+		assert.Contains(t, f.Message, "ApplicationSet argocd/shop-set: spec.generators[0].list.elements[2] → spec.template.spec.source.path: Application argocd/shop-c2:")
+	}
+	assert.Contains(t, rules, "app-environment-path")
+	assert.Contains(t, rules, "app-production-source", "the ApplicationSet's user is no trusted identity")
+}
+
+func TestACleanApplicationSetHasNoFindings(t *testing.T) {
+	p := withShop(t)
+	review, err := decode.Manifest(listApplicationSet(t, "staging/api", "staging/web"), p.Config.Limits)
+	require.NoError(t, err)
+
+	findings, err := p.Validate(t.Context(), review)
+
+	require.NoError(t, err)
+	assert.Empty(t, findings)
+}
+
+// BenchmarkApplicationSet100 judges an ApplicationSet of 100 list elements
+// in process: decoding and rendering, then the rules on each Application.
+// go test ./webhook/pipeline/ -run XXX -bench ApplicationSet100 -benchtime 50x
+func BenchmarkApplicationSet100(b *testing.B) {
+	snapshot, err := reload.Loader{}.Load(b.Context())
+	require.NoError(b, err)
+	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine}
+	var tenant map[string]any
+	require.NoError(b, json.Unmarshal([]byte(shopTenant), &tenant))
+	p.Tenants = tenantctx.NewIndex([]map[string]any{tenant}, p.Config)
+	paths := make([]string, 100)
+	for i := range paths {
+		paths[i] = fmt.Sprintf("staging/c%d", i)
+	}
+	obj := listApplicationSet(b, paths...)
+	b.ReportAllocs()
+	start := runstats.ProcessCPU()
+	for b.Loop() {
+		review, err := decode.Manifest(obj, p.Config.Limits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.Validate(b.Context(), review); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// CPU time, not wall time, is the cost of a review on a shared machine.
+	b.ReportMetric(float64((runstats.ProcessCPU()-start).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
