@@ -105,3 +105,33 @@ func BenchmarkApplicationSet100(b *testing.B) {
 	// CPU time, not wall time, is the cost of a review on a shared machine.
 	b.ReportMetric(float64((runstats.ProcessCPU()-start).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 }
+
+func TestAGitGeneratorsTemplateIsJudgedByWhatItCanBecome(t *testing.T) {
+	p := withShop(t)
+	obj := object(t, `{"apiVersion":"argoproj.io/v1alpha1","kind":"ApplicationSet",
+ "metadata":{"name":"shop-git","namespace":"argocd","labels":{"tenantguard.io/tenant":"shop"}},
+ "spec":{"generators":[{"git":{"repoURL":"https://git.example.com/platform/tenants.git","directories":[{"path":"production/*"}]}}],
+  "template":{"metadata":{"name":"shop-{{path.basename}}","labels":{"tenantguard.io/tenant":"shop"}},
+   "spec":{"project":"default","destination":{"server":"https://kubernetes.default.svc","namespace":"tenant-shop"},
+    "syncPolicy":{"automated":{"selfHeal":true}},
+    "source":{"repoURL":"https://git.example.com/platform/tenants.git","path":"{{path}}"}}}}}`, nil)
+	review, err := decode.Manifest(obj, p.Config.Limits)
+	require.NoError(t, err)
+
+	findings, err := p.Validate(t.Context(), review)
+
+	require.NoError(t, err)
+	byRule := map[string]string{}
+	for _, f := range findings {
+		byRule[f.Rule] = f.Field
+	}
+	assert.Equal(t, map[string]string{
+		"appset-templated-path": "spec.template.spec.source.path",
+		"app-project":           "spec.template.spec.project",
+	}, byRule, "the literal project is judged on the template; the templated path by the ApplicationSet rule only")
+	for _, f := range findings {
+		if f.Rule == "app-project" {
+			assert.Contains(t, f.Message, "ApplicationSet argocd/shop-git: spec.generators[0].git → spec.template.spec.project")
+		}
+	}
+}
