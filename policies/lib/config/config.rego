@@ -35,6 +35,7 @@ defaults := {
 		"system:serviceaccount:tenantguard-system:tenantguard",
 		"system:serviceaccount:argocd:argocd-applicationset-controller",
 	],
+	"applicationSetControllers": ["system:serviceaccount:argocd:argocd-applicationset-controller"],
 	"enforcement": {},
 	"excludedNamespaces": ["kube-system"],
 	"limits": {
