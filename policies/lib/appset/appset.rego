@@ -16,9 +16,12 @@ package tenantguard.lib.appset
 import data.tenantguard.lib
 
 # is_applicationset holds when the object under review is an Argo CD ApplicationSet.
-is_applicationset if {
-	input.object.kind == "ApplicationSet"
-	startswith(input.object.apiVersion, "argoproj.io/")
+is_applicationset if is_applicationset_object(input.object)
+
+# is_applicationset_object holds for an Argo CD ApplicationSet.
+is_applicationset_object(obj) if {
+	obj.kind == "ApplicationSet"
+	startswith(obj.apiVersion, "argoproj.io/")
 }
 
 # display_name names the ApplicationSet in messages.
@@ -34,8 +37,11 @@ templated(value) if {
 
 # opaque_generators are the paths of the generators whose parameters come
 # from outside the ApplicationSet, at any depth of matrix and merge.
-opaque_generators contains _path_string(array.concat(["spec", "generators"], path)) if {
-	walk(object.get(input.object, ["spec", "generators"], []), [path, value])
+opaque_generators := opaque_generators_of(input.object)
+
+# opaque_generators_of is opaque_generators of any ApplicationSet.
+opaque_generators_of(obj) := {_path_string(array.concat(["spec", "generators"], path)) |
+	walk(object.get(obj, ["spec", "generators"], []), [path, value])
 	value != null
 	_opaque_at(path)
 }
