@@ -102,11 +102,11 @@ func Default() *ClusterConfig {
 			"system:serviceaccount:argocd:argocd-applicationset-controller",
 		},
 		ApplicationSetControllers: []string{"system:serviceaccount:argocd:argocd-applicationset-controller"},
-		Enforcement:        map[string]string{},
-		ExcludedNamespaces: []string{"kube-system"},
-		Limits:             DefaultLimits(),
-		Supervisor:         DefaultSupervisor(),
-		Promotion:          DefaultPromotion(),
+		Enforcement:               map[string]string{},
+		ExcludedNamespaces:        []string{"kube-system"},
+		Limits:                    DefaultLimits(),
+		Supervisor:                DefaultSupervisor(),
+		Promotion:                 DefaultPromotion(),
 	}
 }
 
