@@ -93,20 +93,20 @@ func (g *generation) render(gen map[string]any, sets []Params) error {
 			return tooMany(field.NewPath("spec", "generators"), len(g.out)+1, g.max)
 		}
 		g.renderer.reset()
-		app := tmpl
+		app, fresh := tmpl, false
 		if len(s.Values) > 0 {
 			rendered, err := g.renderer.value(tmpl, s.Values, field.NewPath("spec", "template"))
 			if err != nil {
 				return at(err, s.At)
 			}
-			app = rendered.(map[string]any)
+			app, fresh = rendered.(map[string]any), true
 			if patch != "" {
 				if app, err = g.patch(app, patch, s.Values); err != nil {
 					return at(err, s.At)
 				}
 			}
 		}
-		g.out = append(g.out, Generated{At: s.At, Application: g.finish(app)})
+		g.out = append(g.out, Generated{At: s.At, Application: g.finish(app, fresh)})
 	}
 	return nil
 }
@@ -116,7 +116,7 @@ func (g *generation) template(gen map[string]any, at string) error {
 	if len(g.out) >= g.max {
 		return tooMany(field.NewPath("spec", "generators"), len(g.out)+1, g.max)
 	}
-	g.out = append(g.out, Generated{At: at, Application: g.finish(g.templateOf(gen)), Template: true})
+	g.out = append(g.out, Generated{At: at, Application: g.finish(g.templateOf(gen), false), Template: true})
 	return nil
 }
 
@@ -173,9 +173,12 @@ func (g *generation) templateOf(gen map[string]any) map[string]any {
 // before creating it: the ApplicationSet's namespace, the resources
 // finalizer when the template names none and resources are not preserved,
 // and the ApplicationSet as its controlling owner. The Application shares
-// nothing with the ApplicationSet.
-func (g *generation) finish(app map[string]any) map[string]any {
-	app = deepCopy(app).(map[string]any) // the caller may fill in defaults
+// nothing with the ApplicationSet: one not fresh from rendering is copied,
+// for the caller may fill in defaults.
+func (g *generation) finish(app map[string]any, fresh bool) map[string]any {
+	if !fresh {
+		app = deepCopy(app).(map[string]any)
+	}
 	meta := asMap(app["metadata"])
 	if meta == nil { // a templatePatch may remove it
 		meta = map[string]any{}
