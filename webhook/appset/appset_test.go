@@ -121,6 +121,8 @@ func TestGoTemplateErrorsNameTheElementAndField(t *testing.T) {
 		"a function Argo CD removes":          {`'{{ env "HOME" }}'`, `function "env" not defined`},
 		"a key generator never run":           {"'{{ genPrivateKey \"rsa\" }}'", `function "genPrivateKey" not defined`},
 		"output past the byte limit":          {"'{{ repeat 10000 \"x\" }}'", "limits.maxRenderedBytes"},
+		"a list past the byte limit":          {"'{{ range until 100000 }}{{ end }}'", "limits.maxRenderedBytes"},
+		"loops that nest":                     {"'{{ range until 3 }}{{ range until 3 }}x{{ end }}{{ end }}'", "nests a range inside a range"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -142,6 +142,9 @@ func (r *renderer) template(s string) (*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLoops(t); err != nil {
+		return nil, err
+	}
 	r.parsed[s] = t
 	return t, nil
 }
