@@ -64,11 +64,14 @@ _template_field(g, v) if {
 
 _relabelled(v, doc, at) := object.union(v, {"field": field, "msg": msg}) if {
 	field := concat("", ["spec.template.", v.field])
-	msg := sprintf("ApplicationSet %s/%s: %s → %s: %s", [
-		object.get(doc, ["metadata", "namespace"], ""), object.get(doc, ["metadata", "name"], ""),
-		at, field, v.msg,
-	])
+	msg := sprintf("ApplicationSet %s/%s: %s → %s: %s", [_string(doc, "namespace"), _string(doc, "name"), at, field, v.msg])
 }
+
+# _string is a metadata field when it is a string, else "", as the webhook reads it.
+_string(doc, key) := value if {
+	value := doc.metadata[key]
+	is_string(value)
+} else := ""
 
 # _excluded holds for a document in one of the config's excluded namespaces,
 # which the webhook never judges (as the Go pipeline decides for eval).

@@ -14,14 +14,18 @@ const corpusAppSets = 300
 // runner renders: most often a list generator that templates the source
 // path with one to three elements, some reading production/ or climbing out
 // of staging/; else a git generator whose template leaves the path, and
-// sometimes the project, to the directories it finds.
+// sometimes the project, revision or destination namespace, to the
+// directories it finds.
 func (g *generator) applicationSet(name string) map[string]any {
 	app := g.application(name)
 	meta, _ := app["metadata"].(map[string]any)
 	spec, _ := app["spec"].(map[string]any)
 	spec = maps.Clone(spec)
 	templateMeta := map[string]any{"name": name + "-{{c}}"}
-	appsetMeta := map[string]any{"name": name, "namespace": meta["namespace"]}
+	appsetMeta := map[string]any{"name": name}
+	if ns, ok := meta["namespace"]; ok {
+		appsetMeta["namespace"] = ns
+	}
 	if labels, ok := meta["labels"].(map[string]any); ok && len(labels) > 0 {
 		templateMeta["labels"] = labels
 		appsetMeta["labels"] = labels
@@ -36,6 +40,14 @@ func (g *generator) applicationSet(name string) map[string]any {
 		spec["source"] = source
 		if g.chance(1, 4) {
 			spec["project"] = "{{path.basename}}"
+		}
+		if g.chance(1, 5) {
+			source["targetRevision"] = "{{branch}}"
+		}
+		if dest, ok := spec["destination"].(map[string]any); ok && g.chance(1, 5) {
+			dest = maps.Clone(dest)
+			dest["namespace"] = "tenant-{{path.basename}}"
+			spec["destination"] = dest
 		}
 		generator = map[string]any{"git": map[string]any{
 			"repoURL": platformRepo, "revision": "HEAD",

@@ -135,3 +135,42 @@ func TestAGitGeneratorsTemplateIsJudgedByWhatItCanBecome(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkApplications100 judges, for comparison in the same run, the 100
+// Applications that BenchmarkApplicationSet100's list makes, as 100
+// reviews of their own: what the ApplicationSet costs beyond them is its
+// rendering and re-labelling.
+func BenchmarkApplications100(b *testing.B) {
+	snapshot, err := reload.Loader{}.Load(b.Context())
+	require.NoError(b, err)
+	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine}
+	var tenant map[string]any
+	require.NoError(b, json.Unmarshal([]byte(shopTenant), &tenant))
+	p.Tenants = tenantctx.NewIndex([]map[string]any{tenant}, p.Config)
+	paths := make([]string, 100)
+	for i := range paths {
+		paths[i] = fmt.Sprintf("staging/c%d", i)
+	}
+	set, err := decode.Manifest(listApplicationSet(b, paths...), p.Config.Limits)
+	require.NoError(b, err)
+	apps := make([]map[string]any, len(set.Generated))
+	for i, g := range set.Generated {
+		_, err := p.Mutate(b.Context(), g.Review) // as the mutating webhook leaves them
+		require.NoError(b, err)
+		apps[i] = g.Review.Object
+	}
+	b.ReportAllocs()
+	start := runstats.ProcessCPU()
+	for b.Loop() {
+		for _, app := range apps {
+			review, err := decode.Manifest(app, p.Config.Limits)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.Validate(b.Context(), review); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64((runstats.ProcessCPU()-start).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
