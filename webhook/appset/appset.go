@@ -12,7 +12,8 @@ import (
 type Options struct {
 	// MaxApplications is the most Applications rendered.
 	MaxApplications int
-	// MaxRenderedBytes is the most bytes of strings rendered for one Application.
+	// MaxRenderedBytes is the most bytes of strings rendered for all the
+	// Applications together.
 	MaxRenderedBytes int
 }
 
@@ -92,7 +93,6 @@ func (g *generation) render(gen map[string]any, sets []Params) error {
 		if len(g.out) >= g.max {
 			return tooMany(field.NewPath("spec", "generators"), len(g.out)+1, g.max)
 		}
-		g.renderer.reset()
 		app, fresh := tmpl, false
 		if len(s.Values) > 0 {
 			rendered, err := g.renderer.value(tmpl, s.Values, field.NewPath("spec", "template"))

@@ -7,5 +7,5 @@
 // clusters, SCM providers, pull requests, plugins, cluster decision
 // resources) are reported as opaque: their Applications cannot be known, and
 // the rules judge the template itself. Rendering is bounded: a caller gives
-// the most Applications and the most rendered bytes per Application.
+// the most Applications and the most bytes rendered for all of them.
 package appset

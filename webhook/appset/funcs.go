@@ -24,8 +24,10 @@ var withheld = []string{
 // funcs are the functions of goTemplate, as Argo CD offers them: sprig's
 // (v3.3.0) less the withheld ones, and normalize, slugify, toYaml,
 // fromYaml and fromYamlArray. The functions that build a string or list of
-// a requested length are bounded by maxBytes.
+// a requested length are bounded by maxBytes: a string of at most maxBytes,
+// a list of at most maxBytes/8 numbers (as many bytes).
 func funcs(maxBytes int) template.FuncMap {
+	maxItems := maxBytes / 8
 	m := sprig.TxtFuncMap()
 	for _, name := range withheld {
 		delete(m, name)
@@ -44,14 +46,14 @@ func funcs(maxBytes int) template.FuncMap {
 	}
 	until := m["until"].(func(int) []int)
 	m["until"] = func(count int) ([]int, error) {
-		if count > maxBytes || -count > maxBytes {
+		if count > maxItems || -count > maxItems {
 			return nil, errTooLarge
 		}
 		return until(count), nil
 	}
 	untilStep := m["untilStep"].(func(int, int, int) []int)
 	m["untilStep"] = func(start, stop, step int) ([]int, error) {
-		if step != 0 && (stop-start)/step > maxBytes {
+		if step != 0 && (stop-start)/step > maxItems {
 			return nil, errTooLarge
 		}
 		return untilStep(start, stop, step), nil
@@ -59,7 +61,7 @@ func funcs(maxBytes int) template.FuncMap {
 	seq := m["seq"].(func(...int) string)
 	m["seq"] = func(params ...int) (string, error) {
 		for _, p := range params {
-			if p > maxBytes || -p > maxBytes {
+			if p > maxItems || -p > maxItems {
 				return "", errTooLarge
 			}
 		}

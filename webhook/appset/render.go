@@ -13,13 +13,13 @@ import (
 
 // renderer renders the strings of a template with one ApplicationSet's
 // syntax. Go templates are parsed once per distinct string and executed for
-// every parameter set; the output of each Application is bounded.
+// every parameter set; the output of all the Applications is bounded.
 type renderer struct {
 	goTemplate bool
 	// base holds the functions and options every parsed string shares.
 	base   *template.Template
 	parsed map[string]*template.Template
-	// budget is what is left of the current Application's rendered bytes.
+	// budget is what is left of the rendered bytes of all the Applications.
 	budget int
 	max    int
 }
@@ -51,9 +51,6 @@ func setOption(t *template.Template, o string) (err error) {
 	t.Option(o)
 	return nil
 }
-
-// reset gives the next Application a full budget of rendered bytes.
-func (r *renderer) reset() { r.budget = r.max }
 
 // value renders every string of v, map keys included, with the parameters.
 func (r *renderer) value(v any, params map[string]any, path *field.Path) (any, error) {
@@ -95,7 +92,7 @@ func (r *renderer) str(s string, params map[string]any, path *field.Path) (strin
 		return "", err
 	}
 	if r.budget -= len(out); r.budget < 0 {
-		return "", field.Invalid(path, len(out), fmt.Sprintf("renders more than %d bytes for one Application (limits.maxRenderedBytes)", r.max))
+		return "", field.Invalid(path, len(out), fmt.Sprintf("renders more than %d bytes for the ApplicationSet's Applications (limits.maxRenderedBytes)", r.max))
 	}
 	return out, nil
 }
@@ -184,7 +181,7 @@ type bounded struct {
 }
 
 // errTooLarge stops a template whose output passes the budget.
-var errTooLarge = errors.New("renders more bytes than limits.maxRenderedBytes allows for one Application")
+var errTooLarge = errors.New("renders more bytes than limits.maxRenderedBytes allows for the ApplicationSet's Applications")
 
 func (b *bounded) Write(p []byte) (int, error) {
 	if b.buf.Len()+len(p) > b.left {

@@ -36,9 +36,10 @@ type Limits struct {
 	// list, matrix and merge generators may make, each rendered and judged at
 	// admission. Defaults to 500.
 	MaxGeneratedApplications int `json:"maxGeneratedApplications"`
-	// MaxRenderedBytes is the most bytes of strings rendering an
-	// ApplicationSet's template may produce for one Application, templatePatch
-	// included. Defaults to 262144 (256 KiB).
+	// MaxRenderedBytes is the most bytes of strings rendering one
+	// ApplicationSet may produce, for all of its Applications together,
+	// templatePatch included: it bounds what a small request can make the
+	// webhook hold. Defaults to 4194304 (4 MiB), the review's own limit.
 	MaxRenderedBytes int `json:"maxRenderedBytes"`
 }
 
@@ -53,7 +54,7 @@ func DefaultLimits() Limits {
 		MaxFindings:    20,
 
 		MaxGeneratedApplications: 500,
-		MaxRenderedBytes:         256 << 10,
+		MaxRenderedBytes:         4 << 20,
 	}
 }
 

@@ -46,7 +46,7 @@ defaults := {
 		"maxLabels": 256,
 		"maxFindings": 20,
 		"maxGeneratedApplications": 500,
-		"maxRenderedBytes": 262144,
+		"maxRenderedBytes": 4194304,
 	},
 	"supervisor": {
 		"argocdNamespace": "argocd",
