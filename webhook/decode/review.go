@@ -80,7 +80,9 @@ func checkObjects(review *Review, kind metav1.GroupVersionKind, limits config.Li
 	if review.Kind == model.KindApplication {
 		errs = append(errs, checkApplication(review.Object, limits)...)
 	}
-	if review.Kind == model.KindApplicationSet && len(errs) == 0 {
+	// An ApplicationSet's status writes and the updates of its deletion are
+	// out of the pipeline's scope: they never wait on its rendering.
+	if review.Kind == model.KindApplicationSet && len(errs) == 0 && !review.OnlyStatusChanged() && !review.Deleting() {
 		errs = append(errs, generate(review, limits)...)
 	}
 	return errs
