@@ -21,6 +21,10 @@ type Generated struct {
 	Template bool
 	// Review is the CREATE of the Application, by the ApplicationSet's user.
 	Review *Review
+	// Old is the Application of the same name the stored ApplicationSet
+	// generates, on an UPDATE of the ApplicationSet: Argo CD's controller
+	// updates it rather than creating it. Nil when there is none.
+	Old map[string]any
 }
 
 // generate refuses an ApplicationSet whose fields Argo CD would not read,
@@ -35,15 +39,15 @@ func generate(review *Review, limits config.Limits) field.ErrorList {
 	if errs := checkApplicationSet(obj); len(errs) > 0 {
 		return errs
 	}
-	generated, err := appset.Generate(obj, appset.Options{
-		MaxApplications: limits.MaxGeneratedApplications, MaxRenderedBytes: limits.MaxRenderedBytes,
-	})
+	opts := appset.Options{MaxApplications: limits.MaxGeneratedApplications, MaxRenderedBytes: limits.MaxRenderedBytes}
+	generated, err := appset.Generate(obj, opts)
 	if err != nil {
 		if fe, ok := err.(*field.Error); ok {
 			return field.ErrorList{fe}
 		}
 		return field.ErrorList{field.Invalid(field.NewPath("spec", "generators"), nil, err.Error())}
 	}
+	olds := previous(review, opts)
 	for _, g := range generated {
 		app := &Review{
 			UID: review.UID, Operation: admissionv1.Create, Kind: model.KindApplication,
@@ -60,9 +64,33 @@ func generate(review *Review, limits config.Limits) field.ErrorList {
 		if len(errs) > 0 {
 			return renderedFor(errs, g.At)
 		}
-		review.Generated = append(review.Generated, Generated{At: g.At, Template: g.Template, Review: app})
+		var old map[string]any
+		if !g.Template {
+			old = olds[app.Name]
+		}
+		review.Generated = append(review.Generated, Generated{At: g.At, Template: g.Template, Review: app, Old: old})
 	}
 	return nil
+}
+
+// previous indexes by name the Applications the stored ApplicationSet
+// generates, on an UPDATE; none when it does not render (it was stored
+// before tenantguard judged it, say): then every Application is new.
+func previous(review *Review, opts appset.Options) map[string]map[string]any {
+	if review.Operation != admissionv1.Update || review.OldObject == nil {
+		return nil
+	}
+	generated, err := appset.Generate(review.OldObject, opts)
+	if err != nil {
+		return nil
+	}
+	olds := make(map[string]map[string]any, len(generated))
+	for _, g := range generated {
+		if !g.Template {
+			olds[model.Name(g.Application)] = g.Application
+		}
+	}
+	return olds
 }
 
 // checkApplicationSet refuses an ApplicationSet whose fields the rendering

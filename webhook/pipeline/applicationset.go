@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	admissionv1 "k8s.io/api/admission/v1"
+
 	"github.com/tenantguard/tenantguard/webhook/decode"
 	"github.com/tenantguard/tenantguard/webhook/model"
 	"github.com/tenantguard/tenantguard/webhook/policy"
@@ -15,8 +17,9 @@ import (
 // validateApplicationSet judges an ApplicationSet by what it can generate:
 // the rules on ApplicationSets read the object itself (the template's
 // {{...}} fields among them), and every Application it renders is judged as
-// the webhooks would judge its CREATE by the ApplicationSet's user (defaults
-// filled in, then the rules), each finding re-labelled with the
+// the webhooks would judge its write by the ApplicationSet's user (asWritten:
+// defaults filled in, a CREATE or, on an update, the UPDATE of what the
+// stored ApplicationSet generates), each finding re-labelled with the
 // generator element and the template field. The bare template of a
 // generator whose parameters are not known is judged the same way, less the
 // findings on its {{...}} fields, which the ApplicationSet rules judge.
@@ -26,12 +29,14 @@ func (p *Pipeline) validateApplicationSet(ctx context.Context, review *decode.Re
 		return nil, err
 	}
 	for _, g := range review.Generated {
-		g.Review.UserInfo = review.UserInfo // created for whoever wrote the ApplicationSet
-		// Argo CD's create passes the mutating webhook before this one.
-		if _, err := p.Mutate(ctx, g.Review); err != nil {
+		judged, err := p.asWritten(ctx, g, review)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", g.At, err)
 		}
-		fs, err := p.evaluate(ctx, g.Review)
+		if judged == nil {
+			continue
+		}
+		fs, err := p.evaluate(ctx, judged)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", g.At, err)
 		}
@@ -44,6 +49,33 @@ func (p *Pipeline) validateApplicationSet(ctx context.Context, review *decode.Re
 	}
 	slices.SortStableFunc(findings, func(a, b policy.Finding) int { return strings.Compare(a.Rule, b.Rule) })
 	return findings, nil
+}
+
+// asWritten is the review of a generated Application as Argo CD's
+// controller would write it for whoever wrote the ApplicationSet: its
+// defaults filled in, as the mutating webhook fills them in first, and an
+// UPDATE of the Application the stored ApplicationSet generates under the
+// same name, when there is one (defaulted the same way). Nil when that
+// update changes nothing the rules read: Argo CD would not write it.
+func (p *Pipeline) asWritten(ctx context.Context, g decode.Generated, appset *decode.Review) (*decode.Review, error) {
+	g.Review.UserInfo = appset.UserInfo
+	if _, err := p.Mutate(ctx, g.Review); err != nil {
+		return nil, err
+	}
+	if g.Old == nil {
+		return g.Review, nil
+	}
+	old := *g.Review
+	old.Object = g.Old
+	if _, err := p.Mutate(ctx, &old); err != nil {
+		return nil, err
+	}
+	update := *g.Review
+	update.Operation, update.OldObject = admissionv1.Update, old.Object
+	if update.OnlyStatusChanged() {
+		return nil, nil
+	}
+	return &update, nil
 }
 
 // relabel makes a finding on a generated Application a finding on the

@@ -8,11 +8,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	admissionv1 "k8s.io/api/admission/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/test/runstats"
 	"github.com/tenantguard/tenantguard/webhook/decode"
 	"github.com/tenantguard/tenantguard/webhook/pipeline"
+	"github.com/tenantguard/tenantguard/webhook/policy"
 	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
@@ -173,4 +178,52 @@ func BenchmarkApplications100(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64((runstats.ProcessCPU()-start).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
+
+func TestAnUpdateJudgesOnlyTheApplicationsItChanges(t *testing.T) {
+	p := withShop(t)
+	old := listApplicationSet(t, "production/pay", "staging/api")
+	now := listApplicationSet(t, "production/pay", "staging/api", "production/new")
+	review, err := decode.Manifest(now, p.Config.Limits) // a CREATE, to compare
+	require.NoError(t, err)
+	created, err := p.Validate(t.Context(), withUser(review))
+	require.NoError(t, err)
+
+	update, err := decodeUpdate(now, old, p)
+	require.NoError(t, err)
+	updated, err := p.Validate(t.Context(), withUser(update))
+	require.NoError(t, err)
+
+	assert.Contains(t, elements(created, "app-production-source"), "spec.generators[0].list.elements[0]")
+	assert.Equal(t, []string{"spec.generators[0].list.elements[2]"}, elements(updated, "app-production-source"),
+		"an Application the stored ApplicationSet already made at production/ is not re-pointed")
+}
+
+func withUser(r *decode.Review) *decode.Review {
+	r.UserInfo = authenticationv1.UserInfo{Username: "jane"}
+	return r
+}
+
+// decodeUpdate decodes the UPDATE of an ApplicationSet from old to now.
+func decodeUpdate(now, old map[string]any, p *pipeline.Pipeline) (*decode.Review, error) {
+	raw, _ := json.Marshal(now)
+	oldRaw, _ := json.Marshal(old)
+	req := admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{
+		Kind:      metav1.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha1", Kind: "ApplicationSet"},
+		Namespace: "argocd", Name: "shop-set", Operation: admissionv1.Update,
+		Object: runtime.RawExtension{Raw: raw}, OldObject: runtime.RawExtension{Raw: oldRaw},
+	}}
+	return decode.Request(req, p.Config.Limits)
+}
+
+// elements lists the generator elements a rule's findings name.
+func elements(findings policy.Findings, rule string) []string {
+	var out []string
+	for _, f := range findings {
+		if f.Rule == rule {
+			at, _, _ := strings.Cut(strings.TrimPrefix(f.Message, "ApplicationSet argocd/shop-set: "), " → ")
+			out = append(out, at)
+		}
+	}
+	return out
 }
