@@ -60,11 +60,12 @@ func (r *renderer) value(v any, params map[string]any, path *field.Path) (any, e
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, inner := range v {
-			rv, err := r.value(inner, params, path.Child(k))
+			child := path.Child(k)
+			rv, err := r.value(inner, params, child)
 			if err != nil {
 				return nil, err
 			}
-			rk, err := r.str(k, params, path.Child(k))
+			rk, err := r.str(k, params, child)
 			if err != nil {
 				return nil, err
 			}
