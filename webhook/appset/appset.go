@@ -53,7 +53,7 @@ func Generate(appset map[string]any, opts Options) ([]Generated, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &expander{goTemplate: goTemplate, options: options, max: opts.MaxApplications, renderer: r}
+	x := &expander{goTemplate: goTemplate, max: opts.MaxApplications, renderer: r}
 	g := &generation{appset: appset, spec: spec, renderer: r, max: opts.MaxApplications}
 	generators, _ := spec["generators"].([]any)
 	for i, raw := range generators {
