@@ -93,15 +93,15 @@ func (a *Auditor) runLogged(ctx context.Context) {
 		return
 	}
 	Runs.WithLabelValues("succeeded").Inc()
-	a.log.Info("audited", "applications", summary.Applications, "tenants", summary.Tenants,
+	a.log.Info("audited", "applications", summary.Applications, "applicationSets", summary.ApplicationSets, "tenants", summary.Tenants,
 		"findings", summary.Findings, "duration", time.Since(started).Round(time.Millisecond).String(),
 		"judging", summary.Judging.Round(time.Millisecond).String())
 }
 
 // RunSummary says what one audit judged and found.
 type RunSummary struct {
-	// Applications and Tenants are the objects judged.
-	Applications, Tenants int
+	// Applications, ApplicationSets and Tenants are the objects judged.
+	Applications, ApplicationSets, Tenants int
 	// Findings counts the findings of every rule.
 	Findings int
 	// Judging is the time spent listing and judging; the rest of a run
@@ -109,7 +109,7 @@ type RunSummary struct {
 	Judging time.Duration
 }
 
-// Run audits every Tenant and Application once with the snapshot being
+// Run audits every Tenant, Application and ApplicationSet once with the snapshot being
 // served, then writes the reports, the Tenants' conditions and the metrics.
 func (a *Auditor) Run(ctx context.Context) (RunSummary, error) {
 	started := time.Now()
@@ -121,6 +121,10 @@ func (a *Auditor) Run(ctx context.Context) (RunSummary, error) {
 		return RunSummary{}, err
 	}
 	apps, err := a.scanner.Applications(ctx, p, t.add)
+	if err != nil {
+		return RunSummary{}, err
+	}
+	appsets, err := a.scanner.ApplicationSets(ctx, p, t.add)
 	if err != nil {
 		return RunSummary{}, err
 	}
@@ -141,7 +145,7 @@ func (a *Auditor) Run(ctx context.Context) (RunSummary, error) {
 	for _, n := range t.rules {
 		findings += n
 	}
-	return RunSummary{Applications: apps, Tenants: len(tenants), Findings: findings, Judging: judging}, nil
+	return RunSummary{Applications: apps, ApplicationSets: appsets, Tenants: len(tenants), Findings: findings, Judging: judging}, nil
 }
 
 // judgeTenants judges the cached Tenants a page at a time and returns what

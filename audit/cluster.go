@@ -22,7 +22,8 @@ import (
 const ClusterSource = "cluster"
 
 // Results audits the cluster that reader reads once, as `tenantguard audit`
-// does, and returns a result per Tenant and Application in eval's form, for
+// does, and returns a result per Tenant, Application and ApplicationSet in
+// eval's form, for
 // eval's writers. Without a cache to look Tenants up in, every Tenant is
 // listed first and indexed as eval indexes its documents; Applications are
 // then listed a page at a time. Objects that could not be judged are
@@ -56,6 +57,9 @@ func Results(ctx context.Context, reader client.Reader, snapshot *live.Snapshot,
 		return nil, err
 	}
 	if _, err := s.Applications(ctx, p, visit); err != nil {
+		return nil, err
+	}
+	if _, err := s.ApplicationSets(ctx, p, visit); err != nil {
 		return nil, err
 	}
 	return results, errors.Join(errs...)

@@ -90,7 +90,7 @@ func record(t *tally, rules []string, namespaceSeries int, compliant, total int,
 		}
 		NamespaceFindings.WithLabelValues(ns).Add(float64(nc.findings))
 	}
-	for _, kind := range []model.Kind{model.KindApplication, model.KindTenant} {
+	for _, kind := range []model.Kind{model.KindApplication, model.KindApplicationSet, model.KindTenant} {
 		Objects.WithLabelValues(string(kind)).Set(float64(t.objects[kind]))
 	}
 	Tenants.WithLabelValues("True").Set(float64(compliant))

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -51,13 +52,19 @@ type Scanner struct {
 // and visits the verdicts in list order (by namespace, then name). It
 // returns how many were judged.
 func (s *Scanner) Applications(ctx context.Context, p *pipeline.Pipeline, visit func(*Verdict) error) (int, error) {
+	return s.each(ctx, p, ApplicationListGVK, visit)
+}
+
+// each lists every object of a list kind a page at a time, judges each page
+// and visits the verdicts in list order.
+func (s *Scanner) each(ctx context.Context, p *pipeline.Pipeline, gvk schema.GroupVersionKind, visit func(*Verdict) error) (int, error) {
 	count := 0
 	token := ""
 	for {
 		page := &unstructured.UnstructuredList{}
-		page.SetGroupVersionKind(ApplicationListGVK)
+		page.SetGroupVersionKind(gvk)
 		if err := s.Reader.List(ctx, page, client.Limit(s.PageSize), client.Continue(token)); err != nil {
-			return count, fmt.Errorf("listing Applications: %w", err)
+			return count, fmt.Errorf("listing %ss: %w", strings.TrimSuffix(gvk.Kind, "List"), err)
 		}
 		objs := make([]map[string]any, len(page.Items))
 		for i := range page.Items {

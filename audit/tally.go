@@ -74,7 +74,7 @@ func (t *tally) add(v *Verdict) error {
 		return nil
 	}
 	scope := clusterScope
-	if v.Kind == model.KindApplication {
+	if v.Kind == model.KindApplication || v.Kind == model.KindApplicationSet {
 		scope = v.Namespace
 	}
 	r := t.reports[scope]

@@ -34,6 +34,13 @@ type ClusterConfig struct {
 	// and config/default install it (tenantguard in tenantguard-system), which
 	// the supervisor writes with, and Argo CD's ApplicationSet controller's.
 	TrustedIdentities []string `json:"trustedIdentities"`
+	// ApplicationSetControllers are the trusted identities that create
+	// Applications for ApplicationSets (Argo CD's ApplicationSet controller):
+	// their trust covers only an Application owned by an ApplicationSet,
+	// which the validating webhook judged, every Application it can generate,
+	// before storing it. Any other Application they write is judged as a
+	// person's. Defaults to Argo CD's ApplicationSet controller's service account.
+	ApplicationSetControllers []string `json:"applicationSetControllers"`
 	// Enforcement overrides rules' default enforcement: rule id → deny, warn or dryrun.
 	Enforcement map[string]string `json:"enforcement"`
 	// ExcludedNamespaces are namespaces whose objects tenantguard leaves alone. Defaults to kube-system.
@@ -94,11 +101,12 @@ func Default() *ClusterConfig {
 			"system:serviceaccount:tenantguard-system:tenantguard",
 			"system:serviceaccount:argocd:argocd-applicationset-controller",
 		},
-		Enforcement:        map[string]string{},
-		ExcludedNamespaces: []string{"kube-system"},
-		Limits:             DefaultLimits(),
-		Supervisor:         DefaultSupervisor(),
-		Promotion:          DefaultPromotion(),
+		ApplicationSetControllers: []string{"system:serviceaccount:argocd:argocd-applicationset-controller"},
+		Enforcement:               map[string]string{},
+		ExcludedNamespaces:        []string{"kube-system"},
+		Limits:                    DefaultLimits(),
+		Supervisor:                DefaultSupervisor(),
+		Promotion:                 DefaultPromotion(),
 	}
 }
 

@@ -66,6 +66,15 @@ type Limits struct {
 	// failurePolicy: Fail turns into a refused write), so that no review holds
 	// a slot past it. Defaults to 2s; the review deadline (8s) bounds the rest.
 	MaxEvaluationTime metav1.Duration `json:"maxEvaluationTime"`
+	// MaxGeneratedApplications is the most Applications one ApplicationSet's
+	// list, matrix and merge generators may make, each rendered and judged at
+	// admission. Defaults to 500.
+	MaxGeneratedApplications int `json:"maxGeneratedApplications"`
+	// MaxRenderedBytes is the most bytes of strings rendering one
+	// ApplicationSet may produce, for all of its Applications together,
+	// templatePatch included: it bounds what a small request can make the
+	// webhook hold. Defaults to 4194304 (4 MiB), the review's own limit.
+	MaxRenderedBytes int `json:"maxRenderedBytes"`
 }
 
 // DefaultLimits are the limits used when the cluster config sets none.
@@ -83,6 +92,9 @@ func DefaultLimits() Limits {
 		MaxPathEntries:    64,
 		MaxPathBytes:      16 << 10,
 		MaxEvaluationTime: metav1.Duration{Duration: 2 * time.Second},
+
+		MaxGeneratedApplications: 500,
+		MaxRenderedBytes:         4 << 20,
 	}
 }
 
@@ -110,6 +122,8 @@ func (l Limits) validate(p *field.Path) field.ErrorList {
 		{"maxValuesDepth", l.MaxValuesDepth, 8},
 		{"maxPathEntries", l.MaxPathEntries, 4},
 		{"maxPathBytes", l.MaxPathBytes, 1024},
+		{"maxGeneratedApplications", l.MaxGeneratedApplications, 1},
+		{"maxRenderedBytes", l.MaxRenderedBytes, 1024},
 	} {
 		if bound.value < bound.least {
 			errs = append(errs, field.Invalid(p.Child(bound.name), bound.value, fmt.Sprintf("must be at least %d", bound.least)))

@@ -35,6 +35,7 @@ func (c *ClusterConfig) Validate() field.ErrorList {
 	errs = append(errs, nonEmptyStrings(c.ImageTagKeys, field.NewPath("imageTagKeys"), false)...)
 	errs = append(errs, nonEmptyStrings(c.AllowedRepos, field.NewPath("allowedRepos"), false)...)
 	errs = append(errs, nonEmptyStrings(c.TrustedIdentities, field.NewPath("trustedIdentities"), false)...)
+	errs = append(errs, nonEmptyStrings(c.ApplicationSetControllers, field.NewPath("applicationSetControllers"), false)...)
 	for _, rule := range sortedKeys(c.Enforcement) {
 		if !slices.Contains(enforcements, c.Enforcement[rule]) {
 			errs = append(errs, field.NotSupported(field.NewPath("enforcement").Key(rule), c.Enforcement[rule], enforcements))

@@ -61,7 +61,7 @@ const labelOther = "other"
 // the values come from requests, and any client may send any string, so that
 // an open set would let it grow the metrics without bound.
 var (
-	kinds      = []string{"Application", "Tenant"}
+	kinds      = []string{"Application", "ApplicationSet", "Tenant"}
 	operations = []string{"CREATE", "UPDATE", "DELETE", "CONNECT"}
 )
 

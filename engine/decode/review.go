@@ -33,6 +33,9 @@ type Review struct {
 	OldObject map[string]any
 	// UserInfo is who sent the request.
 	UserInfo authenticationv1.UserInfo
+	// Generated are the Applications an ApplicationSet makes, each decoded as
+	// the CREATE of an Application by the same user; nil for other kinds.
+	Generated []Generated
 }
 
 // Request decodes an admission request into a Review within limits. The error
@@ -76,6 +79,11 @@ func checkObjects(review *Review, kind metav1.GroupVersionKind, limits clusterco
 	}
 	if review.Kind == model.KindApplication {
 		errs = append(errs, checkApplication(review.Object, limits)...)
+	}
+	// An ApplicationSet's status writes and the updates of its deletion are
+	// out of the pipeline's scope: they never wait on its rendering.
+	if review.Kind == model.KindApplicationSet && len(errs) == 0 && !review.OnlyStatusChanged() && !review.Deleting() {
+		errs = append(errs, generate(review, limits)...)
 	}
 	return errs
 }

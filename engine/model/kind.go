@@ -10,14 +10,17 @@ type Kind string
 const (
 	// KindApplication is Argo CD's Application, group argoproj.io.
 	KindApplication Kind = "Application"
+	// KindApplicationSet is Argo CD's ApplicationSet, group argoproj.io.
+	KindApplicationSet Kind = "ApplicationSet"
 	// KindTenant is tenantguard's own Tenant, group tenantguard.io.
 	KindTenant Kind = "Tenant"
 )
 
 // kinds maps the group and kind of an object to the Kind it is admitted as.
 var kinds = map[schema.GroupKind]Kind{
-	{Group: "argoproj.io", Kind: "Application"}: KindApplication,
-	{Group: "tenantguard.io", Kind: "Tenant"}:   KindTenant,
+	{Group: "argoproj.io", Kind: "Application"}:    KindApplication,
+	{Group: "argoproj.io", Kind: "ApplicationSet"}: KindApplicationSet,
+	{Group: "tenantguard.io", Kind: "Tenant"}:      KindTenant,
 }
 
 // KindOf returns the Kind of a group and kind, and whether tenantguard admits it.

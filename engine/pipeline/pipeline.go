@@ -61,6 +61,14 @@ func (p *Pipeline) Validate(ctx context.Context, review *decode.Review) (policy.
 	if !p.InScope(review) {
 		return nil, nil
 	}
+	if review.Kind == model.KindApplicationSet {
+		return p.validateApplicationSet(ctx, review)
+	}
+	return p.evaluate(ctx, review)
+}
+
+// evaluate asks the rules of the review's kind about it, with its Tenant.
+func (p *Pipeline) evaluate(ctx context.Context, review *decode.Review) (policy.Findings, error) {
 	tc, err := p.TenantContext(ctx, review)
 	if err != nil {
 		return nil, err
@@ -104,7 +112,7 @@ func (p *Pipeline) TenantContext(ctx context.Context, review *decode.Review) (te
 	var tc tenantlookup.Context
 	var err error
 	switch review.Kind {
-	case model.KindApplication:
+	case model.KindApplication, model.KindApplicationSet:
 		tc, err = tenantlookup.ForApplication(ctx, p.Tenants, obj)
 	case model.KindTenant:
 		tc, err = tenantlookup.ForTenant(ctx, p.Tenants, obj, model.OwnedNamespace(obj, p.Config))

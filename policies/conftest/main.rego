@@ -13,6 +13,7 @@
 #   webhook prints it.
 package main
 
+import data.tenantguard.lib.appset
 import data.tenantguard.lib.config.config
 import data.tenantguard.lib.tenant
 import data.tenantguard.main as tenantguard
@@ -40,6 +41,38 @@ _judged contains v if {
 	review := tenantguard.manifest_review(doc)
 	some v in tenantguard.violations with input as review
 }
+
+# An ApplicationSet is judged, besides its own rules, by every Application
+# it generates (lib.appset.generated), each as a manifest of its own, and
+# each finding re-labelled with the generator element and the template
+# field, as the webhook does. A bare template's findings about its {{...}}
+# fields are the ApplicationSet rules' to judge.
+_judged contains _relabelled(v, doc, g.at) if {
+	some doc in _documents
+	not _excluded(doc)
+	appset.is_applicationset_object(doc)
+	some g in appset.generated(doc)
+	review := tenantguard.manifest_review(g.object)
+	some v in tenantguard.application_violations with input as review
+	not _template_field(g, v)
+}
+
+_template_field(g, v) if {
+	g.template
+	appset.dropped(v, g.object)
+}
+
+_relabelled(v, doc, at) := object.union(v, {"field": field, "msg": msg}) if {
+	field := concat("", ["spec.template.", v.field])
+	name := sprintf("%s/%s", [_string(doc, "namespace"), _string(doc, "name")])
+	msg := sprintf("ApplicationSet %s: %s → %s: %s", [name, at, field, v.msg])
+}
+
+# _string is a metadata field when it is a string, else "", as the webhook reads it.
+_string(doc, key) := value if {
+	value := doc.metadata[key]
+	is_string(value)
+} else := ""
 
 # _excluded holds for a document in one of the config's excluded namespaces,
 # which the webhook never judges (as the Go pipeline decides for eval).

@@ -107,3 +107,35 @@ test_documents_in_excluded_namespaces_are_left_alone if {
 	count(main.violation) == 0 with input as excluded
 	count(main.violation) == 1 with input as excluded with data.tenantguard.config.excludedNamespaces as []
 }
+
+_appset(generators) := {
+	"apiVersion": "argoproj.io/v1alpha1", "kind": "ApplicationSet",
+	"metadata": {"name": "shop-set", "namespace": "argocd", "labels": {"tenantguard.io/tenant": "shop"}},
+	"spec": {"generators": generators, "template": {
+		"metadata": {"name": "shop-{{c}}", "labels": {"tenantguard.io/tenant": "shop"}},
+		"spec": {
+			"project": "tenant-shop",
+			"destination": {"server": "https://kubernetes.default.svc", "namespace": "tenant-shop"},
+			"source": {"repoURL": "https://git.example.com/p.git", "path": "{{p}}", "targetRevision": "HEAD"},
+		},
+	}},
+}
+
+_staging_shop := {"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant", "metadata": {"name": "shop"}, "spec": {"environment": "staging"}}
+
+test_an_applicationset_is_judged_by_the_applications_it_generates if {
+	appset := _appset([{"list": {"elements": [{"c": "a", "p": "staging/a"}, {"c": "b", "p": "production/b"}]}}])
+	combined := [{"path": "all.yaml", "contents": [_staging_shop, appset]}]
+	found := {v.rule: v | some v in main.violation with input as combined}
+	found["app-environment-path"].field == "spec.template.spec.source.path"
+	startswith(found["app-environment-path"].msg, "[app-environment-path] ApplicationSet argocd/shop-set: spec.generators[0].list.elements[1] → spec.template.spec.source.path: Application argocd/shop-b: ")
+}
+
+test_an_opaque_generators_template_is_judged_without_its_templated_fields if {
+	git := _appset([{"git": {"repoURL": "https://git.example.com/p.git", "directories": [{"path": "staging/*"}]}}])
+	appset := json.patch(git, [{"op": "replace", "path": "/spec/template/spec/source/path", "value": "{{path}}"}])
+	combined := [{"path": "all.yaml", "contents": [_staging_shop, appset]}]
+	count(main.violation) == 0 with input as combined
+	bad := json.patch(appset, [{"op": "replace", "path": "/spec/template/spec/project", "value": "default"}])
+	{v.rule | some v in main.violation} == {"app-project"} with input as [{"path": "all.yaml", "contents": [_staging_shop, bad]}]
+}

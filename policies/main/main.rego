@@ -6,6 +6,7 @@
 #   sets one (data.tenantguard.config.enforcement), else the rule's own default.
 #   Rules are grouped by the kind of object they judge: the packages under
 #   tenantguard.rules.application judge only Applications, those under
+#   tenantguard.rules.applicationset only ApplicationSets' templates, those under
 #   tenantguard.rules.tenant only Tenants, and a package directly under
 #   tenantguard.rules (a team's own rule, say) any object. The webhook and eval
 #   know the kind of the object under review and ask its entry point,
@@ -30,6 +31,10 @@ violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
 }
 
 violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules.applicationset[_].violation
+}
+
+violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
 	some v in data.tenantguard.rules[_].violation
 }
 
@@ -43,10 +48,26 @@ application_violations contains object.union(v, {"enforcement": _enforcement(v)}
 	some v in data.tenantguard.rules[_].violation
 }
 
+# applicationset_violations is every finding on an ApplicationSet itself:
+# the ApplicationSet rules' (which judge its template) and those of the rules
+# of any kind. The runners judge the Applications it generates with
+# application_violations.
+applicationset_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules.applicationset[_].violation
+}
+
+applicationset_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules[_].violation
+}
+
 # tenant_violations is every finding on a Tenant: the Tenant rules' and those
 # of the rules of any kind.
 tenant_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
 	some v in data.tenantguard.rules.tenant[_].violation
+}
+
+violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+	some v in data.tenantguard.rules.applicationset[_].violation
 }
 
 tenant_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {

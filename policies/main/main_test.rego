@@ -45,6 +45,18 @@ test_tenant_entry_point_answers_as_violations if {
 	findings == main.violations with input as review
 }
 
+test_applicationset_entry_point_answers_as_violations if {
+	appset := {
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "ApplicationSet",
+		"metadata": {"name": "shop", "namespace": "argocd"},
+		"spec": {"generators": [{"git": {}}], "template": {"spec": {"project": "{{p}}"}}},
+	}
+	team := {{"rule": "team", "msg": "m", "enforcement": "warn"}}
+	findings := main.applicationset_violations with input as {"object": appset} with data.tenantguard.rules.team.violation as team
+	{v.rule | some v in findings} == {"appset-templated-project", "team"}
+	findings == main.violations with input as {"object": appset} with data.tenantguard.rules.team.violation as team
+}
+
 test_an_application_rule_is_not_asked_about_a_tenant if {
 	count(main.tenant_violations) == 0 with input as main.manifest_review(_tenant("shop"))
 		with data.tenantguard.rules.application.always.violation as {{"rule": "always", "msg": "m", "enforcement": "deny"}}

@@ -1,6 +1,7 @@
 package tenantguard.main
 
 import data.tenantguard.lib.application
+import data.tenantguard.lib.appset
 import data.tenantguard.lib.tenant
 
 # METADATA
@@ -10,7 +11,8 @@ import data.tenantguard.lib.tenant
 #   way an admission request would carry it when the manifest is first applied
 #   (a CREATE, no user, no old object), with what is known of its Tenant from
 #   data.tenantguard.tenants (an object keyed by Tenant name), as the webhook
-#   builds it from its cache: for an Application, input.tenantLookup and, when
+#   builds it from its cache: for an Application (and an ApplicationSet),
+#   input.tenantLookup and, when
 #   exactly one Tenant was found, input.tenant; for a Tenant,
 #   input.namespaceClaims. conftest goes through this one function.
 manifest_review(manifest) := object.union(
@@ -19,11 +21,17 @@ manifest_review(manifest) := object.union(
 )
 
 _tenant_context(manifest) := object.union({"tenantLookup": lookup}, _found(lookup.matches)) if {
-	application.is_application_object(manifest)
+	_looked_up(manifest)
 	lookup := _lookup(manifest)
 } else := {"namespaceClaims": _claims(manifest)} if {
 	tenant.is_tenant(manifest)
 } else := {}
+
+# _looked_up holds for the objects whose Tenant is looked for: Applications,
+# and ApplicationSets (by their tenant label), as in the webhook.
+_looked_up(manifest) if application.is_application_object(manifest)
+
+_looked_up(manifest) if appset.is_applicationset_object(manifest)
 
 # _lookup is how the Application's Tenant is looked for: by its tenant label,
 # a non-empty string (an empty label counts as absent), else by its

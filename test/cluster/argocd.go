@@ -11,7 +11,7 @@ import (
 // types are not imported; only its manifests are read.
 const ArgoCDModule = "github.com/argoproj/argo-cd/v3@v3.5.7"
 
-// ArgoCDCRDs returns the paths of the real Application and AppProject CRDs,
+// ArgoCDCRDs returns the paths of the real Application, AppProject and ApplicationSet CRDs,
 // fetching the Argo CD module into the Go module cache when it is not there yet.
 func ArgoCDCRDs() ([]string, error) {
 	out, err := exec.Command("go", "mod", "download", "-json", ArgoCDModule).Output()
@@ -26,5 +26,6 @@ func ArgoCDCRDs() ([]string, error) {
 	return []string{
 		filepath.Join(crds, "application-crd.yaml"),
 		filepath.Join(crds, "appproject-crd.yaml"),
+		filepath.Join(crds, "applicationset-crd.yaml"),
 	}, nil
 }

@@ -94,6 +94,7 @@ tenantguard is serving. In another terminal:
 
   export KUBECONFIG=%s
   bin/kubectl apply -f config/samples/application-pinned.yaml     # refused by [app-pinned-revision]
+  bin/kubectl apply -f config/samples/applicationset-production-path.yaml   # refused, naming spec.generators[0].list.elements[2]
   bin/kubectl get applications -A -o custom-columns=NAME:.metadata.name,REVISION:.spec.source.targetRevision,SOURCES:.spec.sources[*].targetRevision
   bin/kubectl get tenants                                         # READY, SYNC and HEALTH from the supervisor
   bin/kubectl apply -f - <<<'{"apiVersion":"tenantguard.io/v1alpha1","kind":"Tenant","metadata":{"name":"blog"},"spec":{"environment":"production"}}'

@@ -136,6 +136,10 @@ func generate(seed uint64, randomTenants, apps int) *corpus {
 		app := g.application(fmt.Sprintf("a%04d", i))
 		c.Docs = append(c.Docs, document{Object: app, Key: key(app), File: files[1+r.IntN(3)]})
 	}
+	for i := range corpusAppSets {
+		appset := g.applicationSet(fmt.Sprintf("s%04d", i))
+		c.Docs = append(c.Docs, document{Object: appset, Key: key(appset), File: files[1+r.IntN(3)]})
+	}
 	// Two documents tenantguard does not admit: no runner may judge them.
 	for _, name := range []string{"tenant-shop", "shared"} {
 		ns := map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": name}}

@@ -109,7 +109,7 @@ func handlerVerdicts(ctx context.Context, c *corpus, configFile string) (verdict
 func handle(ctx context.Context, v *handler.Validator, obj map[string]any) (map[string]bool, error) {
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
-	if kind != "Application" && kind != "Tenant" {
+	if kind != "Application" && kind != "ApplicationSet" && kind != "Tenant" {
 		return nil, nil
 	}
 	raw, err := json.Marshal(obj)
@@ -227,7 +227,7 @@ func evalVerdicts(bin, configFile, dir string, c *corpus) (verdicts, error) {
 		if !ok {
 			return nil, fmt.Errorf("eval reports %s document %d, which the corpus does not have", r.File, r.Document)
 		}
-		if kind := d.Object["kind"]; kind == "Application" || kind == "Tenant" {
+		if kind := d.Object["kind"]; kind == "Application" || kind == "ApplicationSet" || kind == "Tenant" {
 			if out[d.Key] == nil {
 				out[d.Key] = map[string]bool{}
 			}
@@ -243,8 +243,8 @@ func evalVerdicts(bin, configFile, dir string, c *corpus) (verdicts, error) {
 
 // conftestSubject reads the object a conftest message is about from the
 // message itself, which is all conftest reports: "[rule] Application ns/name: ..."
-// or "[rule] Tenant name: ...".
-var conftestSubject = regexp.MustCompile(`^\[([a-z0-9][a-z0-9-]*)\] (Application ([^/ :]*)/([^ :]+)|Tenant ([^ :]+)):`)
+// "[rule] ApplicationSet ns/name: ..." or "[rule] Tenant name: ...".
+var conftestSubject = regexp.MustCompile(`^\[([a-z0-9][a-z0-9-]*)\] (Application ([^/ :]*)/([^ :]+)|Tenant ([^ :]+)|ApplicationSet ([^/ :]*)/([^ :]+)):`)
 
 // conftestVerdicts runs `conftest test --combine -o json --policy policies
 // --data <data> <dir>` from the repository root and attributes each failure
@@ -273,9 +273,12 @@ func conftestVerdicts(conftest, root, dataFile, dir string) (verdicts, error) {
 				out.add("?/unattributed", "!"+shorten(f.Msg, 160))
 				continue
 			}
-			if m[5] != "" {
+			switch {
+			case m[5] != "":
 				out.add("Tenant//"+m[5], m[1])
-			} else {
+			case m[7] != "":
+				out.add("ApplicationSet/"+m[6]+"/"+m[7], m[1])
+			default:
 				out.add("Application/"+m[3]+"/"+m[4], m[1])
 			}
 		}

@@ -167,7 +167,7 @@ func TestMetricLabelsComeFromClosedSets(t *testing.T) {
 	series := regexp.MustCompile(`tenantguard_reviews_total\{decision="[a-z-]+",kind="([^"]*)",operation="([^"]*)",webhook="[a-z]+"\}`).FindAllStringSubmatch(body, -1)
 	require.NotEmpty(t, series)
 	for _, s := range series {
-		assert.Contains(t, []string{"Application", "Tenant", "other"}, s[1])
+		assert.Contains(t, []string{"Application", "ApplicationSet", "Tenant", "other"}, s[1])
 		assert.Contains(t, []string{"CREATE", "UPDATE", "DELETE", "CONNECT", "other"}, s[2])
 	}
 	assertStillServing(t, client, addr)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,4 +39,16 @@ func TestKubectlShowsTheRefusal(t *testing.T) {
 	out, err = kubectl(t, "get", "application", "-n", "argocd", "shop-staging", "-o", "jsonpath={.spec.source.targetRevision}")
 	require.NoError(t, err, out)
 	assert.Equal(t, "HEAD", out)
+}
+
+func TestKubectlShowsTheApplicationSetsRefusedElement(t *testing.T) {
+	out, err := kubectl(t, "apply", "-f", "config/samples/applicationset-production-path.yaml")
+	require.Error(t, err, "kubectl applied an ApplicationSet that makes a production Application: %s", out)
+	assert.Contains(t, out, `admission webhook "validate.tenantguard.io" denied the request`)
+	assert.Contains(t, out, "[app-production-source] ApplicationSet argocd/shop-components: spec.generators[0].list.elements[2] → spec.template.spec.source.path")
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "[app-production-source]") {
+			assert.Contains(t, line, "elements[2]", "only the production element points at production/")
+		}
+	}
 }

@@ -20,7 +20,7 @@ const maxMetricsBytes = 1 << 20
 // The closed sets tenantguard_reviews_total's kind and operation labels
 // must stay in, whatever the requests said.
 var (
-	allowedKinds      = []string{"Application", "Tenant", "other"}
+	allowedKinds      = []string{"Application", "ApplicationSet", "Tenant", "other"}
 	allowedOperations = []string{"CREATE", "UPDATE", "DELETE", "CONNECT", "other"}
 )
 

@@ -32,10 +32,12 @@ var supervisorGrants = grants(
 	"events.k8s.io/events", "create patch",
 )
 
-// auditGrants are what the audit adds: list every Application, write the
-// Tenants' PolicyCompliant condition, write and delete its OpenReports.
+// auditGrants are what the audit adds: list every Application and
+// ApplicationSet, write the Tenants' PolicyCompliant condition, write and
+// delete its OpenReports.
 var auditGrants = grants(
 	"argoproj.io/applications", "list",
+	"argoproj.io/applicationsets", "list",
 	"tenantguard.io/tenants/status", "patch",
 	"openreports.io/reports", "list create patch delete",
 	"openreports.io/clusterreports", "list create patch delete",

@@ -35,6 +35,7 @@ defaults := {
 		"system:serviceaccount:tenantguard-system:tenantguard",
 		"system:serviceaccount:argocd:argocd-applicationset-controller",
 	],
+	"applicationSetControllers": ["system:serviceaccount:argocd:argocd-applicationset-controller"],
 	"enforcement": {},
 	"excludedNamespaces": ["kube-system"],
 	"limits": {
@@ -50,6 +51,8 @@ defaults := {
 		"maxPathEntries": 64,
 		"maxPathBytes": 16384,
 		"maxEvaluationTime": "2s",
+		"maxGeneratedApplications": 500,
+		"maxRenderedBytes": 4194304,
 	},
 	"supervisor": {
 		"argocdNamespace": "argocd",

@@ -7,7 +7,14 @@
 #   production path (repository and normalized path) that no source of the old
 #   object read, is reserved to the trusted identities of the cluster config
 #   (the supervisor, Argo CD's ApplicationSet controller). People promote
-#   through a pull request that promotes staging/ to production/. The rule
+#   through a pull request that promotes staging/ to production/. The
+#   identities among the config's applicationSetControllers (Argo CD's
+#   ApplicationSet controller) are trusted only for an Application owned by
+#   an ApplicationSet (an ownerReference of kind ApplicationSet): the
+#   validating webhook judged that ApplicationSet, every Application it can
+#   generate, by this rule with the identity of whoever wrote it. Any other
+#   Application they write is judged as a person's; every other rule judges
+#   their Applications as anyone's. The rule
 #   needs the requesting user, so it applies only at admission: a rendered
 #   manifest (no username) is not checked, nor an UPDATE without its old object.
 # custom:
@@ -34,7 +41,7 @@ violation contains v if {
 	user := input.userInfo.username
 	is_string(user)
 	user != ""
-	not user in config.trustedIdentities # a string is there when it is in _trusted
+	not _trusted_for(user)
 	some src in app.sources
 	path := src.source.path
 	is_string(path)
@@ -56,6 +63,21 @@ violation contains v if {
 }
 
 _action := {"CREATE": "creating", "UPDATE": "re-pointing"}
+
+# _trusted_for holds for a trusted identity, and for an ApplicationSet
+# controller only on an Application its ApplicationSet owns.
+_trusted_for(user) if {
+	user in config.trustedIdentities
+	not user in config.applicationSetControllers
+}
+
+_trusted_for(user) if {
+	user in config.trustedIdentities
+	user in config.applicationSetControllers
+	some owner in input.object.metadata.ownerReferences
+	owner.kind == "ApplicationSet"
+	startswith(owner.apiVersion, "argoproj.io/")
+}
 
 _trusted := [id | some id in config.trustedIdentities; is_string(id)]
 

@@ -55,8 +55,29 @@ test_supervisor_creating_production_application_is_allowed if {
 	count(_fields(_create(_supervisor, {"source": _git("production/shop")}))) == 0
 }
 
-test_applicationset_controller_creating_production_application_is_allowed if {
-	count(_fields(_create(_appset, {"source": _git("production/shop")}))) == 0
+_owned(review, owner) := json.patch(review, [{"op": "add", "path": "/object/metadata/ownerReferences", "value": [owner]}])
+
+_appset_owner := {"apiVersion": "argoproj.io/v1alpha1", "kind": "ApplicationSet", "name": "shop", "controller": true}
+
+test_applicationset_controller_creating_its_applicationsets_production_application_is_allowed if {
+	count(_fields(_owned(_create(_appset, {"source": _git("production/shop")}), _appset_owner))) == 0
+}
+
+test_applicationset_controller_creating_an_application_no_applicationset_owns_is_refused if {
+	_fields(_create(_appset, {"source": _git("production/shop")})) == {"spec.source.path": "production/shop"}
+	other := {"apiVersion": "apps/v1", "kind": "Deployment", "name": "x"}
+	_fields(_owned(_create(_appset, {"source": _git("production/shop")}), other)) == {"spec.source.path": "production/shop"}
+}
+
+test_an_applicationset_owner_gives_a_person_no_trust if {
+	_fields(_owned(_create("jane", {"source": _git("production/shop")}), _appset_owner)) == {"spec.source.path": "production/shop"}
+}
+
+test_an_applicationset_controller_the_config_no_longer_trusts_is_refused if {
+	review := _owned(_create(_appset, {"source": _git("production/shop")}), _appset_owner)
+	findings := rule.violation with input as review
+		with data.tenantguard.config as {"trustedIdentities": [_supervisor]}
+	count(findings) == 1
 }
 
 test_configured_trusted_identity_is_allowed if {
