@@ -4,8 +4,8 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/tenantguard/tenantguard/engine/appset"
 	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/appset"
 	"github.com/tenantguard/tenantguard/engine/model"
 )
 

@@ -14,12 +14,12 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/test/runstats"
 	"github.com/tenantguard/tenantguard/engine/decode"
+	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/policy"
-	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
+	"github.com/tenantguard/tenantguard/test/runstats"
 )
 
 // shopTenant is a staging Tenant as the mutating webhook leaves it.
