@@ -19,8 +19,11 @@ type Result struct {
 	Kind      string `json:"kind"`
 	Namespace string `json:"namespace,omitempty"`
 	Name      string `json:"name"`
-	// Findings are the rules' findings on the document, empty when it is clean.
+	// Findings are the rules' findings on the document, empty when it is
+	// clean or was not judged.
 	Findings policy.Findings `json:"findings"`
+	// Error says why the document was not judged; nil when it was.
+	Error *Failure `json:"error,omitempty"`
 }
 
 // evaluateOne judges a document as the validating webhook judges its
@@ -29,7 +32,7 @@ type Result struct {
 func evaluateOne(ctx context.Context, p *pipeline.Pipeline, doc Document) (Result, error) {
 	review, err := decode.Manifest(doc.Object, p.Config.Limits)
 	if err != nil {
-		return Result{}, &ParseError{Source: doc.Source, Index: doc.Index, Err: err}
+		return Result{}, &ParseError{Source: doc.Source, Index: doc.Index, Line: doc.Line, Err: err}
 	}
 	if review == nil {
 		return newResult(doc, nil), nil
@@ -52,17 +55,19 @@ func newResult(doc Document, findings policy.Findings) Result {
 	return r
 }
 
-// Summary counts findings across results by enforcement.
+// Summary counts findings across results by enforcement, and the results
+// that could not be judged.
 type Summary struct {
 	Documents  int `json:"documents"`
 	Violations int `json:"violations"`
 	Warnings   int `json:"warnings"`
 	DryRun     int `json:"dryrun"`
+	Errors     int `json:"errors"`
 }
 
 // Summarize counts the findings of results.
 func Summarize(results []Result) Summary {
-	s := Summary{Documents: len(results)}
+	s := Summary{Documents: len(results), Errors: Failed(results)}
 	for _, r := range results {
 		s.Violations += len(r.Findings.With(policy.Deny))
 		s.Warnings += len(r.Findings.With(policy.Warn))
@@ -73,8 +78,10 @@ func Summarize(results []Result) Summary {
 
 // EvaluateInputs judges every document of in (evaluateOne), in parallel, reading them
 // one at a time: at most a few documents per worker are held at once, and
-// each result keeps its document's place but not its object. The error of
-// the earliest document that cannot be read or judged stops the run.
+// each result keeps its document's place but not its object. A document
+// that cannot be read, or that the webhook would refuse as malformed, is a
+// result with an Error in its place, and the others are still judged; only
+// an error of the engine stops the run, the earliest document's told.
 func EvaluateInputs(ctx context.Context, p *pipeline.Pipeline, in *Inputs) ([]Result, error) {
 	// stop ends the reading once a document fails; the documents being
 	// judged are finished, so that an earlier one's own error is the one told.
@@ -102,9 +109,6 @@ func EvaluateInputs(ctx context.Context, p *pipeline.Pipeline, in *Inputs) ([]Re
 			case <-stop:
 				return
 			}
-			if err != nil {
-				return
-			}
 			seq++
 		}
 	}()
@@ -116,7 +120,7 @@ func EvaluateInputs(ctx context.Context, p *pipeline.Pipeline, in *Inputs) ([]Re
 type job struct {
 	seq int
 	raw rawDocument
-	err error // the document could not be cut from its file
+	err error // the document could not be cut from its file: a *ParseError
 }
 
 // outcome is a job's result; empty documents have none.
@@ -127,16 +131,25 @@ type outcome struct {
 }
 
 func judge(ctx context.Context, p *pipeline.Pipeline, j job) outcome {
-	if j.err != nil {
-		return outcome{seq: j.seq, err: j.err}
+	doc, err := Document{Source: j.raw.source, Index: j.raw.index, Line: j.raw.line}, j.err
+	if err == nil {
+		doc, err = j.raw.decode()
 	}
-	doc, err := j.raw.decode()
-	if err != nil || doc.Object == nil {
-		return outcome{seq: j.seq, err: err}
+	if err == nil && doc.Object == nil {
+		return outcome{seq: j.seq}
 	}
-	r, err := evaluateOne(ctx, p, doc)
+	var r Result
+	if err == nil {
+		r, err = evaluateOne(ctx, p, doc)
+	}
+	if err != nil {
+		var ok bool
+		if r, ok = asFailure(doc, err); !ok {
+			return outcome{seq: j.seq, err: err}
+		}
+	}
 	r.Object = nil // reports need the object's name, not the object
-	return outcome{seq: j.seq, result: &r, err: err}
+	return outcome{seq: j.seq, result: &r}
 }
 
 // collect puts the outcomes back in document order and reports the error of

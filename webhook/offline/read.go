@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
@@ -31,14 +33,21 @@ type Document struct {
 	Object map[string]any `json:"-"`
 }
 
-// ParseError is a document that could not be read; it names the file and the document.
+// ParseError is a document that could not be read, or that the webhook would
+// refuse as malformed; it names the file, the line and the document.
 type ParseError struct {
 	Source string
 	Index  int
-	Err    error
+	// Line is the line of the source the error is at, when the reader knows
+	// it, else the line where the document starts; 0 when unknown.
+	Line int
+	Err  error
 }
 
 func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: document %d: %v", e.Source, e.Line, e.Index, e.Err)
+	}
 	return fmt.Sprintf("%s: document %d: %v", e.Source, e.Index, e.Err)
 }
 
@@ -102,14 +111,25 @@ func isManifestFile(path string) bool {
 	return false
 }
 
-func yamlObject(source string, index int, chunk []byte) (map[string]any, error) {
+// yamlLine is where the YAML parser says its error is, counting the lines
+// of the text it was given.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// yamlObject reads a YAML document whose text starts at line first of its
+// source. A syntax error is a *ParseError at its line of the source; the
+// parser's line, counted in the document, would point elsewhere.
+func yamlObject(chunk []byte, first int) (map[string]any, error) {
 	raw, err := yaml.YAMLToJSON(chunk)
-	if err != nil {
-		return nil, &ParseError{Source: source, Index: index, Err: fmt.Errorf("error converting YAML to JSON: %w", err)}
+	if err == nil && flowFirst(firstContent(chunk)) {
+		err = oneDocument(chunk)
 	}
-	obj, err := decode.Object(raw, field.NewPath("document"))
 	if err != nil {
-		return nil, &ParseError{Source: source, Index: index, Err: err}
+		msg := err.Error()
+		if m := yamlLine.FindStringSubmatch(msg); m != nil && first > 0 {
+			n, _ := strconv.Atoi(m[1])
+			return nil, &ParseError{Line: first + n - 1, Err: fmt.Errorf("error converting YAML to JSON: yaml: %s", msg[len(m[0]):])}
+		}
+		return nil, fmt.Errorf("error converting YAML to JSON: %w", err)
 	}
-	return obj, nil
+	return decode.Object(raw, field.NewPath("document"))
 }
