@@ -37,7 +37,8 @@ var (
 // collection or a scalar, "--- {...}") is the first line of the document
 // it opens, which the YAML parser then judges; and a "..." line, the end
 // of a document (jsonnet -y ends its streams with one), ends the document
-// without being part of it. Valid YAML never holds "---" or "..." at the
+// without being part of it; and directives (%YAML, %TAG) stay with the
+// document their "---" opens. Valid YAML never holds "---" or "..." at the
 // start of a line inside a document, so the cuts are those of the YAML
 // parser; in an invalid stream they are where it can resume.
 // It holds one document at a time, whatever the stream's length.
@@ -50,7 +51,10 @@ type yamlSplitter struct {
 	start   int    // the current document's first content line
 	body    int    // the offset of that line in buf
 	pending []byte // a "--- text" line that opens the next document
-	done    bool
+	// directives is set when the current document has directives (%YAML,
+	// %TAG) and no content yet: the "---" after them opens their document.
+	directives bool
+	done       bool
 }
 
 func newYAMLSplitter(r *bufio.Reader) *yamlSplitter {
@@ -75,6 +79,8 @@ func (s *yamlSplitter) next() (chunk, error) {
 		if marker, rest, ok := cutMarker(line); ok {
 			opens := len(rest) > 0 // "--- text": the text belongs to the next document
 			switch {
+			case s.directives && bytes.Equal(marker, separator):
+				s.directives = false // the document of the directives starts here
 			case s.buf.Len() != 0 && opens:
 				s.pending = line
 				return s.emit(), nil
@@ -99,6 +105,9 @@ func (s *yamlSplitter) next() (chunk, error) {
 func (s *yamlSplitter) add(line []byte, content bool) {
 	if s.buf.Len() == 0 {
 		s.first = s.lines
+	}
+	if s.start == 0 && len(line) > 0 && line[0] == '%' {
+		s.directives, content = true, false
 	}
 	if s.start == 0 && content {
 		s.start, s.body = s.lines, s.buf.Len()
@@ -147,7 +156,7 @@ func (s *yamlSplitter) readLine() ([]byte, error) {
 func (s *yamlSplitter) emit() chunk {
 	c := chunk{data: bytes.Clone(s.buf.Bytes()), line: s.start, first: s.first, body: s.body}
 	s.buf.Reset()
-	s.start, s.first, s.body = 0, 0, 0
+	s.start, s.first, s.body, s.directives = 0, 0, 0, false
 	s.cut++
 	return c
 }

@@ -3,6 +3,7 @@ package offline
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -103,6 +104,17 @@ func TestSplitYAMLEndsADocumentAtItsEndMarker(t *testing.T) {
 	assert.Equal(t, len("# next\n"), chunks[1].body, "where the first line of YAML is in data")
 }
 
+func TestSplitYAMLKeepsDirectivesWithTheirDocument(t *testing.T) {
+	chunks, err := splitYAML([]byte("a: 1\n---\n%YAML 1.1\n# c\n---\nb: 2\n"))
+	require.NoError(t, err)
+	require.Len(t, chunks, 2)
+	assert.Equal(t, "%YAML 1.1\n# c\n---\nb: 2\n", string(chunks[1].data))
+	assert.Equal(t, 6, chunks[1].line)
+	obj, err := yamlObject(chunks[1].data, chunks[1].first)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"b": json.Number("2")}, obj)
+}
+
 func TestSplitYAMLReadsMarkersOnlyAtTheStartOfALine(t *testing.T) {
 	chunks, err := splitYAML([]byte("a: ---x\n---x: 1\n  ...\nb: |\n  ---\n"))
 	require.NoError(t, err)
@@ -148,8 +160,8 @@ func BenchmarkSplitYAML(b *testing.B) {
 }
 
 // FuzzSplitYAMLCutsAsKubernetesReaderDoes holds splitYAML to Kubernetes'
-// reader on any stream that reader reads and that has no "..." end marker,
-// which only splitYAML knows: the same documents. splitYAML refuses no
+// reader on any stream that reader reads and that has no "..." end marker
+// and no directive, which only splitYAML knows: the same documents. splitYAML refuses no
 // stream; the YAML parser judges each document.
 func FuzzSplitYAMLCutsAsKubernetesReaderDoes(f *testing.F) {
 	for _, data := range splitStreams {
@@ -157,6 +169,7 @@ func FuzzSplitYAMLCutsAsKubernetesReaderDoes(f *testing.F) {
 	}
 	f.Add("a: 1\n--- b\n")
 	f.Add("a: 1\n...\nb: 2\n")
+	f.Add("%YAML 1.1\n---\na: 1\n")
 	f.Fuzz(func(t *testing.T, data string) {
 		chunks, err := splitYAML([]byte(data))
 		require.NoError(t, err)
@@ -173,7 +186,7 @@ func FuzzSplitYAMLCutsAsKubernetesReaderDoes(f *testing.F) {
 			want = append(want, chunk)
 		}
 		for _, line := range strings.Split(data, "\n") {
-			if _, _, ok := cutMarker([]byte(strings.TrimSuffix(line, "\r"))); ok && strings.HasPrefix(line, "...") {
+			if _, _, ok := cutMarker([]byte(strings.TrimSuffix(line, "\r"))); ok && strings.HasPrefix(line, "...") || strings.HasPrefix(line, "%") {
 				return
 			}
 		}
