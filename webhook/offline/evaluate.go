@@ -130,6 +130,10 @@ type outcome struct {
 	err    error
 }
 
+// judge reads and judges one document. One that cannot be read, or that
+// the webhook would refuse as malformed, is a result with its failure, so
+// that the others are still judged; an error of the engine, which would
+// fail every document alike, is the outcome's error and stops the run.
 func judge(ctx context.Context, p *pipeline.Pipeline, j job) outcome {
 	doc, err := Document{Source: j.raw.source, Index: j.raw.index, Line: j.raw.line}, j.err
 	if err == nil {
