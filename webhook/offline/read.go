@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -127,6 +128,7 @@ func yamlObject(chunk []byte, first int) (map[string]any, error) {
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil && first > 0 {
 			n, _ := strconv.Atoi(m[1])
+			n = min(n, max(1, bytes.Count(chunk, []byte("\n")))) // the end of the text is on its last line
 			return nil, &ParseError{Line: first + n - 1, Err: fmt.Errorf("error converting YAML to JSON: yaml: %s", msg[len(m[0]):])}
 		}
 		return nil, fmt.Errorf("error converting YAML to JSON: %w", err)

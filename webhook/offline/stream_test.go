@@ -145,3 +145,48 @@ func TestTextAfterAFlowCollectionIsAnErrorNotDropped(t *testing.T) {
 		assert.Regexp(t, `^:1: document 1: error converting YAML to JSON: yaml: `, got[0].Err, text)
 	}
 }
+
+// FuzzReadingIsNeverASilentPass reads any text as a .yaml file: each
+// document is an object, empty, or an error located in the file, and text
+// that holds any line of YAML gives at least one object or error.
+func FuzzReadingIsNeverASilentPass(f *testing.F) {
+	for _, seed := range []string{
+		"a: 1\n", "{\"a\": 1}\n---\n[{\"b\": 2}]\n...\n", "{a: 1}\nb: 2\n", "a: b: c\n---\nd: 1\n",
+		"--- {\"a\": 1}\n", "%YAML 1.1\n---\na: 1\n", "[1, 2]\n", "{\"a\": 1} {\"b\":", "a: &x [1]\nb: *x\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		lines := strings.Count(text, "\n") + 1
+		in, err := Open([]string{Stdin}, strings.NewReader(text))
+		require.NoError(t, err)
+		defer in.Close()
+		seen := 0
+		for raw, err := range in.documents() {
+			doc := Document{}
+			if err == nil {
+				doc, err = raw.decode()
+			}
+			if err != nil {
+				var perr *ParseError
+				require.ErrorAs(t, err, &perr)
+				assert.LessOrEqual(t, perr.Line, lines, "an error's line is in the file")
+				seen++
+				continue
+			}
+			if doc.Object != nil {
+				seen++
+			}
+		}
+		if seen == 0 {
+			for _, line := range strings.Split(text, "\n") {
+				if _, _, marker := cutMarker([]byte(strings.TrimSuffix(line, "\r"))); !marker && isContentLine([]byte(line)) {
+					// A document of a YAML null ("~", "null", "") is empty.
+					obj, err := yamlObject([]byte(text), 1)
+					require.True(t, err == nil && obj == nil, "text with YAML read as nothing: %q", text)
+					return
+				}
+			}
+		}
+	})
+}
