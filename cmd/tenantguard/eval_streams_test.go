@@ -162,3 +162,14 @@ func TestEvalExitsTwoOnlyForDocumentsNotJudged(t *testing.T) {
 func githubEscaped(path string) string {
 	return strings.NewReplacer(":", "%3A", ",", "%2C").Replace(path)
 }
+
+// --mutate prints every manifest, so it cannot leave one out: it reads
+// the same streams, and a malformed document stops it, naming its line.
+func TestEvalMutateReadsJSONStreamsAndStopsAtAMalformedDocument(t *testing.T) {
+	code, out, errOut := tenantguard(jsonnetStream(t, cleanApp), "eval", "--mutate", "-")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "kind: Application")
+	code, _, errOut = tenantguard(jsonnetStream(t, cleanApp, partialApp), "eval", "--mutate", "-")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "-:4: document 2: spec: Required value")
+}

@@ -32,10 +32,10 @@ var (
 // cuts it, so that documents are numbered as kubectl and helm number them,
 // and notes where each starts: a "---" line ends a document that has any
 // line, and otherwise stays in the document it opens; an empty document is
-// still a document. Two valid streams that Kubernetes' reader refuses or
+// still a document. Valid streams that Kubernetes' reader refuses or
 // reads wrong are cut as YAML means them: text after "---" (a flow
 // collection or a scalar, "--- {...}") is the first line of the document
-// it opens, which the YAML parser then judges; and a "..." line, the end
+// it opens, which the YAML parser then judges; a "..." line, the end
 // of a document (jsonnet -y ends its streams with one), ends the document
 // without being part of it; and directives (%YAML, %TAG) stay with the
 // document their "---" opens. Valid YAML never holds "---" or "..." at the
