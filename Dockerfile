@@ -15,6 +15,13 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY cmd/ cmd/
+COPY api/ api/
+COPY clusterconfig/ clusterconfig/
+COPY engine/ engine/
+COPY metrics/ metrics/
+COPY manifests/ manifests/
+COPY report/ report/
+COPY eval/ eval/
 COPY webhook/ webhook/
 COPY policies/ policies/
 COPY supervisor/ supervisor/

@@ -19,6 +19,9 @@ CONFTEST := $(LOCALBIN)/conftest-$(CONFTEST_VERSION)
 CONTROLLER_GEN := $(LOCALBIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
+# The folders that hold Go code, for gofmt.
+GO_DIRS := api clusterconfig engine metrics manifests report eval webhook supervisor audit promotion cmd policies test
+
 # The chart, kustomize and image targets; included here so that their tool
 # variables are defined before the rules below name them as prerequisites.
 include charts/install.mk
@@ -41,15 +44,17 @@ help: ## Show this help.
 build: ## Build bin/tenantguard.
 	go build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(LOCALBIN)/tenantguard ./cmd/tenantguard
 
+# Built, then run: interrupted by Ctrl-C, `go run` exits 1 whatever its program does.
 .PHONY: run
 run: envtest-assets ## Start a local control plane with tenantguard registered, apply config/samples, keep serving.
 	mkdir -p $(LOCALBIN) && ln -sf $(ENVTEST_ASSETS)/kubectl $(LOCALBIN)/kubectl
-	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) go run ./test/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
+	go build -o $(LOCALBIN)/devcluster ./test/devcluster
+	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) $(LOCALBIN)/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
 
 .PHONY: generate
-generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from webhook/api; copy the OpenReports CRDs of go.mod's version.
-	$(CONTROLLER_GEN) object paths=./webhook/api/...
-	$(CONTROLLER_GEN) crd paths=./webhook/api/... output:crd:artifacts:config=config/crd/bases
+generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from api/; copy the OpenReports CRDs of go.mod's version.
+	$(CONTROLLER_GEN) object paths=./api/...
+	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=config/crd/bases
 	cp config/crd/bases/tenantguard.io_tenants.yaml charts/tenantguard/files/
 	crds=$$(test/tools/module-dir.sh github.com/openreports/reports-api)/config/crd; \
 	install -m 644 $$crds/openreports.io_reports.yaml $$crds/openreports.io_clusterreports.yaml config/audit/crd/
@@ -57,7 +62,7 @@ generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from we
 
 .PHONY: fmt
 fmt: $(OPA) ## Format Go and Rego sources.
-	gofmt -w cmd webhook policies test supervisor promotion audit
+	gofmt -w $(GO_DIRS)
 	$(OPA) fmt -w policies
 
 ##@ Testing
@@ -65,7 +70,7 @@ fmt: $(OPA) ## Format Go and Rego sources.
 .PHONY: test
 test: verify-generated vet policy-test go-test conftest-test chart-test image-test ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest, chart, image.
 
-GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml webhook/api/v1alpha1/zz_generated.deepcopy.go \
+GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml api/v1alpha1/zz_generated.deepcopy.go \
 	config/audit/crd charts/tenantguard/files/openreports.io_reports.yaml charts/tenantguard/files/openreports.io_clusterreports.yaml
 
 .PHONY: verify-generated
@@ -77,7 +82,7 @@ verify-generated: ## Fail when the CRD or deepcopy code is stale (regenerates th
 
 .PHONY: vet
 vet: ## Check Go formatting and run go vet.
-	@test -z "$$(gofmt -l cmd webhook policies test supervisor promotion audit)" || { gofmt -l cmd webhook policies test supervisor promotion audit; echo "gofmt: files above need formatting (make fmt)"; exit 1; }
+	@test -z "$$(gofmt -l $(GO_DIRS))" || { gofmt -l $(GO_DIRS); echo "gofmt: files above need formatting (make fmt)"; exit 1; }
 	go vet ./...
 
 POLICY_COVERAGE ?= 95

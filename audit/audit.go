@@ -14,10 +14,10 @@ import (
 
 	reportsv1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/pipeline"
-	"github.com/tenantguard/tenantguard/webhook/reload"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/engine/live"
+	"github.com/tenantguard/tenantguard/engine/pipeline"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 )
 
 // Auditor runs the audit on the elected leader: once its cache has synced,
@@ -25,9 +25,9 @@ import (
 // Audits never overlap; a reload during one is audited right after it.
 type Auditor struct {
 	opts    Options
-	state   *reload.Current
+	state   *live.Current
 	changes <-chan struct{}
-	tenants *tenantctx.Finder
+	tenants *tenantlookup.Finder
 	cache   client.Reader
 	scanner *Scanner
 	reports *reportWriter
@@ -43,7 +43,7 @@ var (
 // Setup adds the audit to mgr. state is the snapshot being served (and
 // reloaded), tenants the webhooks' Tenant lookup in mgr's cache. The
 // OpenReports CRDs must be installed: without them it is an error naming them.
-func Setup(mgr manager.Manager, state *reload.Current, tenants *tenantctx.Finder, opts Options) error {
+func Setup(mgr manager.Manager, state *live.Current, tenants *tenantlookup.Finder, opts Options) error {
 	opts = opts.withDefaults()
 	for _, kind := range []string{"Report", "ClusterReport"} {
 		gk := reportsv1.SchemeGroupVersion.WithKind(kind).GroupKind()
@@ -164,7 +164,7 @@ func (a *Auditor) judgeTenants(ctx context.Context, p *pipeline.Pipeline, t *tal
 				state.current = &current
 			}
 			states[tn.Name] = state
-			obj, err := tenantctx.ToMap(tn)
+			obj, err := tenantlookup.ToMap(tn)
 			if err != nil {
 				return nil, err
 			}

@@ -6,12 +6,14 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/offline"
-	"github.com/tenantguard/tenantguard/webhook/pipeline"
-	"github.com/tenantguard/tenantguard/webhook/policy"
-	"github.com/tenantguard/tenantguard/webhook/reload"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
+	"github.com/tenantguard/tenantguard/report"
+
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/engine/live"
+	"github.com/tenantguard/tenantguard/engine/pipeline"
+	"github.com/tenantguard/tenantguard/engine/policy"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
+	"github.com/tenantguard/tenantguard/manifests"
 )
 
 // ClusterSource is the Source of the results of `tenantguard audit`, whose
@@ -25,22 +27,22 @@ const ClusterSource = "cluster"
 // then listed a page at a time. An object that could not be judged is a
 // result with an Error in its place, as eval reports a malformed document;
 // the error is only for a cluster that could not be read.
-func Results(ctx context.Context, reader client.Reader, snapshot *reload.Snapshot, opts Options) ([]offline.Result, error) {
+func Results(ctx context.Context, reader client.Reader, snapshot *live.Snapshot, opts Options) ([]report.Result, error) {
 	opts = opts.withDefaults()
 	tenants, err := listTenants(ctx, reader, opts.PageSize)
 	if err != nil {
 		return nil, err
 	}
-	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: tenantctx.NewIndex(tenants, snapshot.Config)}
+	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: tenantlookup.NewIndex(tenants, snapshot.Config)}
 	s := &Scanner{Reader: reader, PageSize: opts.PageSize, Workers: opts.Workers}
-	var results []offline.Result
+	var results []report.Result
 	visit := func(v *Verdict) error {
-		r := offline.Result{
-			Document: offline.Document{Source: ClusterSource, Index: len(results) + 1},
+		r := report.Result{
+			Document: manifests.Document{Source: ClusterSource, Index: len(results) + 1},
 			Kind:     string(v.Kind), Namespace: v.Namespace, Name: v.Name, Findings: v.Findings,
 		}
 		if v.Err != nil {
-			r.Error = &offline.Failure{Message: fmt.Sprintf("%s %s: %v", v.Kind, objectName(v), v.Err)}
+			r.Error = &report.Failure{Message: fmt.Sprintf("%s %s: %v", v.Kind, objectName(v), v.Err)}
 		}
 		if r.Findings == nil {
 			r.Findings = policy.Findings{}
@@ -67,7 +69,7 @@ func listTenants(ctx context.Context, reader client.Reader, pageSize int64) ([]m
 			return nil, fmt.Errorf("listing Tenants: %w", err)
 		}
 		for i := range page.Items {
-			obj, err := tenantctx.ToMap(&page.Items[i])
+			obj, err := tenantlookup.ToMap(&page.Items[i])
 			if err != nil {
 				return nil, err
 			}

@@ -8,8 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	"github.com/tenantguard/tenantguard/webhook/model"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/engine/model"
+	"github.com/tenantguard/tenantguard/engine/policy"
 )
 
 // otherLabel stands for the values of a label outside its closed set: rules

@@ -11,8 +11,8 @@ import (
 
 	reportsv1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 
-	"github.com/tenantguard/tenantguard/webhook/model"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/engine/model"
+	"github.com/tenantguard/tenantguard/engine/policy"
 )
 
 // Source names tenantguard as the engine of every report and result.

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/tenantguard/tenantguard/webhook/model"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/engine/model"
+	"github.com/tenantguard/tenantguard/engine/policy"
 )
 
 func appVerdict(ns, name, tenant string, findings ...policy.Finding) *Verdict {

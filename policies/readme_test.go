@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/policies"
-	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
 // The rule table of README.md is what policy authors and on-call engineers

@@ -7,9 +7,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/promotion"
 	"github.com/tenantguard/tenantguard/test/gitrepo"
-	"github.com/tenantguard/tenantguard/webhook/config"
 )
 
 // benchCharts is how many charts the benchmark's platform repository holds
@@ -34,7 +34,7 @@ func BenchmarkChanges(b *testing.B) {
 	repo.Commit("[Automated] promote b2")
 	e := defaultEngine(b)
 	ctx := context.Background()
-	opts := promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Actor: bot, Config: config.Default()}
+	opts := promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Actor: bot, Config: clusterconfig.Default()}
 	b.ReportAllocs()
 	for b.Loop() {
 		cs, err := promotion.Build(ctx, opts)

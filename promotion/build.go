@@ -10,7 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/utils/merkletrie"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
 // The environments the promotion goes between, keys of the cluster config's
@@ -34,7 +34,7 @@ type Options struct {
 	// Actor is who made the change, as the git host names them.
 	Actor string
 	// Config gives the environment directories and the promotion limits.
-	Config *config.ClusterConfig
+	Config *clusterconfig.ClusterConfig
 }
 
 // Build reads the repository and returns the change set of base...head. An
@@ -77,13 +77,13 @@ func Build(ctx context.Context, opts Options) (*ChangeSet, error) {
 
 // builder states the facts about each changed file.
 type builder struct {
-	cfg              *config.ClusterConfig
+	cfg              *clusterconfig.ClusterConfig
 	reader           reader
 	baseTree, head   *object.Tree
 	stagingDirectory string
 }
 
-func newBuilder(cfg *config.ClusterConfig, revs revisions) (*builder, error) {
+func newBuilder(cfg *clusterconfig.ClusterConfig, revs revisions) (*builder, error) {
 	baseTree, err := revs.mergeBase.Tree()
 	if err != nil {
 		return nil, fmt.Errorf("reading the tree of %s: %w", short(revs.mergeBase.Hash), err)
@@ -93,7 +93,8 @@ func newBuilder(cfg *config.ClusterConfig, revs revisions) (*builder, error) {
 		return nil, fmt.Errorf("reading the tree of %s: %w", short(revs.head.Hash), err)
 	}
 	return &builder{
-		cfg: cfg, reader: reader{maxFileBytes: cfg.Promotion.MaxFileBytes},
+		cfg: cfg, reader: reader{maxFileBytes: cfg.Promotion.MaxFileBytes,
+			maxFileNodes: cfg.Promotion.MaxFileNodes, maxFileDepth: cfg.Promotion.MaxFileDepth},
 		baseTree: baseTree, head: headTree, stagingDirectory: cfg.Environments[stagingEnvironment],
 	}, nil
 }

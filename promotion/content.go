@@ -2,18 +2,24 @@ package promotion
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/tenantguard/tenantguard/engine/decode"
 )
 
 // reader reads file versions out of a commit's tree, within the size bound.
 type reader struct {
 	// maxFileBytes is the largest content read (promotion.maxFileBytes).
 	maxFileBytes int
+	// maxFileNodes and maxFileDepth bound the YAML of the content read
+	// (promotion.maxFileNodes, promotion.maxFileDepth).
+	maxFileNodes, maxFileDepth int
 }
 
 // modeOf names a tree entry's mode; ok is false for a mode a file cannot have.
@@ -75,9 +81,26 @@ func (r reader) entryVersion(tree *object.Tree, path string, m filemode.FileMode
 	v.Binary = isBinary(data)
 	if !v.Binary {
 		text := string(data)
+		if err := r.checkYAML(path, text); err != nil {
+			return nil, err
+		}
 		v.Content = &text
 	}
 	return v, nil
+}
+
+// checkYAML refuses text whose YAML expands past the bounds: the rules parse
+// every text they read as YAML (image tags), and YAML's aliases expand a few
+// KiB into millions of nodes. Text that is not YAML is the rules' to ignore.
+func (r reader) checkYAML(path, text string) error {
+	_, err := decode.MeasureYAML(text, r.maxFileNodes, r.maxFileDepth)
+	switch {
+	case errors.Is(err, decode.ErrTooManyNodes):
+		return fmt.Errorf("%s: its YAML holds more than promotion.maxFileNodes (%d) nodes of the cluster config, aliases counted as what they expand to", path, r.maxFileNodes)
+	case errors.Is(err, decode.ErrTooDeep):
+		return fmt.Errorf("%s: its YAML nests deeper than promotion.maxFileDepth (%d) of the cluster config, aliases expanded", path, r.maxFileDepth)
+	}
+	return nil
 }
 
 // read reads a blob's bytes, refusing one over the size bound before reading it.

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/tenantguard/tenantguard/webhook/offline"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/report"
+
+	"github.com/tenantguard/tenantguard/engine/policy"
+	"github.com/tenantguard/tenantguard/manifests"
 )
 
 // ResultKind is the Kind of the results of a change set: each is a file.
@@ -27,7 +29,7 @@ func (cs *ChangeSet) Input() ([]byte, error) {
 // the findings about it (a renamed file's findings about its old path
 // included). A finding about no changed file gets a result of its own, so
 // that none is lost.
-func Evaluate(ctx context.Context, engine *policy.Engine, cs *ChangeSet) ([]offline.Result, error) {
+func Evaluate(ctx context.Context, engine *policy.Engine, cs *ChangeSet) ([]report.Result, error) {
 	input, err := cs.Input()
 	if err != nil {
 		return nil, err
@@ -40,11 +42,11 @@ func Evaluate(ctx context.Context, engine *policy.Engine, cs *ChangeSet) ([]offl
 }
 
 // group sorts the findings into a result per file.
-func group(files []File, findings policy.Findings) []offline.Result {
-	results := make([]offline.Result, len(files))
+func group(files []File, findings policy.Findings) []report.Result {
+	results := make([]report.Result, len(files))
 	byPath := make(map[string]int, len(files))
 	for i, f := range files {
-		results[i] = offline.Result{Document: offline.Document{Source: f.Path}, Kind: ResultKind, Name: f.Path, Findings: policy.Findings{}}
+		results[i] = report.Result{Document: manifests.Document{Source: f.Path}, Kind: ResultKind, Name: f.Path, Findings: policy.Findings{}}
 		byPath[f.Path] = i
 		if f.OldPath != "" {
 			byPath[f.OldPath] = i
@@ -53,7 +55,7 @@ func group(files []File, findings policy.Findings) []offline.Result {
 	for _, finding := range findings {
 		i, ok := byPath[finding.File]
 		if !ok {
-			results = append(results, offline.Result{Document: offline.Document{Source: finding.File}, Kind: ResultKind, Name: finding.File})
+			results = append(results, report.Result{Document: manifests.Document{Source: finding.File}, Kind: ResultKind, Name: finding.File})
 			i = len(results) - 1
 			byPath[finding.File] = i
 		}

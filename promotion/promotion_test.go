@@ -11,11 +11,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/promotion"
 	"github.com/tenantguard/tenantguard/test/gitrepo"
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
 const bot = "github-actions[bot]"
@@ -29,7 +29,7 @@ var (
 // defaultEngine is the embedded rule set with the default config, compiled once.
 func defaultEngine(t testing.TB) *policy.Engine {
 	engineOnce.Do(func() {
-		engine, engineErr = policy.NewWithConfig(context.Background(), policies.FS, config.Default())
+		engine, engineErr = policy.NewWithConfig(context.Background(), policies.FS, clusterconfig.Default())
 	})
 	require.NoError(t, engineErr)
 	return engine
@@ -37,7 +37,7 @@ func defaultEngine(t testing.TB) *policy.Engine {
 
 // build is the change set of main...HEAD in repo, as actor made it.
 func build(t *testing.T, repo *gitrepo.Repo, actor string) (*promotion.ChangeSet, error) {
-	return promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Actor: actor, Config: config.Default()})
+	return promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Actor: actor, Config: clusterconfig.Default()})
 }
 
 // finding is a finding as a reviewer reads it.
@@ -272,10 +272,10 @@ func TestABranchWithNoCommonBaseIsAnError(t *testing.T) {
 
 func TestBadRevisionsAndRepositoriesNameWhatWasGiven(t *testing.T) {
 	repo := gitrepo.Seed(t, "a1", "a1")
-	_, err := promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "origin/nope", Head: "HEAD", Config: config.Default()})
+	_, err := promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "origin/nope", Head: "HEAD", Config: clusterconfig.Default()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `--base "origin/nope"`)
-	_, err = promotion.Build(context.Background(), promotion.Options{Dir: t.TempDir(), Base: "main", Head: "HEAD", Config: config.Default()})
+	_, err = promotion.Build(context.Background(), promotion.Options{Dir: t.TempDir(), Base: "main", Head: "HEAD", Config: clusterconfig.Default()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "opening git repository")
 }
@@ -287,13 +287,13 @@ func TestLimitsAreNamedWhenExceeded(t *testing.T) {
 	repo.Write("staging/shop/big.yaml", "b: "+strings.Repeat("x", 97)+"\n")
 	repo.Commit("two files")
 
-	cfg := config.Default()
+	cfg := clusterconfig.Default()
 	cfg.Promotion.MaxChangedFiles = 1
 	_, err := promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the change touches 2 files, more than promotion.maxChangedFiles (1)")
 
-	cfg = config.Default()
+	cfg = clusterconfig.Default()
 	cfg.Promotion.MaxFileBytes = 64
 	_, err = promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})
 	require.Error(t, err)
@@ -307,7 +307,7 @@ func TestFilesOverTheSizeBoundOutsideEnvironmentsAreListedUnread(t *testing.T) {
 	repo.Git("checkout", "--quiet", "-b", "move-diagram")
 	repo.Git("mv", "docs/diagram.svg", "docs/architecture.svg")
 	repo.Commit("docs: rename the diagram")
-	cfg := config.Default()
+	cfg := clusterconfig.Default()
 	cfg.Promotion.MaxFileBytes = 64
 
 	cs, err := promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})

@@ -9,11 +9,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/defaults"
-	"github.com/tenantguard/tenantguard/webhook/model"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/defaults"
+	"github.com/tenantguard/tenantguard/engine/model"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 )
 
 // desiredApplication is the Application that deploys the tenant's chart: the
@@ -27,7 +27,7 @@ import (
 // webhook's own code, webhook/defaults: the webhook fills in only what is
 // unset, so without them here a Tenant whose arch or mirror changes would
 // keep an Application of the old one, which app-arch-mismatch refuses.
-func desiredApplication(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) (*unstructured.Unstructured, error) {
+func desiredApplication(t *tenantv1.Tenant, f facts, cfg *clusterconfig.ClusterConfig) (*unstructured.Unstructured, error) {
 	annotations := map[string]any{}
 	for k, v := range cfg.Supervisor.SubscriptionAnnotations(f.environment) {
 		annotations[k] = v
@@ -40,7 +40,7 @@ func desiredApplication(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) 
 		"destination": map[string]any{model.DestinationField(f.cluster): f.cluster, "namespace": f.namespace},
 		"syncPolicy":  syncPolicy(f, cfg),
 	}
-	tenant, err := tenantctx.ToMap(t)
+	tenant, err := tenantlookup.ToMap(t)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func desiredApplication(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) 
 	return u, nil
 }
 
-func chartSource(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) map[string]any {
+func chartSource(t *tenantv1.Tenant, f facts, cfg *clusterconfig.ClusterConfig) map[string]any {
 	src := map[string]any{
 		"repoURL": cfg.Supervisor.RepoURL,
 		"path":    path.Join(cfg.Environments[f.environment], cfg.Supervisor.ChartDirectory),
@@ -76,7 +76,7 @@ func chartSource(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) map[str
 
 // syncPolicy syncs automatically, pruning and healing; on another cluster
 // the Application also creates the namespace, labelled as a local one would be.
-func syncPolicy(f facts, cfg *config.ClusterConfig) map[string]any {
+func syncPolicy(f facts, cfg *clusterconfig.ClusterConfig) map[string]any {
 	policy := map[string]any{"automated": map[string]any{"prune": true, "selfHeal": true}}
 	if f.remote {
 		policy["syncOptions"] = []any{"CreateNamespace=true"}
@@ -87,7 +87,7 @@ func syncPolicy(f facts, cfg *config.ClusterConfig) map[string]any {
 
 // reconcileApplication applies the tenant's Application through the
 // webhooks. It returns the Application as last read, for its sync and health.
-func (s *Supervisor) reconcileApplication(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) (*unstructured.Unstructured, metav1.Condition, error) {
+func (s *Supervisor) reconcileApplication(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *clusterconfig.ClusterConfig) (*unstructured.Unstructured, metav1.Condition, error) {
 	const typ = tenantv1.ConditionApplicationReady
 	name := f.argocd + "/" + f.application
 	if cfg.Supervisor.RepoURL == "" {

@@ -3,16 +3,18 @@ package supervisor
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/config"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
 // addFinalizer puts the supervisor's finalizer on the Tenant before anything
@@ -56,7 +58,7 @@ func deletionSteps(f facts) []deletionStep {
 
 // finalize deletes what the supervisor made for a Tenant being deleted,
 // only what the Tenant owns, then lets the Tenant go.
-func (s *Supervisor) finalize(ctx context.Context, t *tenantv1.Tenant, cfg *config.ClusterConfig) (reconcile.Result, error) {
+func (s *Supervisor) finalize(ctx context.Context, t *tenantv1.Tenant, cfg *clusterconfig.ClusterConfig) (reconcile.Result, error) {
 	if !controllerutil.ContainsFinalizer(t, tenantv1.Finalizer) {
 		return reconcile.Result{}, nil
 	}
@@ -78,11 +80,18 @@ func (s *Supervisor) finalize(ctx context.Context, t *tenantv1.Tenant, cfg *conf
 	}
 	before := t.DeepCopy()
 	controllerutil.RemoveFinalizer(t, tenantv1.Finalizer)
-	if err := s.client.Patch(ctx, t, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
-		return reconcile.Result{}, client.IgnoreNotFound(err)
+	err := s.client.Patch(ctx, t, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
+	if apierrors.IsConflict(err) {
+		// The cache had not yet seen the Deleting status just written: not a
+		// failure, only a stale read, so it is read again without an error logged.
+		return reconcile.Result{RequeueAfter: rereadAfter}, nil
 	}
-	return reconcile.Result{}, nil
+	return reconcile.Result{}, client.IgnoreNotFound(err)
 }
+
+// rereadAfter is how soon a Tenant whose write met a newer version is read
+// again from the cache, which by then has usually seen that version.
+const rereadAfter = 100 * time.Millisecond
 
 // reportDeleting says on Ready what the deletion waits for.
 func (s *Supervisor) reportDeleting(ctx context.Context, t *tenantv1.Tenant, f facts, message string) error {

@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 )
 
 // newTestEventWriter is an eventWriter over a fake API server.

@@ -4,9 +4,9 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/model"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/model"
 )
 
 // facts are what the supervisor reads of a Tenant, with what the mutating
@@ -27,7 +27,7 @@ type facts struct {
 	argocd               string
 }
 
-func factsOf(t *tenantv1.Tenant, cfg *config.ClusterConfig) facts {
+func factsOf(t *tenantv1.Tenant, cfg *clusterconfig.ClusterConfig) facts {
 	cluster := model.ClusterOf(t.Spec.Destination, cfg)
 	project := cfg.TenantProject(t.Name)
 	return facts{

@@ -11,8 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/config"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
 // The names of the objects the supervisor keeps in a tenant namespace.
@@ -24,7 +24,7 @@ const (
 
 // namespaceLabels are the labels of a tenant namespace: the cluster config's
 // (Pod Security by default), then the tenant and environment labels.
-func namespaceLabels(f facts, cfg *config.ClusterConfig) map[string]any {
+func namespaceLabels(f facts, cfg *clusterconfig.ClusterConfig) map[string]any {
 	out := map[string]any{}
 	for k, v := range cfg.Supervisor.NamespaceLabels {
 		out[k] = v
@@ -35,7 +35,7 @@ func namespaceLabels(f facts, cfg *config.ClusterConfig) map[string]any {
 }
 
 // desiredNamespace is the tenant's Namespace as the supervisor applies it.
-func desiredNamespace(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) *unstructured.Unstructured {
+func desiredNamespace(t *tenantv1.Tenant, f facts, cfg *clusterconfig.ClusterConfig) *unstructured.Unstructured {
 	labels := namespaceLabels(f, cfg)
 	labels[ManagedByLabel] = ManagedBy
 	return object(namespaceGVK, "", f.namespace, t, labels, nil)
@@ -51,7 +51,7 @@ type namespaceResource struct {
 
 // namespaceResources are the quota, limit range and network policy of the
 // tenant's environment, each with the spec the config gives it, or none.
-func namespaceResources(f facts, cfg *config.ClusterConfig) ([]namespaceResource, error) {
+func namespaceResources(f facts, cfg *clusterconfig.ClusterConfig) ([]namespaceResource, error) {
 	env := cfg.Supervisor.NamespaceResources[f.environment]
 	quota, err := specOf(env.ResourceQuota)
 	if err != nil {
@@ -83,7 +83,7 @@ func specOf[T any](spec *T) (map[string]any, error) {
 // reconcileNamespace applies the tenant's Namespace and the environment's
 // objects in it. A tenant on another cluster has no local namespace: its
 // Application creates one there.
-func (s *Supervisor) reconcileNamespace(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) (metav1.Condition, error) {
+func (s *Supervisor) reconcileNamespace(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *clusterconfig.ClusterConfig) (metav1.Condition, error) {
 	const typ = tenantv1.ConditionNamespaceReady
 	if f.remote {
 		return isTrue(typ, ReasonCreatedByApplication,
@@ -108,7 +108,7 @@ func (s *Supervisor) reconcileNamespace(ctx context.Context, t *tenantv1.Tenant,
 
 // reconcileNamespaceResources applies the objects the environment asks for
 // and deletes those it no longer asks for (only the Tenant's own).
-func (s *Supervisor) reconcileNamespaceResources(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) error {
+func (s *Supervisor) reconcileNamespaceResources(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *clusterconfig.ClusterConfig) error {
 	resources, err := namespaceResources(f, cfg)
 	if err != nil {
 		return err

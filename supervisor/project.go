@@ -7,9 +7,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/model"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/model"
 )
 
 // platformKinds are the namespaced kinds the platform keeps in tenant
@@ -24,7 +24,7 @@ var platformKinds = []any{
 // platform repository when the config allows any), only the tenant's
 // namespace on the tenant's cluster, no cluster-scoped objects but, on
 // another cluster, the namespace its Application creates there.
-func desiredProject(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) *unstructured.Unstructured {
+func desiredProject(t *tenantv1.Tenant, f facts, cfg *clusterconfig.ClusterConfig) *unstructured.Unstructured {
 	u := object(appProjectGVK, f.argocd, f.project, t, tenantLabels(f), nil)
 	destination := map[string]any{model.DestinationField(f.cluster): f.cluster, "namespace": f.namespace}
 	clusterKinds := []any{}
@@ -42,7 +42,7 @@ func desiredProject(t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) *uns
 }
 
 // sourceRepos are the cluster config's allowedRepos, else the platform repository.
-func sourceRepos(cfg *config.ClusterConfig) []any {
+func sourceRepos(cfg *clusterconfig.ClusterConfig) []any {
 	repos := []any{}
 	for _, r := range cfg.AllowedRepos {
 		repos = append(repos, r)
@@ -54,7 +54,7 @@ func sourceRepos(cfg *config.ClusterConfig) []any {
 }
 
 // reconcileProject applies the tenant's AppProject.
-func (s *Supervisor) reconcileProject(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) (metav1.Condition, error) {
+func (s *Supervisor) reconcileProject(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *clusterconfig.ClusterConfig) (metav1.Condition, error) {
 	const typ = tenantv1.ConditionProjectReady
 	name := f.argocd + "/" + f.project
 	_, err := s.ensure(ctx, t, desiredProject(t, f, cfg))

@@ -10,8 +10,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/config"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
 // waitAgain is how soon a Tenant is looked at again while an object it needs
@@ -50,7 +50,7 @@ func (s *Supervisor) Reconcile(ctx context.Context, req reconcile.Request) (reco
 
 // apply runs the steps and gathers their conditions, Ready first. An error
 // is returned for what may succeed when tried again.
-func (s *Supervisor) apply(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *config.ClusterConfig) (observed, error) {
+func (s *Supervisor) apply(ctx context.Context, t *tenantv1.Tenant, f facts, cfg *clusterconfig.ClusterConfig) (observed, error) {
 	namespace, nsErr := s.reconcileNamespace(ctx, t, f, cfg)
 	var project, application metav1.Condition
 	var app *unstructured.Unstructured

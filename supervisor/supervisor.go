@@ -10,7 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
 const (
@@ -56,7 +56,7 @@ type Options struct {
 type Supervisor struct {
 	client client.Client
 	live   client.Reader
-	config func() *config.ClusterConfig
+	config func() *clusterconfig.ClusterConfig
 	events events.EventRecorder
 }
 
@@ -67,7 +67,7 @@ const DefaultWorkers = 4
 // leader. config returns the cluster config being served; it is read at every
 // reconcile, so a reloaded config applies to the next one. The manager's cache
 // must be built with CacheByObject, its scheme with AddToScheme.
-func Setup(mgr manager.Manager, config func() *config.ClusterConfig, opts Options) error {
+func Setup(mgr manager.Manager, config func() *clusterconfig.ClusterConfig, opts Options) error {
 	opts.Workers = cmp.Or(opts.Workers, DefaultWorkers)
 	events := newEventWriter(mgr.GetClient(), mgr.GetScheme(), recorderName, mgr.GetLogger().WithName("events"))
 	s := &Supervisor{

@@ -17,8 +17,8 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/config"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
 func tenant(name string, spec tenantv1.TenantSpec) *tenantv1.Tenant {
@@ -68,9 +68,9 @@ func TestCovers(t *testing.T) {
 }
 
 func TestDesiredObjectsOfAStagingTenant(t *testing.T) {
-	cfg := config.Default()
+	cfg := clusterconfig.Default()
 	cfg.Supervisor.RepoURL = "https://git.example.com/platform.git"
-	cfg.Supervisor.Notifications = map[string][]config.Subscription{"staging": {{Trigger: "on-sync-succeeded", Service: "slack", Recipients: "ops"}}}
+	cfg.Supervisor.Notifications = map[string][]clusterconfig.Subscription{"staging": {{Trigger: "on-sync-succeeded", Service: "slack", Recipients: "ops"}}}
 	tn := tenant("shop", tenantv1.TenantSpec{Environment: "staging", Components: []string{"grafana"}})
 	f := factsOf(tn, cfg)
 
@@ -101,7 +101,7 @@ func TestDesiredObjectsOfAStagingTenant(t *testing.T) {
 }
 
 func TestTheAllowlistIsTheProjectsRepositories(t *testing.T) {
-	cfg := config.Default()
+	cfg := clusterconfig.Default()
 	cfg.Supervisor.RepoURL = "https://git.example.com/platform.git"
 	cfg.AllowedRepos = []string{"https://git.example.com/platform.git", "https://git.example.com/charts.git"}
 	tn := tenant("shop", tenantv1.TenantSpec{Environment: "production"})
@@ -110,8 +110,8 @@ func TestTheAllowlistIsTheProjectsRepositories(t *testing.T) {
 }
 
 func TestNamespaceResourcesFollowTheEnvironment(t *testing.T) {
-	cfg := config.Default()
-	cfg.Supervisor.NamespaceResources = map[string]config.NamespaceResources{"production": {
+	cfg := clusterconfig.Default()
+	cfg.Supervisor.NamespaceResources = map[string]clusterconfig.NamespaceResources{"production": {
 		ResourceQuota:            &corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("10")}},
 		DefaultDenyNetworkPolicy: true,
 	}}
@@ -144,7 +144,7 @@ func TestReadinessIsTheFirstConditionNotTrue(t *testing.T) {
 
 func TestObjectsMapToTheirTenant(t *testing.T) {
 	tn := tenant("shop", tenantv1.TenantSpec{Environment: "staging"})
-	owned := desiredNamespace(tn, factsOf(tn, config.Default()), config.Default())
+	owned := desiredNamespace(tn, factsOf(tn, clusterconfig.Default()), clusterconfig.Default())
 	assert.Equal(t, "shop", toTenant(t.Context(), owned)[0].Name, "by the controller reference")
 
 	labelled := &unstructured.Unstructured{}

@@ -14,8 +14,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/config"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
 // configPoll is how often the supervisor looks for a reloaded cluster config.
@@ -67,7 +67,7 @@ func deletionStarted() predicate.Predicate {
 // the controller does.
 type configWatch struct {
 	reader client.Reader
-	config func() *config.ClusterConfig
+	config func() *clusterconfig.ClusterConfig
 	out    chan<- event.TypedGenericEvent[*tenantv1.Tenant]
 }
 

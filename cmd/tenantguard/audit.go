@@ -12,17 +12,17 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/audit"
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/offline"
-	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/engine/live"
+	"github.com/tenantguard/tenantguard/report"
 )
 
 // auditOptions are the parsed flags of `tenantguard audit`.
 type auditOptions struct {
 	kubeconfig string
-	policies   reload.Loader
-	format     offline.Format
+	policies   live.Loader
+	format     report.Format
 	failOnWarn bool
 	scan       audit.Options
 }
@@ -43,7 +43,7 @@ func parseAuditFlags(args []string, stdout, stderr io.Writer) (auditOptions, err
 	opts := auditOptions{scan: audit.DefaultOptions()}
 	opts.scan.Workers = runtime.GOMAXPROCS(0)
 	flags := flag.NewFlagSet("audit", flag.ContinueOnError)
-	output := flags.String("o", string(offline.Text), "output format: "+formatList())
+	output := flags.String("o", string(report.Text), "output format: "+formatList())
 	flags.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, else the in-cluster config, else ~/.kube/config)")
 	bindPolicyFlags(flags, &opts.policies)
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
@@ -59,8 +59,8 @@ func parseAuditFlags(args []string, stdout, stderr io.Writer) (auditOptions, err
 	if err := parseFlags(flags, args, stdout, stderr); err != nil {
 		return opts, err
 	}
-	opts.format = offline.Format(*output)
-	if !slices.Contains(offline.Formats, opts.format) {
+	opts.format = report.Format(*output)
+	if !slices.Contains(report.Formats, opts.format) {
 		fmt.Fprintf(stderr, "tenantguard audit: -o: unknown format %q (want %s)\n", *output, formatList())
 		return opts, errUsage
 	}
@@ -100,9 +100,9 @@ func auditCluster(ctx context.Context, opts auditOptions, stdout, stderr io.Writ
 	if err != nil {
 		return exitUsage, err
 	}
-	if err := offline.Write(stdout, opts.format, results); err != nil {
+	if err := report.Write(stdout, opts.format, results); err != nil {
 		return exitUsage, err
 	}
 	tellFailures(stderr, "tenantguard audit", results)
-	return verdict(offline.Summarize(results), opts.failOnWarn), nil
+	return verdict(report.Summarize(results), opts.failOnWarn), nil
 }

@@ -10,16 +10,16 @@ import (
 	"os"
 	"slices"
 
+	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/promotion"
-	"github.com/tenantguard/tenantguard/webhook/offline"
-	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/report"
 )
 
 // changesOptions are the parsed flags of `tenantguard changes`.
 type changesOptions struct {
 	build      promotion.Options
-	policies   reload.Loader
-	format     offline.Format
+	policies   live.Loader
+	format     report.Format
 	failOnWarn bool
 	printInput bool
 }
@@ -46,7 +46,7 @@ func parseChangesFlags(args []string, stdout, stderr io.Writer) (changesOptions,
 	flags.StringVar(&opts.build.Base, "base", "origin/main", "the branch the pull request merges into (any git revision)")
 	flags.StringVar(&opts.build.Head, "head", "HEAD", "the pull request's head (any git revision); the change is base...head, from their merge base")
 	flags.StringVar(&opts.build.Actor, "actor", firstSet(actorVariables), "who made the change, as the git host names them (default $GITHUB_ACTOR, else $GITLAB_USER_LOGIN)")
-	output := flags.String("o", string(offline.Text), "output format: "+formatList())
+	output := flags.String("o", string(report.Text), "output format: "+formatList())
 	bindPolicyFlags(flags, &opts.policies)
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
 	flags.BoolVar(&opts.printInput, "print-input", false, "print the change set as the rules read it (JSON, for conftest --namespace changes) instead of judging it")
@@ -62,8 +62,8 @@ func parseChangesFlags(args []string, stdout, stderr io.Writer) (changesOptions,
 	if err := parseFlags(flags, args, stdout, stderr); err != nil {
 		return opts, err
 	}
-	opts.format = offline.Format(*output)
-	if !slices.Contains(offline.Formats, opts.format) {
+	opts.format = report.Format(*output)
+	if !slices.Contains(report.Formats, opts.format) {
 		fmt.Fprintf(stderr, "tenantguard changes: -o: unknown format %q (want %s)\n", *output, formatList())
 		return opts, errUsage
 	}
@@ -98,11 +98,11 @@ func judgeChanges(ctx context.Context, opts changesOptions, stdout io.Writer) (i
 	if err != nil {
 		return exitUsage, err
 	}
-	report := offline.Report{Tool: "tenantguard changes", Unit: "files", Version: version, Rules: snapshot.Engine.Rules(), Results: results}
-	if err := offline.WriteReport(stdout, opts.format, report); err != nil {
+	rep := report.Report{Tool: "tenantguard changes", Unit: "files", Version: version, Rules: snapshot.Engine.Rules(), Results: results}
+	if err := report.WriteReport(stdout, opts.format, rep); err != nil {
 		return exitUsage, err
 	}
-	return verdict(offline.Summarize(results), opts.failOnWarn), nil
+	return verdict(report.Summarize(results), opts.failOnWarn), nil
 }
 
 // printInput writes the change set exactly as the rules read it, indented.
@@ -125,7 +125,7 @@ func printInput(stdout io.Writer, changeSet *promotion.ChangeSet) (int, error) {
 // verdict is the exit code of a report: 2 when a result could not be
 // judged, which may hide a violation; else 1 on a violation, or on a
 // warning with --fail-on-warn; else 0.
-func verdict(s offline.Summary, failOnWarn bool) int {
+func verdict(s report.Summary, failOnWarn bool) int {
 	switch {
 	case s.Errors > 0:
 		return exitUsage
@@ -137,7 +137,7 @@ func verdict(s offline.Summary, failOnWarn bool) int {
 
 // tellFailures prints each result that could not be judged on stderr, one
 // line each naming its file, line and document, after the report.
-func tellFailures(stderr io.Writer, command string, results []offline.Result) {
+func tellFailures(stderr io.Writer, command string, results []report.Result) {
 	for _, r := range results {
 		if r.Error != nil {
 			fmt.Fprintf(stderr, "%s: %s\n", command, r.FailureSummary())

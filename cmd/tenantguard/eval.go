@@ -10,18 +10,20 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/tenantguard/tenantguard/webhook/offline"
-	"github.com/tenantguard/tenantguard/webhook/pipeline"
-	"github.com/tenantguard/tenantguard/webhook/reload"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
+	"github.com/tenantguard/tenantguard/engine/live"
+	"github.com/tenantguard/tenantguard/engine/pipeline"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
+	"github.com/tenantguard/tenantguard/eval"
+	"github.com/tenantguard/tenantguard/manifests"
+	"github.com/tenantguard/tenantguard/report"
 )
 
 // evalOptions are the parsed flags of `tenantguard eval`.
 type evalOptions struct {
 	paths      []string
 	tenants    stringList
-	policies   reload.Loader
-	format     offline.Format
+	policies   live.Loader
+	format     report.Format
 	failOnWarn bool
 	mutate     bool
 	diff       bool
@@ -49,7 +51,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func parseEvalFlags(args []string, stdout, stderr io.Writer) (evalOptions, error) {
 	var opts evalOptions
 	flags := flag.NewFlagSet("eval", flag.ContinueOnError)
-	output := flags.String("o", string(offline.Text), "output format: "+formatList())
+	output := flags.String("o", string(report.Text), "output format: "+formatList())
 	flags.Var(&opts.tenants, "tenants", "file or directory of Tenants giving context to the Applications (repeatable)")
 	bindPolicyFlags(flags, &opts.policies)
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
@@ -67,8 +69,8 @@ func parseEvalFlags(args []string, stdout, stderr io.Writer) (evalOptions, error
 	if err := parseFlags(flags, args, stdout, stderr); err != nil {
 		return opts, err
 	}
-	opts.format = offline.Format(*output)
-	if !slices.Contains(offline.Formats, opts.format) {
+	opts.format = report.Format(*output)
+	if !slices.Contains(report.Formats, opts.format) {
 		fmt.Fprintf(stderr, "tenantguard eval: -o: unknown format %q (want %s)\n", *output, formatList())
 		return opts, errUsage
 	}
@@ -109,7 +111,7 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout, st
 	if opts.mutate || opts.diff {
 		return mutateAll(ctx, opts, p, stdin, stdout)
 	}
-	inputs, err := offline.Open(opts.paths, stdin)
+	inputs, err := manifests.Open(opts.paths, stdin)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -118,26 +120,26 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout, st
 	if err != nil {
 		return exitUsage, err
 	}
-	p.Tenants = tenantctx.NewIndex(tenants, snapshot.Config)
-	results, err := offline.EvaluateInputs(ctx, &p, inputs)
+	p.Tenants = tenantlookup.NewIndex(tenants, snapshot.Config)
+	results, err := eval.EvaluateInputs(ctx, &p, inputs)
 	if err != nil {
 		return exitUsage, err
 	}
-	report := offline.Report{Tool: "tenantguard eval", Unit: "documents", Version: version, Rules: snapshot.Engine.Rules(), Results: results}
-	if err := offline.WriteReport(stdout, opts.format, report); err != nil {
+	rep := report.Report{Tool: "tenantguard eval", Unit: "documents", Version: version, Rules: snapshot.Engine.Rules(), Results: results}
+	if err := report.WriteReport(stdout, opts.format, rep); err != nil {
 		return exitUsage, err
 	}
 	tellFailures(stderr, "tenantguard eval", results)
-	return verdict(offline.Summarize(results), opts.failOnWarn), nil
+	return verdict(report.Summarize(results), opts.failOnWarn), nil
 }
 
 // tenantsOf are the Tenants among the manifests, then those of the --tenants
 // files: the first Tenant of a name counts, as in the webhook's cache.
 // A document of the manifests that cannot be read is reported in its place
 // by the judging; one of the --tenants files, judged nowhere, stops the run.
-func tenantsOf(inputs *offline.Inputs, tenantPaths []string, stdin io.Reader) ([]map[string]any, error) {
+func tenantsOf(inputs *manifests.Inputs, tenantPaths []string, stdin io.Reader) ([]map[string]any, error) {
 	tenants := inputs.ReadableTenants()
-	more, err := offline.Open(tenantPaths, stdin)
+	more, err := manifests.Open(tenantPaths, stdin)
 	if err != nil {
 		return nil, fmt.Errorf("--tenants: %w", err)
 	}
@@ -152,11 +154,11 @@ func tenantsOf(inputs *offline.Inputs, tenantPaths []string, stdin io.Reader) ([
 // mutateAll reads every document, those of --tenants first, and prints the
 // manifests' defaults.
 func mutateAll(ctx context.Context, opts evalOptions, p pipeline.Pipeline, stdin io.Reader, stdout io.Writer) (int, error) {
-	docs, err := offline.Read(opts.paths, stdin)
+	docs, err := manifests.Read(opts.paths, stdin)
 	if err != nil {
 		return exitUsage, err
 	}
-	tenantDocs, err := offline.Read(opts.tenants, stdin)
+	tenantDocs, err := manifests.Read(opts.tenants, stdin)
 	if err != nil {
 		return exitUsage, fmt.Errorf("--tenants: %w", err)
 	}
@@ -165,8 +167,8 @@ func mutateAll(ctx context.Context, opts evalOptions, p pipeline.Pipeline, stdin
 
 // formatList names the output formats for flag help and errors.
 func formatList() string {
-	names := make([]string, len(offline.Formats))
-	for i, f := range offline.Formats {
+	names := make([]string, len(report.Formats))
+	for i, f := range report.Formats {
 		names[i] = string(f)
 	}
 	return strings.Join(names, ", ")
@@ -174,14 +176,14 @@ func formatList() string {
 
 // mutate prints the documents after the first skip, defaulted, or the diffs of
 // their defaults; the skipped documents (--tenants files) only give context.
-func mutate(ctx context.Context, opts evalOptions, p pipeline.Pipeline, docs []offline.Document, skip int, stdout io.Writer) (int, error) {
-	mutated, err := offline.Mutate(ctx, p, docs)
+func mutate(ctx context.Context, opts evalOptions, p pipeline.Pipeline, docs []manifests.Document, skip int, stdout io.Writer) (int, error) {
+	mutated, err := eval.Mutate(ctx, p, docs)
 	if err != nil {
 		return exitUsage, err
 	}
-	write := offline.WriteManifests
+	write := eval.WriteManifests
 	if opts.diff {
-		write = offline.WriteDiffs
+		write = eval.WriteDiffs
 	}
 	if err := write(stdout, mutated[skip:]); err != nil {
 		return exitUsage, err
@@ -191,7 +193,7 @@ func mutate(ctx context.Context, opts evalOptions, p pipeline.Pipeline, docs []o
 
 // bindPolicyFlags binds the flags that say which policies and cluster config
 // to load, the same for serve, eval and rules.
-func bindPolicyFlags(flags *flag.FlagSet, loader *reload.Loader) {
+func bindPolicyFlags(flags *flag.FlagSet, loader *live.Loader) {
 	flags.StringVar(&loader.PolicyDir, "policy-dir", "", "directory of Rego policies to run instead of the embedded ones")
 	flags.StringVar(&loader.ExtraPolicyDir, "extra-policy-dir", "", "directory of Rego files to run beside the policies, such as rules of your own")
 	flags.StringVar(&loader.ConfigFile, "config", "", "cluster config file (default: the built-in defaults)")

@@ -8,13 +8,13 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/engine/live"
 )
 
 func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("rules", flag.ContinueOnError)
 	output := flags.String("o", "text", "output format: text, json or markdown")
-	var loader reload.Loader
+	var loader live.Loader
 	bindPolicyFlags(flags, &loader)
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "Usage: tenantguard rules [flags]\n\n"+

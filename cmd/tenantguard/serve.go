@@ -11,11 +11,11 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
-	"github.com/tenantguard/tenantguard/webhook/server"
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 )
 
 func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	opts := server.DefaultOptions()
+	opts := app.DefaultOptions()
 	var kubeconfig string
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	flags.StringVar(&opts.Host, "host", "", "address the webhook listens on (default all interfaces)")
@@ -67,7 +67,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	ctx := ctrl.SetupSignalHandler()
-	mgr, err := server.New(ctx, restCfg, opts)
+	mgr, err := app.New(ctx, restCfg, opts)
 	if err != nil {
 		setupLog.Error(err, "unable to set up the webhook server")
 		return exitUsage
@@ -81,7 +81,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 // bindAuditFlags binds the flags of the audit that serve runs.
-func bindAuditFlags(flags *flag.FlagSet, opts *server.Options) {
+func bindAuditFlags(flags *flag.FlagSet, opts *app.Options) {
 	a := &opts.AuditOptions
 	flags.BoolVar(&opts.Audit, "audit", opts.Audit, "audit the stored Applications and Tenants on the elected leader and write OpenReports (needs the openreports.io CRDs)")
 	flags.DurationVar(&a.Interval, "audit-interval", a.Interval, "time between audits, besides the one at start and one after each policy or config reload")

@@ -21,8 +21,9 @@ import (
 
 	reportsv1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/audit"
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/test/cluster/standin"
 )
 
 var applicationGVK = schema.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha1", Kind: "Application"}
@@ -77,8 +78,9 @@ func createApplication(t *testing.T, ns string, tenant *tenantv1.Tenant) *unstru
 	return app
 }
 
-// deleteApplication deletes an Application and plays Argo CD: it removes
-// the resources finalizer, as Argo CD does once it has pruned.
+// deleteApplication deletes an Application and plays Argo CD with its
+// stand-in, which removes the resources finalizer as Argo CD does once it has
+// pruned.
 func deleteApplication(t *testing.T, app *unstructured.Unstructured) {
 	t.Helper()
 	ctx := context.Background()
@@ -86,14 +88,11 @@ func deleteApplication(t *testing.T, app *unstructured.Unstructured) {
 		return
 	}
 	require.Eventually(t, func() bool {
+		_, err := standin.ReleaseApplication(ctx, env.Client, client.ObjectKeyFromObject(app))
+		require.NoError(t, err)
 		got := &unstructured.Unstructured{}
 		got.SetGroupVersionKind(applicationGVK)
-		if err := env.Client.Get(ctx, client.ObjectKeyFromObject(app), got); apierrors.IsNotFound(err) {
-			return true
-		}
-		patch := []byte(`{"metadata":{"finalizers":null}}`)
-		_ = env.Client.Patch(ctx, got, client.RawPatch("application/merge-patch+json", patch))
-		return false
+		return apierrors.IsNotFound(env.Client.Get(ctx, client.ObjectKeyFromObject(app), got))
 	}, within, 50*time.Millisecond, "Application %s is deleted", app.GetName())
 }
 

@@ -23,7 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/tenantguard/tenantguard/webhook/server"
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 )
 
 // Cluster is a running control plane with tenantguard's webhooks registered and served.
@@ -99,7 +99,7 @@ func (c *Cluster) serve(ctx context.Context, opts Options) error {
 		c.Client, err = client.New(c.Config, client.Options{Scheme: Scheme()})
 		return err
 	}
-	mgr, err := server.New(ctx, serverCfg, serverOpts)
+	mgr, err := app.New(ctx, serverCfg, serverOpts)
 	if err != nil {
 		return err
 	}

@@ -22,9 +22,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/reload"
-	"github.com/tenantguard/tenantguard/webhook/server"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
+	"github.com/tenantguard/tenantguard/engine/live"
 )
 
 const (
@@ -74,10 +74,10 @@ func Scheme() *runtime.Scheme {
 	return s
 }
 
-func (o Options) serverOptions() server.Options {
-	opts := server.Options{
+func (o Options) serverOptions() app.Options {
+	opts := app.Options{
 		MetricsAddr: "0", ProbeAddr: "0",
-		Policies:   reload.Loader{ConfigFile: o.ConfigFile},
+		Policies:   live.Loader{ConfigFile: o.ConfigFile},
 		Supervisor: o.Supervisor, LeaderElection: o.LeaderElection,
 	}
 	opts.SupervisorOptions.Workers = o.SupervisorWorkers

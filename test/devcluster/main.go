@@ -4,6 +4,9 @@
 // of cluster-config.yaml, applies config/samples, prints what tenantguard
 // defaulted and what it refused, then what the supervisor made for each
 // Tenant, and keeps serving until interrupted so that kubectl can be pointed at it.
+// Stand-ins for Argo CD and the namespace controller (test/cluster/standin)
+// let a deleted Tenant go as it would in a cluster. Interrupted, it stops
+// everything it started and exits 0.
 package main
 
 import (
@@ -49,6 +52,17 @@ func run(kubeconfig string) error {
 			fmt.Fprintln(os.Stderr, "devcluster:", err)
 		}
 	}()
+	stopStandIns, err := startStandIns(c)
+	if err != nil {
+		return err
+	}
+	// Deferred after the cluster's Stop, so run before it: the stand-ins
+	// stop while the API server still answers.
+	defer func() {
+		if err := stopStandIns(); err != nil {
+			fmt.Fprintln(os.Stderr, "devcluster: stand-ins:", err)
+		}
+	}()
 	if err := writeKubeconfig(c, kubeconfig); err != nil {
 		return err
 	}
@@ -84,6 +98,7 @@ tenantguard is serving. In another terminal:
   bin/kubectl get tenants                                         # READY, SYNC and HEALTH from the supervisor
   bin/kubectl apply -f - <<<'{"apiVersion":"tenantguard.io/v1alpha1","kind":"Tenant","metadata":{"name":"blog"},"spec":{"environment":"production"}}'
   bin/kubectl get namespace tenant-blog; bin/kubectl get appprojects,applications -n argocd
+  bin/kubectl delete tenant shop                                  # Application, then AppProject, then Namespace
 
 Press Ctrl-C to stop.
 `, kubeconfig)

@@ -15,18 +15,18 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/tenantguard/tenantguard/manifests"
 	"github.com/tenantguard/tenantguard/test/cluster"
-	"github.com/tenantguard/tenantguard/webhook/offline"
 )
 
 // applySamples creates every object of dir through the API server and prints
 // what the webhooks did to it: the fields they filled in, or the refusal.
 func applySamples(ctx context.Context, c *cluster.Cluster, dir string) error {
-	docs, err := offline.Read([]string{dir}, os.Stdin)
+	docs, err := manifests.Read([]string{dir}, os.Stdin)
 	if err != nil {
 		return err
 	}
-	docs = slices.DeleteFunc(docs, func(d offline.Document) bool { return d.Object["kind"] == "Kustomization" })
+	docs = slices.DeleteFunc(docs, func(d manifests.Document) bool { return d.Object["kind"] == "Kustomization" })
 	// Tenants first: Applications are defaulted from them.
 	sort.SliceStable(docs, func(i, j int) bool {
 		return docs[i].Object["kind"] == "Tenant" && docs[j].Object["kind"] != "Tenant"
@@ -43,7 +43,7 @@ func applySamples(ctx context.Context, c *cluster.Cluster, dir string) error {
 	return nil
 }
 
-func applySample(ctx context.Context, cl client.Client, doc offline.Document) error {
+func applySample(ctx context.Context, cl client.Client, doc manifests.Document) error {
 	obj := &unstructured.Unstructured{Object: doc.Object}
 	sent := obj.DeepCopy()
 	name := fmt.Sprintf("%s %s (%s)", obj.GetKind(), obj.GetName(), filepath.Base(doc.Source))
@@ -106,7 +106,7 @@ func addedFields(path string, before, after any) []string {
 }
 
 // ensureNamespaces creates the namespaces the samples live in.
-func ensureNamespaces(ctx context.Context, cl client.Client, docs []offline.Document) error {
+func ensureNamespaces(ctx context.Context, cl client.Client, docs []manifests.Document) error {
 	seen := map[string]bool{}
 	for _, doc := range docs {
 		ns := (&unstructured.Unstructured{Object: doc.Object}).GetNamespace()

@@ -30,7 +30,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/tenantguard/tenantguard/webhook/reload"
+	"github.com/tenantguard/tenantguard/engine/live"
 )
 
 const root = "../.."
@@ -181,7 +181,7 @@ func TestRunnersReportTheSameRules(t *testing.T) {
 			}
 		})
 	}
-	snapshot, err := reload.Loader{}.Load(t.Context())
+	snapshot, err := live.Loader{}.Load(t.Context())
 	require.NoError(t, err)
 	for _, rule := range snapshot.Engine.Rules() {
 		// The change-set rules judge a pull request's change set, not objects;

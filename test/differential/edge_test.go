@@ -21,9 +21,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/yaml"
 
+	"github.com/tenantguard/tenantguard/engine/live"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 	"github.com/tenantguard/tenantguard/webhook/handler"
-	"github.com/tenantguard/tenantguard/webhook/reload"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // edgeApp is an Application whose only doubtful field is the revision of its
@@ -87,9 +87,9 @@ func TestRunnersAgreeOnEdgeCases(t *testing.T) {
 	require.NoError(t, err)
 	configFile, dataFile, err := writeConfigs(tmp, map[string]any{})
 	require.NoError(t, err)
-	snapshot, err := reload.Loader{ConfigFile: configFile}.Load(t.Context())
+	snapshot, err := live.Loader{ConfigFile: configFile}.Load(t.Context())
 	require.NoError(t, err)
-	v := &handler.Validator{State: reload.Fixed(snapshot), Tenants: tenantctx.NewIndex(nil, snapshot.Config)}
+	v := &handler.Validator{State: live.Fixed(snapshot), Tenants: tenantlookup.NewIndex(nil, snapshot.Config)}
 
 	for i, tc := range edgeCases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -24,10 +24,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 	"sigs.k8s.io/yaml"
 
-	"github.com/tenantguard/tenantguard/webhook/decode"
+	"github.com/tenantguard/tenantguard/engine/decode"
+	"github.com/tenantguard/tenantguard/engine/live"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 	"github.com/tenantguard/tenantguard/webhook/handler"
-	"github.com/tenantguard/tenantguard/webhook/reload"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // verdicts are the rule ids each object drew from one runner, by object key.
@@ -52,7 +52,7 @@ var ruleLine = regexp.MustCompile(`^\[([a-z0-9][a-z0-9-]*)\] `)
 // kube-apiserver would send its CREATE, with every Tenant of the corpus in the
 // lookup, and reads the rule ids from the denial lines and the warnings.
 func handlerVerdicts(ctx context.Context, c *corpus, configFile string) (verdicts, error) {
-	snapshot, err := reload.Loader{ConfigFile: configFile}.Load(ctx)
+	snapshot, err := live.Loader{ConfigFile: configFile}.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func handlerVerdicts(ctx context.Context, c *corpus, configFile string) (verdict
 		}
 		tenants = append(tenants, obj)
 	}
-	v := &handler.Validator{State: reload.Fixed(snapshot), Tenants: tenantctx.NewIndex(tenants, snapshot.Config)}
+	v := &handler.Validator{State: live.Fixed(snapshot), Tenants: tenantlookup.NewIndex(tenants, snapshot.Config)}
 	// The handler logs each decision; thousands of them would bury the report.
 	ctx = log.IntoContext(ctx, logr.Discard())
 

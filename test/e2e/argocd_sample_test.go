@@ -13,8 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/defaults"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/defaults"
 )
 
 // The app-of-apps sample of docs/argocd.md must be a valid Application and its
@@ -31,7 +31,7 @@ func TestParentSampleIgnoresEveryDefaultedField(t *testing.T) {
 		"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant", "metadata": map[string]any{"name": "shop"},
 		"spec": map[string]any{"environment": "staging", "arch": "arm64", "airGapped": true, "registryMirror": "mirror.example.com"},
 	}
-	cfg := config.Default()
+	cfg := clusterconfig.Default()
 	cfg.TaintedArchPools = []string{"arm64"}
 	for name, child := range map[string]map[string]any{
 		"single source": {"spec": map[string]any{"source": map[string]any{"repoURL": "r", "path": "staging/shop"}}},

@@ -5,12 +5,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/tenantguard/tenantguard/webhook/server"
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 )
 
 // This cluster has no OpenReports CRDs: serve with the audit says what to
 // install rather than failing at its first write.
 func TestServeWithTheAuditNamesTheMissingOpenReportsCRDs(t *testing.T) {
-	_, err := server.New(t.Context(), env.Config, server.Options{Audit: true, MetricsAddr: "0", ProbeAddr: "0"})
+	_, err := app.New(t.Context(), env.Config, app.Options{Audit: true, MetricsAddr: "0", ProbeAddr: "0"})
 	require.ErrorContains(t, err, "install the Report CRD (openreports.io/v1alpha1), or serve without --audit")
 }

@@ -21,9 +21,9 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 	"github.com/tenantguard/tenantguard/webhook/handler"
-	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
 // The hostile-input suite: each attack that once took the webhook down, at a
@@ -65,9 +65,9 @@ func postRaw(t *testing.T, client *http.Client, addr, path string, body []byte) 
 // assertStillServing checks that a clean Application is allowed and a pinned one denied.
 func assertStillServing(t *testing.T, client *http.Client, addr string) {
 	t.Helper()
-	clean := postRaw(t, client, addr, server.ValidatePath, hostileReview("ok", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, cleanSpec)))
+	clean := postRaw(t, client, addr, app.ValidatePath, hostileReview("ok", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, cleanSpec)))
 	assert.True(t, clean.Allowed, clean.Result.Message)
-	pinned := postRaw(t, client, addr, server.ValidatePath, hostileReview("no", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, pinnedSpec)))
+	pinned := postRaw(t, client, addr, app.ValidatePath, hostileReview("no", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, pinnedSpec)))
 	assert.False(t, pinned.Allowed)
 	assert.Contains(t, pinned.Result.Message, "[app-pinned-revision]")
 }
@@ -106,7 +106,7 @@ func TestHostileBodiesAreRefusedNamingWhy(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			for _, path := range []string{server.ValidatePath, server.MutatePath} {
+			for _, path := range []string{app.ValidatePath, app.MutatePath} {
 				resp := postRaw(t, client, addr, path, tt.body)
 				assert.False(t, resp.Allowed, path)
 				assert.Equal(t, tt.wantCode, resp.Result.Code, path)
@@ -150,11 +150,11 @@ func TestHostileApplicationsThroughTheAPIServerAreRefusedNamingTheLimit(t *testi
 // whatever values clients send.
 func TestMetricLabelsComeFromClosedSets(t *testing.T) {
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	addr, _, _ := startServer(t, server.Options{MetricsAddr: metricsAddr, ProbeAddr: "0"})
+	addr, _, _ := startServer(t, app.Options{MetricsAddr: metricsAddr, ProbeAddr: "0"})
 	client := &http.Client{Transport: insecureTransport(4)}
 	for i := range 40 {
 		kind := fmt.Sprintf(`"Hostile%d%s"`, i, strings.Repeat("x", 10000))
-		resp := postRaw(t, client, addr, server.ValidatePath, hostileReview("m", kind, fmt.Sprintf(`"OP%d"`, i), hostileApplication(shopMeta, cleanSpec)))
+		resp := postRaw(t, client, addr, app.ValidatePath, hostileReview("m", kind, fmt.Sprintf(`"OP%d"`, i), hostileApplication(shopMeta, cleanSpec)))
 		assert.EqualValues(t, http.StatusBadRequest, resp.Result.Code)
 	}
 
@@ -177,7 +177,7 @@ func TestMetricLabelsComeFromClosedSets(t *testing.T) {
 // once: with one slot and a half-second deadline, reviews that each waited
 // for the Tenant would time out behind one another.
 func TestAnUnknownTenantDoesNotHoldAReviewSlot(t *testing.T) {
-	addr, _, _ := startServer(t, server.Options{MetricsAddr: "0", ProbeAddr: "0",
+	addr, _, _ := startServer(t, app.Options{MetricsAddr: "0", ProbeAddr: "0",
 		Limits: handler.Limits{MaxInFlight: 1, Deadline: 500 * time.Millisecond}})
 	client := &http.Client{Transport: insecureTransport(8)}
 	meta := `{"name":"shop","namespace":"argocd","labels":{"` + tenantv1.TenantLabel + `":"no-such-tenant"}}`
@@ -185,7 +185,7 @@ func TestAnUnknownTenantDoesNotHoldAReviewSlot(t *testing.T) {
 	codes := make([]int32, 8)
 	for i := range codes {
 		wg.Go(func() {
-			resp := postRaw(t, client, addr, server.MutatePath, hostileReview("u", `"Application"`, `"CREATE"`, hostileApplication(meta, cleanSpec)))
+			resp := postRaw(t, client, addr, app.MutatePath, hostileReview("u", `"Application"`, `"CREATE"`, hostileApplication(meta, cleanSpec)))
 			codes[i] = resp.Result.Code
 		})
 	}
@@ -198,7 +198,7 @@ func TestAnUnknownTenantDoesNotHoldAReviewSlot(t *testing.T) {
 // Slow and idle clients are cut off, and no more than the cap are served at once.
 func TestSlowClientsAreCutOffAndConnectionsCapped(t *testing.T) {
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	addr, _, _ := startServer(t, server.Options{MetricsAddr: metricsAddr, ProbeAddr: "0", Connections: server.Connections{
+	addr, _, _ := startServer(t, app.Options{MetricsAddr: metricsAddr, ProbeAddr: "0", Connections: app.Connections{
 		Max: 4, ReadHeaderTimeout: 1500 * time.Millisecond, ReadTimeout: 2 * time.Second,
 	}})
 	tlsConfig := &tls.Config{InsecureSkipVerify: true} //nolint:gosec // loopback test server

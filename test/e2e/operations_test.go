@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tenantguard/tenantguard/webhook/server"
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 )
 
 // What an operator watches: /readyz once the webhook listens and the Tenant
@@ -19,7 +19,7 @@ import (
 func TestReadinessAndMetrics(t *testing.T) {
 	probe := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	metrics := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	addr, _, _ := startServer(t, server.Options{MetricsAddr: metrics, ProbeAddr: probe})
+	addr, _, _ := startServer(t, app.Options{MetricsAddr: metrics, ProbeAddr: probe})
 
 	require.Eventually(t, func() bool { return get(t, "http://"+probe+"/readyz") != "" }, 10*time.Second, 50*time.Millisecond)
 	assert.Equal(t, "ok", get(t, "http://"+probe+"/healthz"))

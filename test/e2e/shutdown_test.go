@@ -22,8 +22,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	k8stypes "k8s.io/apimachinery/pkg/types"
 
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 	"github.com/tenantguard/tenantguard/test/cluster"
-	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
 // slowRule makes a review of an Application labelled e2e-slow take tens of
@@ -96,19 +96,19 @@ func postConcurrently(client *http.Client, addr, prefix string, n int, during fu
 }
 
 func startSecondServer(t *testing.T) (addr string, stop func(), stopped <-chan error) {
-	return startServer(t, server.Options{MetricsAddr: "0", ProbeAddr: "0"})
+	return startServer(t, app.Options{MetricsAddr: "0", ProbeAddr: "0"})
 }
 
 // startServer starts another tenantguard server against the test cluster, on
 // its own port, with the slow rule among its extra policies.
-func startServer(t *testing.T, opts server.Options) (addr string, stop func(), stopped <-chan error) {
+func startServer(t *testing.T, opts app.Options) (addr string, stop func(), stopped <-chan error) {
 	t.Helper()
 	extra := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(extra, "slow.rego"), []byte(slowRule), 0o600))
 	port := freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	opts.Host, opts.Port, opts.CertDir, opts.Policies.ExtraPolicyDir = "127.0.0.1", port, env.ServingCertDir(), extra
-	mgr, err := server.New(ctx, env.Config, opts)
+	mgr, err := app.New(ctx, env.Config, opts)
 	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
@@ -132,7 +132,7 @@ func postReview(client *http.Client, addr, uid string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	resp, err := client.Post("https://"+addr+server.ValidatePath, "application/json", bytes.NewReader(body))
+	resp, err := client.Post("https://"+addr+app.ValidatePath, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}

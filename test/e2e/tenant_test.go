@@ -16,7 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 )
 
 var tenantCounter atomic.Int32

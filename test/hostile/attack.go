@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tenantguard/tenantguard/webhook/server"
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 )
 
 // attack is one hostile input or hostile client, run alone while the valid
@@ -28,11 +28,12 @@ type attack struct {
 // then connections, which leave the server's accept queue busiest, then the
 // metrics and the reviews that reach the Tenant lookup and the decoder.
 func attacks() []*attack {
-	return []*attack{
-		yamlAliasAttack(), deepNestingAttack(), manySourcesAttack(),
+	list := []*attack{yamlAliasAttack(), deepNestingAttack(), manySourcesAttack()}
+	list = append(list, fieldAttacks()...)
+	return append(list,
 		slowlorisAttack(), slowBodyAttack(), bigBodyAttack(),
 		metricsAttack(), unknownTenantAttack(), inconsistentAttack(),
-	}
+	)
 }
 
 func attackNames() []string {
@@ -137,9 +138,9 @@ func (r *rig) flood(ctx context.Context, clients, n int, until time.Time, next f
 // bothPaths alternates between the two webhooks, which read bodies alike.
 func bothPaths(i int) string {
 	if i%2 == 0 {
-		return server.ValidatePath
+		return app.ValidatePath
 	}
-	return server.MutatePath
+	return app.MutatePath
 }
 
 // only accepts exactly the given classes.

@@ -11,9 +11,9 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/test/cluster"
 	"github.com/tenantguard/tenantguard/test/testcert"
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 )
 
 // validTenants are the Tenants the valid stream's Applications belong to;

@@ -13,11 +13,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
+	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/test/cluster"
 	"github.com/tenantguard/tenantguard/test/testcert"
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/reload"
-	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
 // fixture is what tenantguard reads from disk, laid out as in a cluster: a
@@ -30,7 +30,7 @@ type fixture struct {
 	policyDir   string
 	configFile  string
 	// loader computes the revision tenantguard must serve for these files.
-	loader reload.Loader
+	loader live.Loader
 }
 
 // prepareFiles writes the fixture into dir.
@@ -47,7 +47,7 @@ func prepareFiles(dir string) (*fixture, error) {
 	if err := writeAtomically(fx.configFile, initialConfig); err != nil {
 		return nil, err
 	}
-	fx.loader = reload.Loader{PolicyDir: fx.policyDir, ConfigFile: fx.configFile}
+	fx.loader = live.Loader{PolicyDir: fx.policyDir, ConfigFile: fx.configFile}
 	return fx, nil
 }
 
@@ -101,7 +101,7 @@ func startServers(ctx context.Context, restConfig *rest.Config, fx *fixture, o o
 	if err != nil {
 		return nil, err
 	}
-	tgDone, err := startTenantguard(ctx, restConfig, server.Options{
+	tgDone, err := startTenantguard(ctx, restConfig, app.Options{
 		Host: "127.0.0.1", Port: tgPort, CertDir: fx.certs.Path, MetricsAddr: "0", ProbeAddr: "0",
 		Policies: fx.loader, ReloadInterval: o.reloadInterval,
 	})

@@ -16,16 +16,16 @@ import (
 	"k8s.io/client-go/rest"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/test/cluster"
-	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
 // startTenantguard runs tenantguard's real server, as `tenantguard serve`
 // builds it, in this process. It returns once the Tenant cache has synced and
 // a TLS handshake succeeds, so the first measured request meets a ready server.
-func startTenantguard(ctx context.Context, cfg *rest.Config, opts server.Options) (<-chan error, error) {
-	mgr, err := server.New(ctx, cfg, opts)
+func startTenantguard(ctx context.Context, cfg *rest.Config, opts app.Options) (<-chan error, error) {
+	mgr, err := app.New(ctx, cfg, opts)
 	if err != nil {
 		return nil, err
 	}

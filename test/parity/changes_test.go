@@ -10,11 +10,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/policies"
 	"github.com/tenantguard/tenantguard/promotion"
 	"github.com/tenantguard/tenantguard/test/gitrepo"
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/policy"
 )
 
 // changeScenarios are pull requests on the platform repository, each on its
@@ -61,9 +61,9 @@ func TestConftestAndChangesAgreeOnChangeSets(t *testing.T) {
 	policyDir, err := filepath.Abs(filepath.Join(root, "policies"))
 	require.NoError(t, err)
 	for name, cfgJSON := range map[string]string{"default config": "", "config with overrides": changesConfig} {
-		cfg := config.Default()
+		cfg := clusterconfig.Default()
 		if cfgJSON != "" {
-			cfg, err = config.Parse([]byte(cfgJSON))
+			cfg, err = clusterconfig.Parse([]byte(cfgJSON))
 			require.NoError(t, err)
 		}
 		engine, err := policy.NewWithConfig(context.Background(), policies.FS, cfg)

@@ -15,12 +15,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/pipeline"
+	"github.com/tenantguard/tenantguard/engine/policy"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
+	"github.com/tenantguard/tenantguard/eval"
+	"github.com/tenantguard/tenantguard/manifests"
 	"github.com/tenantguard/tenantguard/policies"
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/offline"
-	"github.com/tenantguard/tenantguard/webhook/pipeline"
-	"github.com/tenantguard/tenantguard/webhook/policy"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 const root = "../.."
@@ -85,15 +86,15 @@ func conftestJSONVerdicts(t *testing.T, file string, out []byte) []verdict {
 
 func evalVerdicts(t *testing.T, file string) []verdict {
 	ctx := context.Background()
-	inputs, err := offline.Open([]string{file}, nil)
+	inputs, err := manifests.Open([]string{file}, nil)
 	require.NoError(t, err)
 	defer inputs.Close()
 	tenants, err := inputs.Tenants()
 	require.NoError(t, err)
-	engine, err := policy.NewWithConfig(ctx, policies.FS, config.Default())
+	engine, err := policy.NewWithConfig(ctx, policies.FS, clusterconfig.Default())
 	require.NoError(t, err)
-	p := &pipeline.Pipeline{Config: config.Default(), Engine: engine, Tenants: tenantctx.NewIndex(tenants, config.Default())}
-	results, err := offline.EvaluateInputs(ctx, p, inputs)
+	p := &pipeline.Pipeline{Config: clusterconfig.Default(), Engine: engine, Tenants: tenantlookup.NewIndex(tenants, clusterconfig.Default())}
+	results, err := eval.EvaluateInputs(ctx, p, inputs)
 	require.NoError(t, err)
 	var verdicts []verdict
 	for _, r := range results {

@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 )
 
 func TestStagingTenantGetsItsNamespaceProjectAndApplication(t *testing.T) {

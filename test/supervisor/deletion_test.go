@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 )
 
 // TestDeletionRemovesTheApplicationFirst deletes a Tenant and plays Argo CD:
@@ -41,7 +41,7 @@ func TestDeletionRemovesTheApplicationFirst(t *testing.T) {
 	require.NoError(t, env.Client.Get(ctx, client.ObjectKeyFromObject(tenant), &waiting), "the Tenant waits")
 	assert.NotNil(t, waiting.DeletionTimestamp)
 
-	removeFinalizer(t, get(t, applicationGVK, "argocd", project), argoCDFinalizer)
+	releaseApplication(t, "argocd", project)
 	eventually(t, appProjectGVK, "argocd", project, func(o *unstructured.Unstructured) bool { return o == nil }, "the AppProject goes once the Application is gone")
 	eventually(t, namespaceGVK, "", ns, func(o *unstructured.Unstructured) bool {
 		return o == nil || o.GetDeletionTimestamp() != nil

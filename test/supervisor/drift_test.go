@@ -6,13 +6,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 )
 
 // TestDriftIsPutBack edits and deletes what the supervisor made for a
@@ -72,7 +71,7 @@ func TestDriftIsPutBack(t *testing.T) {
 		require.NoError(t, env.Client.Delete(ctx, before))
 		waitForCondition(t, tenant.Name, tenantv1.ConditionApplicationReady, metav1.ConditionFalse, "Deleting")
 		// Argo CD prunes and lets it go.
-		removeFinalizer(t, get(t, applicationGVK, "argocd", project), argoCDFinalizer)
+		releaseApplication(t, "argocd", project)
 		eventually(t, applicationGVK, "argocd", project, func(o *unstructured.Unstructured) bool {
 			return o != nil && o.GetUID() != before.GetUID() && o.GetDeletionTimestamp() == nil
 		}, "a new Application is made")
@@ -92,12 +91,9 @@ func TestDriftIsPutBack(t *testing.T) {
 		before := get(t, namespaceGVK, "", ns)
 		require.NoError(t, env.Client.Delete(ctx, before))
 		waitForCondition(t, tenant.Name, tenantv1.ConditionNamespaceReady, metav1.ConditionFalse, "Deleting")
-		// Play the namespace controller, which envtest does not run: the
-		// namespace is emptied and finalized.
-		var terminating corev1.Namespace
-		require.NoError(t, env.Client.Get(ctx, client.ObjectKey{Name: ns}, &terminating))
-		terminating.Spec.Finalizers = nil
-		require.NoError(t, env.Client.SubResource("finalize").Update(ctx, &terminating))
+		// The namespace controller, which envtest does not run, empties and
+		// finalizes it: its stand-in does.
+		finalizeNamespace(t, ns)
 		eventually(t, namespaceGVK, "", ns, func(o *unstructured.Unstructured) bool {
 			return o != nil && o.GetUID() != before.GetUID() && o.GetDeletionTimestamp() == nil
 		}, "a new namespace is made")

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,8 +21,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
-	"github.com/tenantguard/tenantguard/webhook/reload"
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/engine/defaults"
+	"github.com/tenantguard/tenantguard/engine/live"
+	"github.com/tenantguard/tenantguard/test/cluster/standin"
 )
 
 var (
@@ -36,7 +37,7 @@ var (
 )
 
 // argoCDFinalizer is the finalizer with which Argo CD prunes what an Application deployed.
-const argoCDFinalizer = "resources-finalizer.argocd.argoproj.io"
+const argoCDFinalizer = defaults.ResourcesFinalizer
 
 // within is how long the supervisor gets to act; it usually takes well under a second.
 const within = 20 * time.Second
@@ -81,40 +82,40 @@ func allowDelete(t *testing.T, name string) {
 	require.NoError(t, client.IgnoreNotFound(env.Client.Patch(context.Background(), tenant, client.RawPatch("application/merge-patch+json", patch))))
 }
 
-// pruneDeletedApplications plays Argo CD: the Applications of the tenant
-// being deleted lose the resources finalizer, as after Argo CD has pruned.
+// pruneDeletedApplications plays Argo CD with its stand-in: the
+// Applications of the tenant being deleted lose the resources finalizer, as
+// after Argo CD has pruned.
 func pruneDeletedApplications(t *testing.T, tenant string) {
 	t.Helper()
 	list := &unstructured.UnstructuredList{}
 	list.SetGroupVersionKind(applicationGVK.GroupVersion().WithKind("ApplicationList"))
 	require.NoError(t, env.Client.List(context.Background(), list, client.MatchingLabels{tenantv1.TenantLabel: tenant}))
 	for i := range list.Items {
-		if app := &list.Items[i]; app.GetDeletionTimestamp() != nil {
-			removeFinalizer(t, app, argoCDFinalizer)
-		}
-	}
-}
-
-// removeFinalizer removes a finalizer from an object, as its controller does.
-func removeFinalizer(t *testing.T, obj *unstructured.Unstructured, finalizer string) {
-	t.Helper()
-	finalizers := slices.DeleteFunc(obj.GetFinalizers(), func(f string) bool { return f == finalizer })
-	patch := []byte(fmt.Sprintf(`{"metadata":{"finalizers":%s,"resourceVersion":%q}}`, jsonList(finalizers), obj.GetResourceVersion()))
-	err := env.Client.Patch(context.Background(), obj, client.RawPatch("application/merge-patch+json", patch))
-	if !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+		_, err := standin.ReleaseApplication(context.Background(), env.Client, client.ObjectKeyFromObject(&list.Items[i]))
 		require.NoError(t, err)
 	}
 }
 
-func jsonList(items []string) string {
-	out := "["
-	for i, s := range items {
-		if i > 0 {
-			out += ","
-		}
-		out += fmt.Sprintf("%q", s)
-	}
-	return out + "]"
+// releaseApplication has Argo CD's stand-in release the Application being
+// deleted, as Argo CD does once it has pruned.
+func releaseApplication(t *testing.T, namespace, name string) {
+	t.Helper()
+	released, err := standin.ReleaseApplication(context.Background(), env.Client, client.ObjectKey{Namespace: namespace, Name: name})
+	require.NoError(t, err)
+	require.True(t, released, "Application %s/%s is being deleted, with Argo CD's resources finalizer", namespace, name)
+}
+
+// finalizeNamespace has the namespace controller's stand-in empty and
+// finalize the terminating namespace name.
+func finalizeNamespace(t *testing.T, name string) {
+	t.Helper()
+	namespaces, err := standin.NewNamespaceController(env.Config)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		finalized, err := namespaces.Finalize(context.Background(), name)
+		require.NoError(t, err)
+		return finalized
+	}, within, 50*time.Millisecond, "namespace %s is emptied and finalized", name)
 }
 
 // waitForCondition waits until the Tenant's condition has status and reason,
@@ -176,7 +177,7 @@ func nested(obj *unstructured.Unstructured, path ...string) any {
 func setConfig(t *testing.T, yaml string) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(configFile, []byte(yaml), 0o600))
-	revision, err := reload.Loader{ConfigFile: configFile}.Revision()
+	revision, err := live.Loader{ConfigFile: configFile}.Revision()
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		families, err := ctrlmetrics.Registry.Gather()

@@ -3,9 +3,11 @@
 // registered: the server runs as its service account with exactly the RBAC of
 // config/rbac, elected by a Lease, so that every object the supervisor writes
 // is authorized and admitted as in a cluster. envtest runs no Argo CD and no
-// namespace controller: the tests play Argo CD (its status writes, and
-// removing its resources finalizer when it has pruned), and namespaces being
-// deleted stay Terminating.
+// namespace controller: the tests play Argo CD's status writes themselves,
+// and have the stand-ins of test/cluster/standin release Argo CD's resources
+// finalizer and empty and finalize a terminating namespace, at the moment a
+// test chooses or, in TestATenantGoesInOrderWithTheStandIns, running as
+// `make run` runs them. A namespace no stand-in finalizes stays Terminating.
 package supervisor
 
 import (

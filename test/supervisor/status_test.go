@@ -14,8 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/test/cluster"
-	tenantv1 "github.com/tenantguard/tenantguard/webhook/api/v1alpha1"
 )
 
 // argoCDController is the user Argo CD's application controller writes as.

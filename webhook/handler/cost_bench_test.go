@@ -13,7 +13,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/request"
 )
@@ -51,7 +51,7 @@ func BenchmarkReviewCost(b *testing.B) {
 			`"helm":{"valuesObject":{"data":` + values(1400<<10) + `}}}}`
 		body := application(spec)
 		for hook, h := range map[string]admission.Handler{"validate": &handler.Validator{State: state}, "mutate": &handler.Mutator{State: state}} {
-			front := &request.Handler{Webhook: hook, Limits: config.DefaultLimits, Budget: request.NewBudget(64 << 20), Receiving: request.NewBudget(64 << 20),
+			front := &request.Handler{Webhook: hook, Limits: clusterconfig.DefaultLimits, Budget: request.NewBudget(64 << 20), Receiving: request.NewBudget(64 << 20),
 				Review: &admission.Webhook{Handler: h}}
 			serve := func() {
 				req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))

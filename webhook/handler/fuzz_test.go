@@ -10,9 +10,9 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/webhook/handler"
-	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/request"
 )
 
@@ -27,15 +27,15 @@ func FuzzAdmissionReview(f *testing.F) {
 	f.Add([]byte(review("tenantguard.io", "Tenant", `{"environment":"production","arch":"arm64"}`)))
 	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u"}}`))
 	f.Add([]byte(`{`))
-	snapshot, err := reload.Loader{}.Load(f.Context())
+	snapshot, err := live.Loader{}.Load(f.Context())
 	if err != nil {
 		f.Fatal(err)
 	}
-	state := reload.Fixed(snapshot)
+	state := live.Fixed(snapshot)
 	var hooks []http.Handler
 	for _, h := range []admission.Handler{&handler.Validator{State: state}, &handler.Mutator{State: state}} {
 		hooks = append(hooks, &request.Handler{
-			Webhook: "fuzz", Limits: config.DefaultLimits, Budget: request.NewBudget(64 << 20), Receiving: request.NewBudget(64 << 20),
+			Webhook: "fuzz", Limits: clusterconfig.DefaultLimits, Budget: request.NewBudget(64 << 20), Receiving: request.NewBudget(64 << 20),
 			Review: (&admission.Webhook{Handler: h}).WithRecoverPanic(false),
 		})
 	}

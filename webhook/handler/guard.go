@@ -9,7 +9,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/metrics"
+	"github.com/tenantguard/tenantguard/metrics"
 )
 
 // Limits bound the work the webhook takes on, so that a burst cannot make it

@@ -14,8 +14,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/tenantguard/tenantguard/metrics"
 	"github.com/tenantguard/tenantguard/webhook/handler"
-	"github.com/tenantguard/tenantguard/webhook/metrics"
 )
 
 func guardRequest() admission.Request {

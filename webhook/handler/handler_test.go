@@ -13,11 +13,11 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/live"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 	"github.com/tenantguard/tenantguard/webhook/handler"
-	"github.com/tenantguard/tenantguard/webhook/reload"
 	"github.com/tenantguard/tenantguard/webhook/request"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // review is an AdmissionReview v1 as kube-apiserver sends it.
@@ -44,7 +44,7 @@ func serve(t *testing.T, h admission.Handler, contentType string, body io.Reader
 	rec := httptest.NewRecorder()
 
 	front := &request.Handler{
-		Webhook: "test", Limits: config.DefaultLimits, Budget: request.NewBudget(64 << 20), Receiving: request.NewBudget(64 << 20),
+		Webhook: "test", Limits: clusterconfig.DefaultLimits, Budget: request.NewBudget(64 << 20), Receiving: request.NewBudget(64 << 20),
 		Review: &admission.Webhook{Handler: h},
 	}
 	front.ServeHTTP(rec, req)
@@ -57,11 +57,11 @@ func serve(t *testing.T, h admission.Handler, contentType string, body io.Reader
 }
 
 // state is the embedded policies with the default cluster config, as served.
-func state(t testing.TB) *reload.Current {
+func state(t testing.TB) *live.Current {
 	t.Helper()
-	snapshot, err := reload.Loader{}.Load(t.Context())
+	snapshot, err := live.Loader{}.Load(t.Context())
 	require.NoError(t, err)
-	return reload.Fixed(snapshot)
+	return live.Fixed(snapshot)
 }
 
 func validator(t *testing.T) *handler.Validator {
@@ -174,7 +174,7 @@ func TestHandlersRefuseWhatTheyCannotRead(t *testing.T) {
 func shopTenants() handler.Lookup {
 	shop := map[string]any{"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant",
 		"metadata": map[string]any{"name": "shop"}, "spec": map[string]any{"environment": "staging", "arch": "arm64"}}
-	return tenantctx.NewIndex([]map[string]any{shop}, config.Default())
+	return tenantlookup.NewIndex([]map[string]any{shop}, clusterconfig.Default())
 }
 
 func TestMutatorFillsInTheDefaultsOfTheApplicationsTenant(t *testing.T) {

@@ -10,12 +10,12 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 	"github.com/tenantguard/tenantguard/test/reviews"
 	"github.com/tenantguard/tenantguard/test/runstats"
-	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/request"
-	"github.com/tenantguard/tenantguard/webhook/tenantctx"
 )
 
 // BenchmarkServe measures one review from its HTTP body to the written answer,
@@ -25,12 +25,12 @@ import (
 // created by the ApplicationSet controller (clean under every rule; the
 // mutation fills in its arch) and the same Application updated.
 func BenchmarkServe(b *testing.B) {
-	tenants := tenantctx.NewIndex([]map[string]any{{
+	tenants := tenantlookup.NewIndex([]map[string]any{{
 		"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant",
 		"metadata": map[string]any{"name": "team-01"},
 		"spec": map[string]any{"environment": "production", "arch": "amd64", "cloud": "aws", "region": "eu-west-1",
 			"namespace": "tenant-team-01", "destination": "https://kubernetes.default.svc"}, // as the mutating webhook leaves it
-	}}, config.Default())
+	}}, clusterconfig.Default())
 	state := state(b)
 	hooks := map[string]admission.Handler{
 		"validate": &handler.Validator{State: state, Tenants: tenants},
@@ -44,7 +44,7 @@ func BenchmarkServe(b *testing.B) {
 		"update": reviews.ApplicationRequest("uid-1", "UPDATE", "system:serviceaccount:argocd:argocd-applicationset-controller", app(10), app(5)).Encode(),
 	}
 	for _, hook := range []string{"validate", "mutate"} {
-		front := &request.Handler{Webhook: hook, Limits: config.DefaultLimits,
+		front := &request.Handler{Webhook: hook, Limits: clusterconfig.DefaultLimits,
 			Budget: request.NewBudget(64 << 20), Receiving: request.NewBudget(64 << 20),
 			Review: &admission.Webhook{Handler: handler.Guarded(hook, hooks[hook], handler.Limits{})}}
 		for _, op := range []string{"create", "update"} {

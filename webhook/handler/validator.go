@@ -7,9 +7,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/decode"
-	"github.com/tenantguard/tenantguard/webhook/metrics"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/engine/decode"
+	"github.com/tenantguard/tenantguard/engine/policy"
+	"github.com/tenantguard/tenantguard/metrics"
 	"github.com/tenantguard/tenantguard/webhook/respond"
 )
 

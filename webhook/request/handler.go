@@ -17,9 +17,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/metrics"
-	"github.com/tenantguard/tenantguard/webhook/model"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/model"
+	"github.com/tenantguard/tenantguard/metrics"
 )
 
 // Handler serves one webhook path: it reads the AdmissionReview within the
@@ -32,7 +32,7 @@ type Handler struct {
 	// tenantguard's handler, which completes the response and recovers panics.
 	Review *admission.Webhook
 	// Limits returns the limits being served; they follow the cluster config.
-	Limits func() config.Limits
+	Limits func() clusterconfig.Limits
 	// Budget bounds the bytes of reviews being judged (decoded, defaulted,
 	// evaluated) at once, across webhooks; a review costs many times its size.
 	Budget *Budget
@@ -74,7 +74,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // read receives the body, then takes the review's bytes from the budget of
 // reviews being judged. It returns a response instead when the request is
 // refused; release is set whenever judging bytes were taken.
-func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits config.Limits) ([]byte, func(), *admission.Response) {
+func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits clusterconfig.Limits) ([]byte, func(), *admission.Response) {
 	if err := checkHeader(r, limits.MaxReviewBytes); err != nil {
 		return nil, nil, err
 	}

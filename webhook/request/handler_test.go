@@ -15,7 +15,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/webhook/request"
 )
 
@@ -26,7 +26,7 @@ var allowAll = admission.HandlerFunc(func(context.Context, admission.Request) ad
 
 func front(budget *request.Budget) *request.Handler {
 	return &request.Handler{
-		Webhook: "validate", Limits: config.DefaultLimits, Budget: budget, Receiving: request.NewBudget(8 << 20),
+		Webhook: "validate", Limits: clusterconfig.DefaultLimits, Budget: budget, Receiving: request.NewBudget(8 << 20),
 		Wait: 50 * time.Millisecond, Review: &admission.Webhook{Handler: allowAll},
 	}
 }

@@ -9,8 +9,8 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/tenantguard/tenantguard/engine/decode"
 	"github.com/tenantguard/tenantguard/test/reviews"
-	"github.com/tenantguard/tenantguard/webhook/decode"
 )
 
 // FuzzDecodeReviewReadsAsEncodingJSON holds the review reader to what

@@ -16,8 +16,8 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/defaults"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/engine/defaults"
+	"github.com/tenantguard/tenantguard/engine/policy"
 )
 
 // Malformed answers a request that could not be decoded: 400, naming the field.

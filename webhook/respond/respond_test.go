@@ -12,10 +12,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/webhook/config"
-	"github.com/tenantguard/tenantguard/webhook/decode"
-	"github.com/tenantguard/tenantguard/webhook/defaults"
-	"github.com/tenantguard/tenantguard/webhook/policy"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/decode"
+	"github.com/tenantguard/tenantguard/engine/defaults"
+	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/webhook/respond"
 )
 
@@ -83,7 +83,7 @@ func TestVerdict(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			resp := respond.Verdict(tt.findings, config.DefaultLimits().MaxFindings)
+			resp := respond.Verdict(tt.findings, clusterconfig.DefaultLimits().MaxFindings)
 
 			assert.Equal(t, tt.wantAllowed, resp.Allowed)
 			require.NotNil(t, resp.Result)
@@ -126,7 +126,7 @@ func TestPatchHoldsOnlyTheFilledInFields(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			app, err := decode.Object([]byte(tt.original), field.NewPath("object"))
 			require.NoError(t, err)
-			changes := defaults.Application(app, nil, config.Default())
+			changes := defaults.Application(app, nil, clusterconfig.Default())
 			require.NotEmpty(t, changes)
 
 			resp := respond.Patch(app, changes)
@@ -146,7 +146,7 @@ func TestPatchOfAnUnchangedObjectIsEmpty(t *testing.T) {
 	app, err := decode.Object([]byte(original), field.NewPath("object"))
 	require.NoError(t, err)
 
-	resp := respond.Patch(app, defaults.Application(app, nil, config.Default()))
+	resp := respond.Patch(app, defaults.Application(app, nil, clusterconfig.Default()))
 
 	assert.True(t, resp.Allowed)
 	assert.Empty(t, resp.Patches)
@@ -165,7 +165,7 @@ func TestPatchIsTheSameForTheSameRequest(t *testing.T) {
 	for i := range 20 {
 		app, err := decode.Object([]byte(original), field.NewPath("object"))
 		require.NoError(t, err)
-		changes := defaults.Application(app, tenant, config.Default())
+		changes := defaults.Application(app, tenant, clusterconfig.Default())
 		require.NotEmpty(t, changes)
 		resp := respond.Patch(app, changes)
 		require.NoError(t, resp.Complete(admission.Request{}))

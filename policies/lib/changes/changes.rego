@@ -80,7 +80,10 @@ else := "(unknown)"
 
 # violation builds a change-set rule's finding about file, at line when it
 # is a line number (from 1); its field is the file.
-violation(chain, file, line, value, msg) := object.union(lib.violation(chain, file, value, msg), {"file": file, "line": line}) if {
+violation(chain, file, line, value, msg) := object.union(
+	lib.violation(chain, file, value, msg),
+	{"file": file, "line": line},
+) if {
 	is_number(line)
 	line >= 1
 } else := object.union(lib.violation(chain, file, value, msg), {"file": file})

@@ -5,70 +5,27 @@
 #   one the supervisor writes for a tenant: evaluated once per review and read
 #   by every rule's check, so that each rule does not walk the sources, the Helm
 #   values and the Tenant again on its own. A rule's check reads application,
-#   and asks its findings only when it is false; application implies that none
-#   of those rules has a finding (webhook/policy's TestGatesNeverHideAFinding
-#   holds every check to that).
+#   and asks its findings only when it is false. application is generated from
+#   the gates of the rules (gates.rego); each gate implies that its rule has no
+#   finding (webhook/policy's TestGatesNeverHideAFinding holds every gate and
+#   every check to that).
 package tenantguard.lib.common
 
 import data.tenantguard.lib.application as app
 import data.tenantguard.lib.config.config
-import data.tenantguard.lib.images
-import data.tenantguard.lib.tenant
 
-# application is true for the common Application, false for any other: the
-# Tenant found by its label, its own namespace and the Tenant's cluster by
-# server as the destination (spec.destination, which the mutating webhook fills
-# in on every Tenant, else the cluster config's default); the Tenant's project; the Tenant's environment, which the
-# environment label repeats, whose directory plainly holds everything its one
-# source reads; a git source (no chart) on a tracking ref that is no commit,
-# without kustomize, Helm parameters, file parameters or a values string; a
-# valuesObject that pins no arch but the Tenant's and may set no image tag.
-# It is written with positive checks in one rule body, without every, for the
-# common Application has one source: each rule, function call, every and
-# negation of a rule would cost an evaluation of its own. So the checks of
-# _plain_source and pins_only are written out here, once more.
+# application is true for the common Application, false for any other: it
+# holds when every gate holds, each the positive checks of one rule that
+# imply the rule has no finding on an Application of one source (a rule's
+# gate, in its rule.rego). The gates are written into one rule body in
+# gates.rego, by policies' TestCommonApplicationIsTheRulesGates (run it with
+# -update after changing a gate), without every, for the common Application
+# has one source: each rule, function call, every and negation of a rule would
+# cost an evaluation of its own.
 default application := false
 
-application if {
-	name := input.tenant.metadata.name
-	input.tenantLookup.label == name # a string, so name is a tenant name
-	name != ""
-	input.tenantLookup.matches[0] == name
-	input.object.metadata.labels["tenantguard.io/tenant"] == name
-	namespace := input.tenant.spec.namespace
-	is_string(namespace)
-	namespace != ""
-	server := object.get(input.tenant.spec, "destination", config.defaults.destination) # tenant.destination, without a rule
-	input.object.spec.destination == {"namespace": namespace, "server": server} # no name
-	is_string(server)
-	server != ""
-	project := input.object.spec.project
-	project == tenant.project_for(name) # not "", as name is not
-	project != "default"
-	environment := input.tenant.spec.environment
-	input.object.metadata.labels["tenantguard.io/environment"] == environment
-	prefix := object.get(_plain_prefixes, environment, "") # one body, not one per environment
-	prefix != ""
-	object.filter(input.object.spec, ["sources", "sourceHydrator"]) == {} # spec.source is the one source
-	source := input.object.spec.source
-	startswith(source.path, prefix) # _plain_source(source, prefix)
-	not regex.match(`\.|//`, source.path)
-	files := concat("\n", object.get(source, ["helm", "valueFiles"], []))
-	not regex.match(`(?m)\.\.|//|^/|\$`, files)
-	source.targetRevision in _plain_refs
-	object.filter(source, ["chart", "kustomize"]) == {}
-	helm := object.get(source, "helm", {})
-	object.filter(helm, ["parameters", "fileParameters", "values"]) == {}
-	values := json.marshal(object.get(helm, "valuesObject", {})) # as app.helm_values writes it
-	arch := input.tenant.spec.arch
-	is_string(arch)
-	arch != ""
-	not contains(replace(values, concat("", [`"kubernetes.io/arch":`, json.marshal(arch)]), ""), `"kubernetes.io/arch":`) # pins_only(values, arch)
-	not images.may_set_tag(values)
-}
-
-# _plain_refs are the tracking refs that no one could read as a commit.
-_plain_refs := {ref |
+# plain_refs are the tracking refs that no one could read as a commit.
+plain_refs := {ref |
 	some ref in config.trackingRefs
 	is_string(ref)
 	not app.is_commit(ref)
@@ -81,7 +38,7 @@ _plain_refs := {ref |
 # environment's directory: nothing it reads can lie outside, so
 # app-environment-path stops before resolving paths.
 plain_for(environment) if {
-	prefix := _plain_prefixes[environment]
+	prefix := plain_prefixes[environment]
 	object.filter(input.object.spec, ["sourceHydrator"]) == {} # no hydrator, without a rule for the negation
 	every src in app.sources {
 		_plain_source(src.source, prefix)
@@ -106,10 +63,10 @@ _plain_source(source, prefix) if {
 	not regex.match(`(?m)\.\.|//|^/|\$`, files)
 }
 
-# _plain_prefixes maps each environment whose directory holds no other's to
+# plain_prefixes maps each environment whose directory holds no other's to
 # its directory and a "/" (an object of the config alone, computed once when
 # the policies are loaded).
-_plain_prefixes[environment] := concat("", [dir, "/"]) if {
+plain_prefixes[environment] := concat("", [dir, "/"]) if {
 	some environment, dir in config.environments
 	is_string(dir)
 	not environment in _holding_environments
@@ -133,5 +90,8 @@ _holding_environments contains environment if {
 # whole key and value cannot join the text around them into another key.
 pins_only(json_text, arch) if {
 	is_string(arch)
-	not contains(replace(json_text, concat("", [`"kubernetes.io/arch":`, json.marshal(arch)]), ""), `"kubernetes.io/arch":`)
+	not contains(
+		replace(json_text, concat("", [`"kubernetes.io/arch":`, json.marshal(arch)]), ""),
+		`"kubernetes.io/arch":`,
+	)
 }

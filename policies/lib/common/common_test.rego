@@ -1,6 +1,13 @@
 package tenantguard.lib.common_test
 
 import data.tenantguard.lib.common
+import data.tenantguard.rules.application.app_arch_mismatch
+import data.tenantguard.rules.application.app_environment_path
+import data.tenantguard.rules.application.app_image_tag_override
+import data.tenantguard.rules.application.app_pinned_revision
+import data.tenantguard.rules.application.app_project
+import data.tenantguard.rules.application.app_tenant_destination
+import data.tenantguard.rules.application.app_tracking_revision
 
 # _review is the supervisor's Application for tenant shop, in production, as
 # the webhook sends it: the common Application.
@@ -40,6 +47,28 @@ _without(path) := json.patch(_review, [{"op": "remove", "path": path}])
 
 test_the_supervisors_application_is_common if {
 	common.application with input as _review
+}
+
+# Each rule's gate holds on the common Application, and fails on an
+# Application away from it in what that rule reads.
+test_every_rules_gate_holds_on_the_common_application if {
+	app_arch_mismatch.gate with input as _review
+	app_environment_path.gate with input as _review
+	app_image_tag_override.gate with input as _review
+	app_pinned_revision.gate with input as _review
+	app_project.gate with input as _review
+	app_tenant_destination.gate with input as _review
+	app_tracking_revision.gate with input as _review
+}
+
+test_each_rules_gate_fails_away_from_the_common_application if {
+	not app_arch_mismatch.gate with input as _with("/object/spec/source/helm/valuesObject/global/nodeSelector/kubernetes.io~1arch", "amd64")
+	not app_environment_path.gate with input as _with("/object/spec/source/path", "staging/shop")
+	not app_image_tag_override.gate with input as _with("/object/spec/source/helm/valuesObject/image", {"tag": "v1"})
+	not app_pinned_revision.gate with input as _with("/object/spec/source/targetRevision", "3f1c9a0")
+	not app_project.gate with input as _with("/object/spec/project", "default")
+	not app_tenant_destination.gate with input as _with("/object/spec/destination/namespace", "tenant-other")
+	not app_tracking_revision.gate with input as _with("/object/spec/source/chart", "shop")
 }
 
 # Several sources are not the common form, even when each reads plainly.

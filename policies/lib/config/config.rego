@@ -44,6 +44,12 @@ defaults := {
 		"maxFieldBytes": 4096,
 		"maxLabels": 256,
 		"maxFindings": 20,
+		"maxValuesBytes": 262144,
+		"maxValuesNodes": 20000,
+		"maxValuesDepth": 100,
+		"maxPathEntries": 64,
+		"maxPathBytes": 16384,
+		"maxEvaluationTime": "2s",
 	},
 	"supervisor": {
 		"argocdNamespace": "argocd",
@@ -63,6 +69,8 @@ defaults := {
 		"automationIdentities": ["github-actions[bot]"],
 		"maxChangedFiles": 2000,
 		"maxFileBytes": 1048576,
+		"maxFileNodes": 200000,
+		"maxFileDepth": 100,
 	},
 }
 

@@ -28,10 +28,36 @@ is_tag_key(path) if {
 # tag_values holds each dotted value path under values that is an image tag
 # key, with the value set there, walking nested objects and arrays (arrays as
 # [i]). A set, since {"image.tag": 1, "image": {"tag": 2}} has the path twice.
+# A path is written out only when its last step can end a tag key: writing
+# every path costs its depth, which made the walk quadratic in the depth of
+# the values (9,000 nested lists took seconds).
 tag_values(values) := {{"key": key, "value": value} |
 	walk(values, [path, value])
+	_may_end_tag_key(path[count(path) - 1])
 	key := dotted(path)
 	is_tag_key(key)
+}
+
+# _may_end_tag_key holds for the last step of a value path whose dotted form
+# may end with a tag key: the key's last dotted segment holds no ".", so the
+# step, a name, ends with it; an array index ends a key only when a segment
+# ends with "]".
+_may_end_tag_key(step) if {
+	is_string(step)
+	some segment in _last_segments
+	endswith(step, segment)
+}
+
+_may_end_tag_key(step) if {
+	is_number(step)
+	some segment in _last_segments
+	endswith(segment, "]")
+}
+
+# _last_segments are the last dotted segments of the tag keys (tag for image.tag).
+_last_segments := {parts[count(parts) - 1] |
+	some key in tag_keys
+	parts := split(key, ".")
 }
 
 # dotted writes a value path the way Helm's --set does: a.b[0].c.

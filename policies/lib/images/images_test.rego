@@ -19,3 +19,19 @@ test_tag_keys_come_from_the_config if {
 	found := images.tag_values(values) with data.tenantguard.config.imageTagKeys as ["version"]
 	found == {{"key": "version", "value": "c3"}}
 }
+
+test_tag_values_find_keys_ending_in_an_index_or_written_with_dots if {
+	values := {"tags": ["t0", "t1"], "a.image.tag": "d1", "mytag": "no"}
+	found := images.tag_values(values) with data.tenantguard.config.imageTagKeys as ["tags[1]", "image.tag"]
+	found == {{"key": "tags[1]", "value": "t1"}, {"key": "a.image.tag", "value": "d1"}}
+}
+
+test_tag_values_find_a_tag_under_deeply_nested_lists if {
+	opening := concat("", ["[" | some _ in numbers.range(1, 500)])
+	closing := concat("", ["]" | some _ in numbers.range(1, 500)])
+	values := json.unmarshal(concat("", [opening, `{"image":{"tag":"v1"}}`, closing]))
+	found := images.tag_values(values)
+	count(found) == 1
+	some f in found
+	f.value == "v1"
+}

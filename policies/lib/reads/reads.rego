@@ -113,12 +113,13 @@ _helm_files contains {"src": src, "field": sprintf("%s.helm.valueFiles[%d]", [sr
 	is_string(f)
 }
 
-_helm_files contains {"src": src, "field": sprintf("%s.helm.fileParameters[%d].path", [src.path, i]), "value": p.path} if {
+_helm_files contains {"src": src, "field": field, "value": p.path} if {
 	some src in app.sources
 	params := src.source.helm.fileParameters
 	is_array(params)
 	some i, p in params
 	is_string(p.path)
+	field := sprintf("%s.helm.fileParameters[%d].path", [src.path, i])
 }
 
 _components contains {"src": src, "field": sprintf("%s.kustomize.components[%d]", [src.path, i]), "value": c} if {

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/go-logr/logr"
+	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+)
+
+// httpsServer serves the webhooks over TLS within Connections. It implements
+// controller-runtime's webhook.Server, whose default server has no body-read
+// timeout and no bound on connections; the admission handling behind each
+// path stays controller-runtime's.
+type httpsServer struct {
+	boundedServer
+	certDir string
+	tlsOpts []func(*tls.Config)
+	mux     *http.ServeMux
+}
+
+var _ webhook.Server = &httpsServer{}
+
+func newHTTPSServer(opts Options, log logr.Logger) *httpsServer {
+	mux := http.NewServeMux()
+	s := &httpsServer{certDir: opts.CertDir, tlsOpts: tlsOptions(opts.EnableHTTP2), mux: mux}
+	s.boundedServer = boundedServer{
+		name: "webhooks", addr: net.JoinHostPort(opts.Host, strconv.Itoa(opts.Port)),
+		handler: mux, tlsConfig: s.tlsConfig, conns: opts.Connections, log: log,
+	}
+	return s
+}
+
+// Register serves hook at path.
+func (s *httpsServer) Register(path string, hook http.Handler) { s.mux.Handle(path, hook) }
+
+// WebhookMux is the mux the webhooks are registered on.
+func (s *httpsServer) WebhookMux() *http.ServeMux { return s.mux }
+
+// tlsConfig serves the certificate in certDir, reloaded when it changes.
+func (s *httpsServer) tlsConfig(ctx context.Context) (*tls.Config, error) {
+	watcher, err := certwatcher.New(filepath.Join(s.certDir, "tls.crt"), filepath.Join(s.certDir, "tls.key"))
+	if err != nil {
+		return nil, fmt.Errorf("loading the serving certificate: %w", err)
+	}
+	go func() {
+		if err := watcher.Start(ctx); err != nil {
+			s.log.Error(err, "watching the serving certificate")
+		}
+	}()
+	cfg := &tls.Config{GetCertificate: watcher.GetCertificate}
+	for _, opt := range s.tlsOpts {
+		opt(cfg)
+	}
+	return cfg, nil
+}
+
+// StartedChecker is healthy once the server accepts TLS connections.
+func (s *httpsServer) StartedChecker() healthz.Checker {
+	return func(*http.Request) error {
+		if !s.started.Load() {
+			return errors.New("the webhook server has not started yet")
+		}
+		dialer := &net.Dialer{Timeout: 10 * time.Second}
+		conn, err := tls.DialWithDialer(dialer, "tcp", s.addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // only checks that TLS is served
+		if err != nil {
+			return fmt.Errorf("the webhook server is not reachable: %w", err)
+		}
+		return conn.Close()
+	}
+}

@@ -1,0 +1,294 @@
+// Package app wires the admission handlers into a controller-runtime manager:
+// the HTTPS webhook server, health and readiness probes and the metrics
+// endpoint, and, on the elected leader, the supervisor and the audit.
+package app
+
+import (
+	"cmp"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/audit"
+	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/live"
+	"github.com/tenantguard/tenantguard/engine/tenantlookup"
+	"github.com/tenantguard/tenantguard/metrics"
+	"github.com/tenantguard/tenantguard/supervisor"
+	"github.com/tenantguard/tenantguard/webhook/handler"
+	"github.com/tenantguard/tenantguard/webhook/request"
+)
+
+const (
+	// MutatePath is where the mutating webhook is served; config/webhook points at it.
+	MutatePath = "/mutate"
+	// ValidatePath is where the validating webhook is served; config/webhook points at it.
+	ValidatePath = "/validate"
+)
+
+// Options configure the webhook server. The zero value of each field takes the
+// default written in its comment.
+type Options struct {
+	// Host is the address the webhook listens on. Defaults to all interfaces.
+	Host string
+	// Port is the webhook's HTTPS port. Defaults to 9443.
+	Port int
+	// CertDir holds tls.crt and tls.key. Defaults to controller-runtime's
+	// <temp dir>/k8s-webhook-server/serving-certs.
+	CertDir string
+	// MetricsAddr is the metrics endpoint's address; "0" turns it off. Defaults to ":8080".
+	MetricsAddr string
+	// ProbeAddr is the address of /healthz and /readyz. Defaults to ":8081".
+	ProbeAddr string
+	// ProfileAddr serves Go's profiles (net/http/pprof) for diagnosing CPU
+	// and memory use. Off when empty or "0", the default: a profile shows
+	// what the process holds, so bind it to 127.0.0.1 and port-forward.
+	ProfileAddr string
+	// EnableHTTP2 serves HTTP/2 as well as HTTP/1.1. Off by default, which
+	// keeps the server out of reach of HTTP/2 stream-reset floods.
+	EnableHTTP2 bool
+	// Policies says which policies and cluster config to serve, reloaded when
+	// their files change. Its zero value serves the embedded policies with the
+	// built-in cluster config.
+	Policies live.Loader
+	// ReloadInterval is how often the policy and config files are checked for
+	// changes. Defaults to 5 seconds.
+	ReloadInterval time.Duration
+	// Limits bound the reviews in flight and how long each may take.
+	Limits handler.Limits
+	// MaxInFlightBytes bounds the bytes of the reviews being judged at once.
+	// Defaults to InFlightBytesFor the Go memory limit.
+	MaxInFlightBytes int64
+	// MaxReceivingBytes bounds the bytes of request bodies still arriving.
+	// Defaults to ReceivingBytesFor the Go memory limit.
+	MaxReceivingBytes int64
+	// Connections bound the connections clients hold on the webhook's port.
+	Connections Connections
+	// Supervisor runs the supervisor, which makes each Tenant's namespace,
+	// AppProject and Application (package supervisor), on the elected leader
+	// when LeaderElection is on. Off in the zero value; `tenantguard serve`
+	// turns it on by default.
+	Supervisor bool
+	// SupervisorOptions configure the supervisor.
+	SupervisorOptions supervisor.Options
+	// Audit runs the audit (package audit), which judges the stored
+	// Applications and Tenants and writes OpenReports, on the elected leader
+	// when LeaderElection is on. Off by default: it needs the OpenReports CRDs.
+	Audit bool
+	// AuditOptions configure the audit.
+	AuditOptions audit.Options
+	// LeaderElection elects one replica, by the Lease LeaseName in
+	// LeaderElectionNamespace, to run the supervisor and the audit; the
+	// webhooks serve on every replica. Without either there is nothing to
+	// elect for. Off in the zero value; `tenantguard serve` turns it on by default.
+	LeaderElection bool
+	// LeaderElectionNamespace is the namespace of the Lease. Defaults to the
+	// pod's own namespace in a cluster; required outside one.
+	LeaderElectionNamespace string
+}
+
+// LeaseName is the name of the leader election Lease.
+const LeaseName = "tenantguard-supervisor"
+
+// DefaultOptions are the options `tenantguard serve` starts from: every
+// default written once, here, for the flags and for fields left zero.
+func DefaultOptions() Options {
+	return Options{
+		Port:              9443,
+		CertDir:           filepath.Join(os.TempDir(), "k8s-webhook-server", "serving-certs"),
+		MetricsAddr:       ":8080",
+		ProbeAddr:         ":8081",
+		ReloadInterval:    live.DefaultInterval,
+		Limits:            handler.DefaultLimits(),
+		Connections:       DefaultConnections(),
+		Supervisor:        true,
+		SupervisorOptions: supervisor.Options{Workers: supervisor.DefaultWorkers},
+		AuditOptions:      audit.DefaultOptions(),
+		LeaderElection:    true,
+	}
+}
+
+// setDefaults fills the fields left zero from DefaultOptions; switches left
+// off stay off, as a zero Options is what tests and embedders start from.
+func (o *Options) setDefaults() {
+	d := DefaultOptions()
+	o.Port = cmp.Or(o.Port, d.Port)
+	o.MetricsAddr = cmp.Or(o.MetricsAddr, d.MetricsAddr)
+	o.ProbeAddr = cmp.Or(o.ProbeAddr, d.ProbeAddr)
+	o.CertDir = cmp.Or(o.CertDir, d.CertDir)
+	o.ReloadInterval = cmp.Or(o.ReloadInterval, d.ReloadInterval)
+	o.Connections.setDefaults()
+	memoryLimit := debug.SetMemoryLimit(-1)
+	if o.MaxInFlightBytes == 0 {
+		o.MaxInFlightBytes = InFlightBytesFor(memoryLimit)
+	}
+	if o.MaxReceivingBytes == 0 {
+		o.MaxReceivingBytes = ReceivingBytesFor(memoryLimit)
+	}
+}
+
+// New builds a manager that serves tenantguard's webhooks against the cluster
+// of cfg. The rule set is compiled here, once; a bundle that does not compile
+// is an error and nothing is served.
+func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, error) {
+	opts.setDefaults()
+	loader := opts.Policies
+	snapshot, err := loader.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	state := live.Fixed(snapshot)
+	metrics.Register()
+	metrics.PolicyRevision.WithLabelValues(snapshot.Revision).Set(1)
+	mgr, err := newManager(cfg, opts)
+	if opts.Supervisor && meta.IsNoMatchError(err) {
+		return nil, fmt.Errorf("the supervisor needs Argo CD's Application and AppProject CRDs: install Argo CD, or serve with --supervisor=false: %w", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	tenants, err := watchTenants(ctx, mgr, func() *clusterconfig.ClusterConfig { return state.Get().Config })
+	if err != nil {
+		return nil, err
+	}
+	if opts.Supervisor {
+		served := func() *clusterconfig.ClusterConfig { return state.Get().Config }
+		if err := supervisor.Setup(mgr, served, opts.SupervisorOptions); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Audit {
+		if err := audit.Setup(mgr, state, tenants, opts.AuditOptions); err != nil {
+			return nil, err
+		}
+	}
+	watcher := &live.Watcher{Loader: loader, Current: state, Interval: opts.ReloadInterval, Log: mgr.GetLogger().WithName("reload")}
+	if err := mgr.Add(watcher); err != nil {
+		return nil, err
+	}
+	// The manager starts its webhook server only once GetWebhookServer was called.
+	hooks := mgr.GetWebhookServer()
+	budget, receiving := request.NewBudget(opts.MaxInFlightBytes), request.NewBudget(opts.MaxReceivingBytes)
+	limits := func() clusterconfig.Limits { return state.Get().Config.Limits }
+	for path, h := range map[string]admission.Handler{
+		MutatePath:   &handler.Mutator{Tenants: tenants, State: state},
+		ValidatePath: &handler.Validator{Tenants: tenants, State: state},
+	} {
+		name := strings.TrimPrefix(path, "/")
+		hooks.Register(path, &request.Handler{
+			Webhook: name, Limits: limits, Budget: budget, Receiving: receiving, Wait: opts.Limits.Deadline,
+			Review: &admission.Webhook{Handler: handler.Guarded(name, h, opts.Limits), LogConstructor: reviewLogger},
+		})
+	}
+	return mgr, addPorts(mgr, opts, hooks)
+}
+
+// reviewLogger gives each review the webhook's logger as it is. tenantguard's
+// own log lines name the review's UID, object and user; controller-runtime's
+// default adds those to a new logger for every review, which costs more than
+// reading most reviews.
+func reviewLogger(base logr.Logger, _ *admission.Request) logr.Logger { return base }
+
+// InFlightBytesFor is the default bound on review bytes in flight for a
+// process whose Go memory limit is memoryLimit. A review holds up to about
+// reviewCost times its size while it is decoded and evaluated (the worst
+// shapes of BenchmarkReviewCost, in docs/performance.md), and half the limit
+// is left to the caches and the rest of the process; the bound is never below
+// the default largest review, which then runs alone. Without a memory limit
+// it is 64 MiB.
+func InFlightBytesFor(memoryLimit int64) int64 {
+	const reviewCost = 80
+	if memoryLimit <= 0 || memoryLimit == math.MaxInt64 {
+		return 64 << 20
+	}
+	return max(memoryLimit/2/reviewCost, clusterconfig.DefaultLimits().MaxReviewBytes)
+}
+
+// ReceivingBytesFor is the default bound on the bytes of request bodies still
+// arriving: an eighth of the Go memory limit, as bodies being received are held
+// as they are, or 256 MiB without a limit. It is never below four of the
+// largest reviews.
+func ReceivingBytesFor(memoryLimit int64) int64 {
+	if memoryLimit <= 0 || memoryLimit == math.MaxInt64 {
+		return 256 << 20
+	}
+	return max(memoryLimit/8, 4*clusterconfig.DefaultLimits().MaxReviewBytes)
+}
+
+// newManager builds the manager with tenantguard's scheme, its HTTPS webhook
+// server, and the metrics and probe endpoints.
+func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := tenantv1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := supervisor.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	transform := cacheTransform()
+	cacheOpts := cache.Options{DefaultTransform: transform}
+	if opts.Supervisor {
+		cacheOpts.ByObject = supervisor.CacheByObject(transform)
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:        scheme,
+		Logger:        stopLogger(ctrl.Log),
+		WebhookServer: newHTTPSServer(opts, ctrl.Log.WithName("webhook-server")),
+		// Metrics and probes are served by addPorts, within Connections.
+		Metrics:                       metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress:        "0",
+		Cache:                         cacheOpts,
+		LeaderElection:                opts.LeaderElection && (opts.Supervisor || opts.Audit),
+		LeaderElectionID:              LeaseName,
+		LeaderElectionNamespace:       opts.LeaderElectionNamespace,
+		LeaderElectionReleaseOnCancel: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating manager: %w", err)
+	}
+	return mgr, nil
+}
+
+// watchTenants indexes Tenants by namespace in the manager's cache and starts
+// their informer with the manager, so that the first request finds them
+// synced. Lookups read the served config, reloads included.
+func watchTenants(ctx context.Context, mgr manager.Manager, served func() *clusterconfig.ClusterConfig) (*tenantlookup.Finder, error) {
+	if err := tenantlookup.IndexTenants(ctx, mgr.GetFieldIndexer()); err != nil {
+		return nil, fmt.Errorf("indexing Tenants: %w", err)
+	}
+	if _, err := mgr.GetCache().GetInformer(ctx, &tenantv1.Tenant{}); err != nil {
+		return nil, fmt.Errorf("watching Tenants: %w", err)
+	}
+	return &tenantlookup.Finder{Reader: mgr.GetCache(), Config: served}, nil
+}
+
+// tlsOptions require TLS 1.2 or newer and, unless enabled, leave HTTP/2 out of ALPN.
+func tlsOptions(enableHTTP2 bool) []func(*tls.Config) {
+	return []func(*tls.Config){func(c *tls.Config) {
+		c.MinVersion = tls.VersionTLS12
+		if !enableHTTP2 {
+			c.NextProtos = []string{"http/1.1"}
+		}
+	}}
+}
