@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,11 +22,11 @@ const ClusterSource = "cluster"
 
 // Results audits the cluster that reader reads once, as `tenantguard audit`
 // does, and returns a result per Tenant, Application and ApplicationSet in
-// eval's form, for
-// eval's writers. Without a cache to look Tenants up in, every Tenant is
-// listed first and indexed as eval indexes its documents; Applications are
-// then listed a page at a time. Objects that could not be judged are
-// returned as an error naming each, beside the results of the others.
+// eval's form, for eval's writers. Without a cache to look Tenants up in,
+// every Tenant is listed first and indexed as eval indexes its documents;
+// Applications and ApplicationSets are then listed a page at a time. An object that could not be judged is a
+// result with an Error in its place, as eval reports a malformed document;
+// the error is only for a cluster that could not be read.
 func Results(ctx context.Context, reader client.Reader, snapshot *live.Snapshot, opts Options) ([]report.Result, error) {
 	opts = opts.withDefaults()
 	tenants, err := listTenants(ctx, reader, opts.PageSize)
@@ -37,15 +36,13 @@ func Results(ctx context.Context, reader client.Reader, snapshot *live.Snapshot,
 	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: tenantlookup.NewIndex(tenants, snapshot.Config)}
 	s := &Scanner{Reader: reader, PageSize: opts.PageSize, Workers: opts.Workers}
 	var results []report.Result
-	var errs []error
 	visit := func(v *Verdict) error {
 		r := report.Result{
-			Document: manifests.Document{Source: ClusterSource, Index: len(results) + len(errs) + 1},
+			Document: manifests.Document{Source: ClusterSource, Index: len(results) + 1},
 			Kind:     string(v.Kind), Namespace: v.Namespace, Name: v.Name, Findings: v.Findings,
 		}
 		if v.Err != nil {
-			errs = append(errs, fmt.Errorf("%s %s: %w", v.Kind, objectName(v), v.Err))
-			return nil
+			r.Error = &report.Failure{Message: fmt.Sprintf("%s %s: %v", v.Kind, objectName(v), v.Err)}
 		}
 		if r.Findings == nil {
 			r.Findings = policy.Findings{}
@@ -62,7 +59,7 @@ func Results(ctx context.Context, reader client.Reader, snapshot *live.Snapshot,
 	if _, err := s.ApplicationSets(ctx, p, visit); err != nil {
 		return nil, err
 	}
-	return results, errors.Join(errs...)
+	return results, nil
 }
 
 // listTenants lists every Tenant, a page at a time, as the JSON maps the rules read.

@@ -20,7 +20,7 @@ import (
 func evaluateOne(ctx context.Context, p *pipeline.Pipeline, doc manifests.Document) (report.Result, error) {
 	review, err := decode.Manifest(doc.Object, p.Config.Limits)
 	if err != nil {
-		return report.Result{}, &manifests.ParseError{Source: doc.Source, Index: doc.Index, Err: err}
+		return report.Result{}, &manifests.ParseError{Source: doc.Source, Index: doc.Index, Line: doc.Line, Err: err}
 	}
 	if review == nil {
 		return newResult(doc, nil), nil
@@ -45,8 +45,10 @@ func newResult(doc manifests.Document, findings policy.Findings) report.Result {
 
 // EvaluateInputs judges every document of in (evaluateOne), in parallel, reading them
 // one at a time: at most a few documents per worker are held at once, and
-// each result keeps its document's place but not its object. The error of
-// the earliest document that cannot be read or judged stops the run.
+// each result keeps its document's place but not its object. A document
+// that cannot be read, or that the webhook would refuse as malformed, is a
+// result with an Error in its place, and the others are still judged; only
+// an error of the engine stops the run, the earliest document's told.
 func EvaluateInputs(ctx context.Context, p *pipeline.Pipeline, in *manifests.Inputs) ([]report.Result, error) {
 	// stop ends the reading once a document fails; the documents being
 	// judged are finished, so that an earlier one's own error is the one told.
@@ -74,9 +76,6 @@ func EvaluateInputs(ctx context.Context, p *pipeline.Pipeline, in *manifests.Inp
 			case <-stop:
 				return
 			}
-			if err != nil {
-				return
-			}
 			seq++
 		}
 	}()
@@ -88,7 +87,7 @@ func EvaluateInputs(ctx context.Context, p *pipeline.Pipeline, in *manifests.Inp
 type job struct {
 	seq int
 	raw manifests.RawDocument
-	err error // the document could not be cut from its file
+	err error // the document could not be cut from its file: a *manifests.ParseError
 }
 
 // outcome is a job's result; empty documents have none.
@@ -98,17 +97,33 @@ type outcome struct {
 	err    error
 }
 
+// judge reads and judges one document. One that cannot be read, or that
+// the webhook would refuse as malformed, is a result with its failure, so
+// that the others are still judged; an error of the engine, which would
+// fail every document alike, is the outcome's error and stops the run.
+// A document that could not be cut from its file has no place but its
+// error's, which failed takes.
 func judge(ctx context.Context, p *pipeline.Pipeline, j job) outcome {
-	if j.err != nil {
-		return outcome{seq: j.seq, err: j.err}
+	var doc manifests.Document
+	err := j.err
+	if err == nil {
+		doc, err = j.raw.Decode()
 	}
-	doc, err := j.raw.Decode()
-	if err != nil || doc.Object == nil {
-		return outcome{seq: j.seq, err: err}
+	if err == nil && doc.Object == nil {
+		return outcome{seq: j.seq}
 	}
-	r, err := evaluateOne(ctx, p, doc)
+	var r report.Result
+	if err == nil {
+		r, err = evaluateOne(ctx, p, doc)
+	}
+	if err != nil {
+		var ok bool
+		if r, ok = asFailure(doc, err); !ok {
+			return outcome{seq: j.seq, err: err}
+		}
+	}
 	r.Object = nil // reports need the object's name, not the object
-	return outcome{seq: j.seq, result: &r, err: err}
+	return outcome{seq: j.seq, result: &r}
 }
 
 // collect puts the outcomes back in document order and reports the error of

@@ -37,7 +37,7 @@ func Mutate(ctx context.Context, p pipeline.Pipeline, docs []manifests.Document)
 		out[i] = Mutated{Document: doc, Original: runtime.DeepCopyJSON(doc.Object)}
 		review, err := decode.Manifest(doc.Object, p.Config.Limits)
 		if err != nil {
-			return nil, &manifests.ParseError{Source: doc.Source, Index: doc.Index, Err: err}
+			return nil, &manifests.ParseError{Source: doc.Source, Index: doc.Index, Line: doc.Line, Err: err}
 		}
 		reviews[i] = review
 	}

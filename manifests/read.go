@@ -1,13 +1,16 @@
 package manifests
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
@@ -32,14 +35,21 @@ type Document struct {
 	Object map[string]any `json:"-"`
 }
 
-// ParseError is a document that could not be read; it names the file and the document.
+// ParseError is a document that could not be read, or that the webhook would
+// refuse as malformed; it names the file, the line and the document.
 type ParseError struct {
 	Source string
 	Index  int
-	Err    error
+	// Line is the line of the source the error is at, when the reader knows
+	// it, else the line where the document starts; 0 when unknown.
+	Line int
+	Err  error
 }
 
 func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: document %d: %v", e.Source, e.Line, e.Index, e.Err)
+	}
 	return fmt.Sprintf("%s: document %d: %v", e.Source, e.Index, e.Err)
 }
 
@@ -107,22 +117,33 @@ func isManifestFile(path string) bool {
 	return false
 }
 
-// yamlObject reads a YAML document as a JSON object. Its aliases are expanded
-// by the conversion, so the document is first measured: it may not expand to
-// more nodes than it has bytes (a document without aliases needs at least two
-// bytes a node), so that a few KiB of anchors cannot hold eval's memory.
-func yamlObject(source string, index int, chunk []byte) (map[string]any, error) {
+// yamlLine is where the YAML parser says its error is, counting the lines
+// of the text it was given.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// yamlObject reads a YAML document whose text starts at line first of its
+// source, as a JSON object. A syntax error is a *ParseError at its line of
+// the source; the parser's line, counted in the document, would point
+// elsewhere. Its aliases are expanded by the conversion, so the document is
+// first measured: it may not expand to more nodes than it has bytes (a
+// document without aliases needs at least two bytes a node), so that a few
+// KiB of anchors cannot hold eval's memory.
+func yamlObject(chunk []byte, first int) (map[string]any, error) {
 	if _, err := decode.MeasureYAML(string(chunk), max(len(chunk), 1024), maxDocumentDepth); errors.Is(err, decode.ErrTooManyNodes) || errors.Is(err, decode.ErrTooDeep) {
-		return nil, &ParseError{Source: source, Index: index, Err: fmt.Errorf(
-			"its YAML expands past its own size or %d levels (aliases counted as what they expand to): %w", maxDocumentDepth, err)}
+		return nil, fmt.Errorf("its YAML expands past its own size or %d levels (aliases counted as what they expand to): %w", maxDocumentDepth, err)
 	}
 	raw, err := yaml.YAMLToJSON(chunk)
-	if err != nil {
-		return nil, &ParseError{Source: source, Index: index, Err: fmt.Errorf("error converting YAML to JSON: %w", err)}
+	if err == nil && flowFirst(firstContent(chunk)) {
+		err = oneDocument(chunk)
 	}
-	obj, err := decode.Object(raw, field.NewPath("document"))
 	if err != nil {
-		return nil, &ParseError{Source: source, Index: index, Err: err}
+		msg := err.Error()
+		if m := yamlLine.FindStringSubmatch(msg); m != nil && first > 0 {
+			n, _ := strconv.Atoi(m[1])
+			n = min(n, max(1, bytes.Count(chunk, []byte("\n")))) // the end of the text is on its last line
+			return nil, &ParseError{Line: first + n - 1, Err: fmt.Errorf("error converting YAML to JSON: yaml: %s", msg[len(m[0]):])}
+		}
+		return nil, fmt.Errorf("error converting YAML to JSON: %w", err)
 	}
-	return obj, nil
+	return decode.Object(raw, field.NewPath("document"))
 }

@@ -3,12 +3,12 @@ package manifests
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"os"
+	"path/filepath"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -87,23 +87,46 @@ func (in *Inputs) Close() {
 type RawDocument struct {
 	source      string
 	index, line int
-	data        []byte
-	json        bool
+	// first is the line of the source that data starts at.
+	first int
+	data  []byte
+	json  bool
+	// jsonErr is why a document that opens as JSON is not JSON; it is read
+	// as YAML, and when it is not YAML either, a .json file's error is this one.
+	jsonErr error
 }
 
-// Decode reads the document's object; nil for an empty document.
+// Decode reads the document's object; nil for an empty document. Its error
+// is a *ParseError naming the document and the line.
 func (r RawDocument) Decode() (Document, error) {
 	var obj map[string]any
 	var err error
 	if r.json {
 		obj, err = decode.Object(r.data, field.NewPath("document"))
 		if err != nil {
-			err = &ParseError{Source: r.source, Index: r.index, Err: err}
+			err = &ParseError{Source: r.source, Index: r.index, Line: r.line, Err: err}
 		}
 	} else {
-		obj, err = yamlObject(r.source, r.index, r.data)
+		obj, err = yamlObject(r.data, r.first)
+		err = r.yamlError(err)
 	}
 	return Document{Source: r.source, Index: r.index, Line: r.line, Object: obj}, err
+}
+
+// yamlError names the document of a YAML reading error and the line of
+// the source it is at.
+func (r RawDocument) yamlError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if r.jsonErr != nil && filepath.Ext(r.source) == ".json" {
+		err = r.jsonErr
+	}
+	out := &ParseError{Source: r.source, Index: r.index, Line: r.line, Err: err}
+	if located, ok := err.(*ParseError); ok { // the reader knew the line
+		out.Line, out.Err = located.Line, located.Err
+	}
+	return out
 }
 
 // mayBeTenant says whether the document can be a Tenant without decoding
@@ -112,7 +135,9 @@ func (r RawDocument) mayBeTenant() bool {
 	return bytes.Contains(r.data, []byte(model.KindTenant))
 }
 
-// Documents yields the documents of every file in order, one at a time.
+// Documents yields the documents of every file in order, one at a time. A
+// file that cannot be read is an error in the place of its documents, and
+// the next file is read.
 func (in *Inputs) Documents() iter.Seq2[RawDocument, error] {
 	return func(yield func(RawDocument, error) bool) {
 		for _, file := range in.files {
@@ -123,80 +148,88 @@ func (in *Inputs) Documents() iter.Seq2[RawDocument, error] {
 	}
 }
 
-// readFile yields the documents of one file; false when the caller stopped.
+// readFile yields the documents of one file, YAML or JSON, whatever style
+// each document is written in; false when the caller stopped. A file that
+// fails to be read midway is an error in the place of its other documents.
 func readFile(file inputFile, yield func(RawDocument, error) bool) bool {
 	f, err := os.Open(file.path)
 	if err != nil {
-		return yield(RawDocument{}, err)
+		return yield(RawDocument{source: file.name, index: 1}, &ParseError{Source: file.name, Index: 1, Err: err})
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 64<<10)
-	if startsJSON(r) {
-		return readJSON(file.name, r, yield)
-	}
-	s := newYAMLSplitter(file.name, r)
+	s := newYAMLSplitter(bufio.NewReaderSize(f, 64<<10))
+	index := 0
 	for {
 		c, err := s.next()
 		if errors.Is(err, io.EOF) {
 			return true
 		}
 		if err != nil {
-			return yield(RawDocument{}, err)
+			index++
+			return yield(RawDocument{source: file.name, index: index, line: s.lines}, &ParseError{Source: file.name, Index: index, Line: s.lines, Err: err})
 		}
-		if !yield(RawDocument{source: file.name, index: s.cut, line: c.line, data: c.data}, nil) {
-			return false
+		for _, raw := range cutDocuments(c) {
+			index++
+			raw.source, raw.index = file.name, index
+			if !yield(raw, nil) {
+				return false
+			}
 		}
 	}
 }
 
-// startsJSON says whether the stream's first character that is not
-// white space opens a JSON object or array; a stream that opens with more
-// white space than its buffer holds is read as YAML.
-func startsJSON(r *bufio.Reader) bool {
-	peeked, _ := r.Peek(r.Size())
-	trimmed := bytes.TrimLeft(peeked, " \t\r\n")
-	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
-}
-
-// readJSON yields a stream of JSON values, one after another. The lines
-// where they start are counted from the bytes read, which it holds whole:
-// JSON streams of manifests are rare, and helm template writes YAML.
-func readJSON(source string, r io.Reader, yield func(RawDocument, error) bool) bool {
-	data, err := io.ReadAll(r)
+// cutDocuments are the documents of a chunk of a YAML stream: one, or, when
+// it is written in JSON, one per JSON value it holds (a stream of values,
+// the items of an array).
+func cutDocuments(c chunk) []RawDocument {
+	whole := RawDocument{line: c.line, first: c.first, data: c.data}
+	if !startsJSON(c) {
+		return []RawDocument{whole}
+	}
+	values, err := jsonValues(c)
 	if err != nil {
-		return yield(RawDocument{}, err)
+		whole.jsonErr = err
+		return []RawDocument{whole}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for index := 1; ; index++ {
-		var raw json.RawMessage
-		offset := int(dec.InputOffset())
-		err := dec.Decode(&raw)
-		if errors.Is(err, io.EOF) {
-			return true
-		}
-		if err != nil {
-			return yield(RawDocument{}, &ParseError{Source: source, Index: index, Err: err})
-		}
-		start := offset + len(data[offset:]) - len(bytes.TrimLeft(data[offset:], " \t\r\n"))
-		if !yield(RawDocument{source: source, index: index, line: lineAt(data, start), data: raw, json: true}, nil) {
-			return false
-		}
+	if len(values) == 0 { // an empty array: an empty document, still counted
+		return []RawDocument{{line: c.line, first: c.first, json: true}}
 	}
+	docs := make([]RawDocument, len(values))
+	for i, v := range values {
+		docs[i] = RawDocument{line: v.line, first: v.line, data: v.data, json: true}
+	}
+	return docs
 }
 
 // Tenants are the Tenant objects among the documents, in order. Only the
-// documents that can be Tenants are decoded.
+// documents that can be Tenants are decoded. A document that cannot be read
+// is an error naming it: use it for files that only give context, whose
+// documents are judged nowhere else.
 func (in *Inputs) Tenants() ([]map[string]any, error) {
+	return in.tenants(true)
+}
+
+// ReadableTenants are the Tenant objects among the documents that can be
+// read, in order: for files whose documents eval.EvaluateInputs judges next,
+// reporting each document that cannot be read in its place.
+func (in *Inputs) ReadableTenants() []map[string]any {
+	tenants, _ := in.tenants(false)
+	return tenants
+}
+
+// tenants reads the Tenants; strict stops at the first document that
+// cannot be read, with its error.
+func (in *Inputs) tenants(strict bool) ([]map[string]any, error) {
 	var tenants []map[string]any
 	for raw, err := range in.Documents() {
-		if err != nil {
-			return nil, err
-		}
-		if !raw.mayBeTenant() {
+		if err == nil && !raw.mayBeTenant() {
 			continue
 		}
-		doc, err := raw.Decode()
-		if err != nil {
+		var doc Document
+		if err == nil {
+			doc, err = raw.Decode()
+		}
+		if err != nil && strict {
 			return nil, err
 		}
 		if kind, ok := model.KindOfObject(doc.Object); ok && kind == model.KindTenant {

@@ -17,6 +17,11 @@ var githubCommands = map[policy.Enforcement]string{policy.Deny: "error", policy.
 // pull request's file at that line, and in the run's summary.
 func writeGitHub(w io.Writer, results []Result) error {
 	for _, r := range results {
+		if r.Error != nil {
+			if _, err := io.WriteString(w, githubFailure(r)); err != nil {
+				return err
+			}
+		}
 		for _, f := range r.Findings {
 			file, line := r.Location(f)
 			props := []string{"file=" + githubProperty(file)}
@@ -41,4 +46,16 @@ func githubData(s string) string {
 // also separate.
 func githubProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// githubFailure is the error annotation of a document that was not judged,
+// at the line of its failure: ::error file=F,line=L,title=not judged::MESSAGE.
+func githubFailure(r Result) string {
+	file, line := r.FailureLocation()
+	props := []string{"file=" + githubProperty(file)}
+	if line > 0 {
+		props = append(props, fmt.Sprintf("line=%d", line))
+	}
+	props = append(props, "title="+githubProperty(failureTitle(r)))
+	return fmt.Sprintf("::error %s::%s\n", strings.Join(props, ","), githubData(r.Error.Message))
 }

@@ -10,12 +10,14 @@ import (
 )
 
 // junitSuites is the JUnit XML report CI systems render: one test case per
-// document, one failure per denying finding, warnings in the case's output.
+// document, one failure per denying finding, warnings in the case's output;
+// a document that was not judged is a case in error.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -23,12 +25,14 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
 type junitCase struct {
 	Name      string         `xml:"name,attr"`
 	ClassName string         `xml:"classname,attr"`
+	Error     *junitFailure  `xml:"error"`
 	Failures  []junitFailure `xml:"failure"`
 	SystemOut string         `xml:"system-out,omitempty"`
 }
@@ -50,11 +54,15 @@ func writeJUnit(w io.Writer, report Report) error {
 			c.Failures = append(c.Failures, junitFailure{Type: f.Rule, Message: f.String(), Text: failureText(r, f)})
 		}
 		c.SystemOut = strings.Join(r.Findings.With(policy.Warn).Strings(), "\n")
+		if r.Error != nil {
+			c.Error = &junitFailure{Type: "not judged", Message: r.Error.Message, Text: r.failureWhere()}
+			suite.Errors++
+		}
 		suite.Cases = append(suite.Cases, c)
 		suite.Tests++
 		suite.Failures += len(c.Failures)
 	}
-	out := junitSuites{Name: report.Tool, Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
+	out := junitSuites{Name: report.Tool, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -67,8 +75,12 @@ func writeJUnit(w io.Writer, report Report) error {
 	return err
 }
 
-// caseName names a test case: the object of a manifest, the path of a file.
+// caseName names a test case: the object of a manifest, the path of a file;
+// a document not read names no object.
 func caseName(r Result) string {
+	if r.Kind == "" && r.Error != nil {
+		return failureTitle(r)
+	}
 	if r.Namespace == "" && r.Name == r.Source {
 		return fmt.Sprintf("%s %s", r.Kind, r.Name)
 	}
@@ -77,13 +89,17 @@ func caseName(r Result) string {
 
 // failureText is a failure's body: the field it is about, and where it is.
 func failureText(r Result, f policy.Finding) string {
-	file, line := r.Location(f)
-	where := file
-	if line > 0 {
-		where = fmt.Sprintf("%s:%d", file, line)
-	}
+	where := fileLine(r.Location(f))
 	if f.Field == "" {
 		return where
 	}
 	return f.Field + " at " + where
+}
+
+// fileLine writes a place as file:line, or the file alone without a line.
+func fileLine(file string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	return file
 }

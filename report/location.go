@@ -33,3 +33,13 @@ func (r Result) Where(f policy.Finding) string {
 	}
 	return file
 }
+
+// FailureWhere is how a text report names the place of a result's failure,
+// as Where names a finding's: file#2 for a document, the file alone for a
+// file of a change set or an object of the cluster without a number.
+func (r Result) FailureWhere() string {
+	if r.Index > 0 {
+		return fmt.Sprintf("%s#%d", r.Source, r.Index)
+	}
+	return r.Source
+}

@@ -75,6 +75,11 @@ func WriteReport(w io.Writer, format Format, r Report) error {
 
 func writeText(w io.Writer, r Report) error {
 	for _, result := range r.Results {
+		if result.Error != nil {
+			if _, err := fmt.Fprintf(w, "ERROR\t%s\t%s\n", result.FailureWhere(), result.failureText()); err != nil {
+				return err
+			}
+		}
 		for _, f := range result.Findings {
 			if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", labels[f.Enforcement], result.Where(f), f); err != nil {
 				return err
@@ -82,8 +87,12 @@ func writeText(w io.Writer, r Report) error {
 		}
 	}
 	s := Summarize(r.Results)
-	_, err := fmt.Fprintf(w, "%s, %s, %s, %s\n", counted(s.Documents, r.Unit), counted(s.Violations, "violations"),
+	summary := fmt.Sprintf("%s, %s, %s, %s", counted(s.Documents, r.Unit), counted(s.Violations, "violations"),
 		counted(s.Warnings, "warnings"), counted(s.DryRun, "dry-run findings"))
+	if s.Errors > 0 {
+		summary += fmt.Sprintf(", %s not judged", counted(s.Errors, r.Unit))
+	}
+	_, err := fmt.Fprintln(w, summary)
 	return err
 }
 

@@ -45,6 +45,23 @@ func sampleReport() report.Report {
 	}
 }
 
+// failedReport is the sample report with two results not judged: a
+// document that could not be read, at the line the reader stopped, and an
+// object of the cluster the webhook would refuse, without a line.
+func failedReport() report.Report {
+	r := sampleReport()
+	r.Results = append(r.Results,
+		report.Result{
+			Document: manifests.Document{Source: "broken.yaml", Index: 3, Line: 12}, Findings: policy.Findings{},
+			Error: &report.Failure{Message: "error converting YAML to JSON: yaml: did not find expected node content", Line: 14},
+		},
+		report.Result{
+			Document: manifests.Document{Source: "cluster", Index: 9}, Kind: "Application", Namespace: "argocd", Name: "half",
+			Findings: policy.Findings{}, Error: &report.Failure{Message: "spec: Required value: an Application needs a spec"},
+		})
+	return r
+}
+
 func write(t *testing.T, format report.Format, r report.Report) string {
 	t.Helper()
 	var out bytes.Buffer
@@ -66,6 +83,7 @@ func TestSARIFIsValidAgainstTheSARIF210Schema(t *testing.T) {
 
 	for name, r := range map[string]report.Report{
 		"with findings":             sampleReport(),
+		"with documents not judged": failedReport(),
 		"without findings or rules": {Tool: "tenantguard eval", Unit: "documents"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -189,4 +207,103 @@ func TestWriteKeepsEvalsReportAndRefusesUnknownFormats(t *testing.T) {
 	require.NoError(t, report.Write(&out, report.Text, sampleReport().Results))
 	assert.Contains(t, out.String(), "3 documents, 2 violations")
 	assert.Error(t, report.Write(&out, report.Format("xml"), nil))
+}
+
+func TestEveryFormatReportsADocumentNotJudgedInItsPlace(t *testing.T) {
+	t.Run("text", func(t *testing.T) {
+		out := write(t, report.Text, failedReport())
+		assert.Contains(t, out, "ERROR\tbroken.yaml#3\tline 14: error converting YAML to JSON: yaml: did not find expected node content\n")
+		assert.Contains(t, out, "ERROR\tcluster#9\tspec: Required value: an Application needs a spec\n")
+		assert.Contains(t, out, "5 things, 2 violations, 1 warning, 1 dry-run finding, 2 things not judged\n")
+		assert.NotContains(t, write(t, report.Text, sampleReport()), "not judged", "a clean run's summary stays as it was")
+	})
+	t.Run("json", func(t *testing.T) {
+		var got struct {
+			Results []struct {
+				File     string
+				Document int
+				Line     int
+				Error    *struct {
+					Message string
+					Line    int
+				}
+			}
+			Summary struct{ Documents, Errors int }
+		}
+		require.NoError(t, json.Unmarshal([]byte(write(t, report.JSON, failedReport())), &got))
+		assert.Equal(t, 5, got.Summary.Documents)
+		assert.Equal(t, 2, got.Summary.Errors)
+		assert.Nil(t, got.Results[0].Error)
+		broken := got.Results[3]
+		assert.Equal(t, []any{"broken.yaml", 3, 12}, []any{broken.File, broken.Document, broken.Line})
+		require.NotNil(t, broken.Error)
+		assert.Equal(t, 14, broken.Error.Line)
+		assert.Equal(t, "error converting YAML to JSON: yaml: did not find expected node content", broken.Error.Message)
+	})
+	t.Run("github", func(t *testing.T) {
+		out := write(t, report.GitHub, failedReport())
+		assert.Contains(t, out, "::error file=broken.yaml,line=14,title=document 3 not judged::error converting YAML to JSON: yaml: did not find expected node content\n")
+		assert.Contains(t, out, "::error file=cluster,title=Application half not judged::spec: Required value: an Application needs a spec\n")
+	})
+	t.Run("junit", func(t *testing.T) {
+		var suites struct {
+			Errors int `xml:"errors,attr"`
+			Suites []struct {
+				Errors int `xml:"errors,attr"`
+				Cases  []struct {
+					Name  string `xml:"name,attr"`
+					Error *struct {
+						Message string `xml:"message,attr"`
+						Text    string `xml:",chardata"`
+					} `xml:"error"`
+				} `xml:"testcase"`
+			} `xml:"testsuite"`
+		}
+		require.NoError(t, xml.Unmarshal([]byte(write(t, report.JUnit, failedReport())), &suites))
+		assert.Equal(t, 2, suites.Errors)
+		cases := suites.Suites[0].Cases
+		require.Len(t, cases, 5)
+		assert.Nil(t, cases[0].Error)
+		assert.Equal(t, "document 3 not judged", cases[3].Name)
+		require.NotNil(t, cases[3].Error)
+		assert.Equal(t, "broken.yaml:14", cases[3].Error.Text)
+		assert.Equal(t, "Application argocd/half", cases[4].Name)
+		assert.Equal(t, "spec: Required value: an Application needs a spec", cases[4].Error.Message)
+	})
+	t.Run("sarif", func(t *testing.T) {
+		var log struct {
+			Runs []struct {
+				Results     []any
+				Invocations []struct {
+					ExecutionSuccessful        bool
+					ToolExecutionNotifications []struct {
+						Level     string
+						Message   struct{ Text string }
+						Locations []struct {
+							PhysicalLocation struct {
+								ArtifactLocation struct{ URI string }
+								Region           *struct{ StartLine int }
+							}
+						}
+					}
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(write(t, report.SARIF, failedReport())), &log))
+		run := log.Runs[0]
+		assert.Len(t, run.Results, 4, "the findings, and no result for what was not judged")
+		require.Len(t, run.Invocations, 1)
+		inv := run.Invocations[0]
+		assert.False(t, inv.ExecutionSuccessful)
+		require.Len(t, inv.ToolExecutionNotifications, 2)
+		n := inv.ToolExecutionNotifications[0]
+		assert.Equal(t, "error", n.Level)
+		assert.Equal(t, "document 3 not judged: error converting YAML to JSON: yaml: did not find expected node content", n.Message.Text)
+		assert.Equal(t, "broken.yaml", n.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+		assert.Equal(t, 14, n.Locations[0].PhysicalLocation.Region.StartLine)
+		assert.Nil(t, inv.ToolExecutionNotifications[1].Locations[0].PhysicalLocation.Region, "no line is known")
+
+		require.NoError(t, json.Unmarshal([]byte(write(t, report.SARIF, sampleReport())), &log))
+		assert.True(t, log.Runs[0].Invocations[0].ExecutionSuccessful)
+	})
 }

@@ -12,21 +12,26 @@ type Result struct {
 	Kind      string `json:"kind"`
 	Namespace string `json:"namespace,omitempty"`
 	Name      string `json:"name"`
-	// Findings are the rules' findings on the document, empty when it is clean.
+	// Findings are the rules' findings on the document, empty when it is
+	// clean or was not judged.
 	Findings policy.Findings `json:"findings"`
+	// Error says why the document was not judged; nil when it was.
+	Error *Failure `json:"error,omitempty"`
 }
 
-// Summary counts findings across results by enforcement.
+// Summary counts findings across results by enforcement, and the results
+// that could not be judged.
 type Summary struct {
 	Documents  int `json:"documents"`
 	Violations int `json:"violations"`
 	Warnings   int `json:"warnings"`
 	DryRun     int `json:"dryrun"`
+	Errors     int `json:"errors"`
 }
 
 // Summarize counts the findings of results.
 func Summarize(results []Result) Summary {
-	s := Summary{Documents: len(results)}
+	s := Summary{Documents: len(results), Errors: Failed(results)}
 	for _, r := range results {
 		s.Violations += len(r.Findings.With(policy.Deny))
 		s.Warnings += len(r.Findings.With(policy.Warn))

@@ -45,6 +45,7 @@ func writeSARIF(w io.Writer, r Report) error {
 	if r.Tool != "" {
 		run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(r.Tool + "/"))
 	}
+	run.AddInvocation(sarifInvocation(r.Results))
 	log.AddRun(run)
 	return log.PrettyWrite(w)
 }

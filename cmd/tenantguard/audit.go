@@ -32,7 +32,7 @@ func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageExit(err)
 	}
-	code, err := auditCluster(context.Background(), opts, stdout)
+	code, err := auditCluster(context.Background(), opts, stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "tenantguard audit: %v\n", err)
 	}
@@ -76,7 +76,7 @@ func parseAuditFlags(args []string, stdout, stderr io.Writer) (auditOptions, err
 }
 
 // auditCluster judges the cluster's objects and returns the exit code.
-func auditCluster(ctx context.Context, opts auditOptions, stdout io.Writer) (int, error) {
+func auditCluster(ctx context.Context, opts auditOptions, stdout, stderr io.Writer) (int, error) {
 	snapshot, err := opts.policies.Load(ctx)
 	if err != nil {
 		return exitUsage, err
@@ -96,19 +96,13 @@ func auditCluster(ctx context.Context, opts auditOptions, stdout io.Writer) (int
 	if err != nil {
 		return exitUsage, fmt.Errorf("connecting to the cluster: %w", err)
 	}
-	results, judgeErr := audit.Results(ctx, c, snapshot, opts.scan)
-	if results == nil && judgeErr != nil {
-		return exitUsage, judgeErr
+	results, err := audit.Results(ctx, c, snapshot, opts.scan)
+	if err != nil {
+		return exitUsage, err
 	}
 	if err := report.Write(stdout, opts.format, results); err != nil {
 		return exitUsage, err
 	}
-	if judgeErr != nil {
-		return exitUsage, judgeErr
-	}
-	summary := report.Summarize(results)
-	if summary.Violations > 0 || opts.failOnWarn && summary.Warnings > 0 {
-		return exitViolation, nil
-	}
-	return exitOK, nil
+	tellFailures(stderr, "tenantguard audit", results)
+	return verdict(report.Summarize(results), opts.failOnWarn), nil
 }

@@ -122,13 +122,27 @@ func printInput(stdout io.Writer, changeSet *promotion.ChangeSet) (int, error) {
 	return exitOK, nil
 }
 
-// verdict is the exit code of a report: 1 on a violation, or on a warning
-// with --fail-on-warn; else 0.
+// verdict is the exit code of a report: 2 when a result could not be
+// judged, which may hide a violation; else 1 on a violation, or on a
+// warning with --fail-on-warn; else 0.
 func verdict(s report.Summary, failOnWarn bool) int {
-	if s.Violations > 0 || failOnWarn && s.Warnings > 0 {
+	switch {
+	case s.Errors > 0:
+		return exitUsage
+	case s.Violations > 0 || failOnWarn && s.Warnings > 0:
 		return exitViolation
 	}
 	return exitOK
+}
+
+// tellFailures prints each result that could not be judged on stderr, one
+// line each naming its file, line and document, after the report.
+func tellFailures(stderr io.Writer, command string, results []report.Result) {
+	for _, r := range results {
+		if r.Error != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", command, r.FailureSummary())
+		}
+	}
 }
 
 // firstSet is the value of the first of the environment variables that is set.

@@ -41,7 +41,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageExit(err)
 	}
 	tuneGC()
-	code, err := evaluate(context.Background(), opts, stdin, stdout)
+	code, err := evaluate(context.Background(), opts, stdin, stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "tenantguard eval: %v\n", err)
 	}
@@ -61,7 +61,9 @@ func parseEvalFlags(args []string, stdout, stderr io.Writer) (evalOptions, error
 		fmt.Fprintln(flags.Output(), "Usage: tenantguard eval [flags] PATH...\n\n"+
 			"Evaluates manifests (files, directories, - for stdin; multi-document YAML or JSON)\n"+
 			"against tenantguard's policies. Tenants among the documents give context to the\n"+
-			"Applications. Exit code 0 when clean, 1 on a violation, 2 on a usage or parse error.\n\nFlags:")
+			"Applications. A document that cannot be read or is malformed is reported in its\n"+
+			"place and the others are judged. Exit code 0 when clean, 1 on a violation, 2 on a\n"+
+			"usage error or a document not judged.\n\nFlags:")
 		flags.PrintDefaults()
 	}
 	if err := parseFlags(flags, args, stdout, stderr); err != nil {
@@ -97,8 +99,10 @@ func tuneGC() {
 }
 
 // evaluate judges the manifests as the webhooks would judge their creation,
-// with the policies and cluster config serve would load, and returns the exit code.
-func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.Writer) (int, error) {
+// with the policies and cluster config serve would load, and returns the
+// exit code. Each document not judged is told on stderr as well, for a
+// report written to a file.
+func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	snapshot, err := opts.policies.Load(ctx)
 	if err != nil {
 		return exitUsage, err
@@ -125,16 +129,16 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout io.
 	if err := report.WriteReport(stdout, opts.format, rep); err != nil {
 		return exitUsage, err
 	}
+	tellFailures(stderr, "tenantguard eval", results)
 	return verdict(report.Summarize(results), opts.failOnWarn), nil
 }
 
 // tenantsOf are the Tenants among the manifests, then those of the --tenants
 // files: the first Tenant of a name counts, as in the webhook's cache.
+// A document of the manifests that cannot be read is reported in its place
+// by the judging; one of the --tenants files, judged nowhere, stops the run.
 func tenantsOf(inputs *manifests.Inputs, tenantPaths []string, stdin io.Reader) ([]map[string]any, error) {
-	tenants, err := inputs.Tenants()
-	if err != nil {
-		return nil, err
-	}
+	tenants := inputs.ReadableTenants()
 	more, err := manifests.Open(tenantPaths, stdin)
 	if err != nil {
 		return nil, fmt.Errorf("--tenants: %w", err)

@@ -57,8 +57,8 @@ func TestEvalExitCodes(t *testing.T) {
 	}{
 		"clean manifests exit 0":             {args: []string{"eval", clean}, wantCode: 0, wantOut: "1 document, 0 violations"},
 		"a pinned Application exits 1":       {args: []string{"eval", pinned}, wantCode: 1, wantOut: "FAIL\t" + pinned + "#2\t[app-pinned-revision] Application argocd/shop"},
-		"a directory is read recursively":    {args: []string{"eval", dir + "/"}, wantCode: 2, wantErr: "broken.yaml: document 2:"},
-		"a parse error names file and doc":   {args: []string{"eval", broken}, wantCode: 2, wantErr: broken + ": document 2:"},
+		"a directory is read recursively":    {args: []string{"eval", dir + "/"}, wantCode: 2, wantOut: "FAIL\t" + pinned + "#2", wantErr: "broken.yaml:8: document 2:"},
+		"a parse error names file and doc":   {args: []string{"eval", broken}, wantCode: 2, wantOut: "ERROR\t" + broken + "#2\tline 8: ", wantErr: broken + ":8: document 2:"},
 		"a missing file is a usage error":    {args: []string{"eval", filepath.Join(dir, "nope.yaml")}, wantCode: 2, wantErr: "nope.yaml"},
 		"no path is a usage error":           {args: []string{"eval"}, wantCode: 2, wantErr: "Usage: tenantguard eval"},
 		"an unknown format is a usage error": {args: []string{"eval", "-o", "xml", clean}, wantCode: 2, wantErr: `unknown format "xml"`},
@@ -265,7 +265,7 @@ func TestEvalFindsATenantGivenAfterItsApplicationsOnStdin(t *testing.T) {
 	assert.NotContains(t, out, `there is no Tenant "shop"`)
 }
 
-func TestEvalNamesTheEarliestDocumentItCannotRead(t *testing.T) {
+func TestEvalReportsEveryDocumentItCannotReadAndJudgesTheOthers(t *testing.T) {
 	var stream strings.Builder
 	for i := range 40 {
 		if i == 17 || i == 31 {
@@ -274,10 +274,13 @@ func TestEvalNamesTheEarliestDocumentItCannotRead(t *testing.T) {
 		}
 		stream.WriteString(cleanApp + "---\n")
 	}
-	code, _, errOut := tenantguard(stream.String(), "eval", "-")
+	code, out, errOut := tenantguard(stream.String(), "eval", "-")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "-: document 18:", "the first of the two broken documents, whichever worker met it first")
-	assert.NotContains(t, errOut, "document 32")
+	assert.Contains(t, out, "ERROR\t-#18\t")
+	assert.Contains(t, out, "ERROR\t-#32\t")
+	assert.Contains(t, out, "40 documents, 0 violations, 0 warnings, 0 dry-run findings, 2 documents not judged\n")
+	assert.Contains(t, errOut, "-:120: document 18:", "stderr names each, at its line")
+	assert.Contains(t, errOut, "-:213: document 32:")
 }
 
 func TestEvalKeepsTheDocumentOrderOfLargeInputs(t *testing.T) {

@@ -60,7 +60,8 @@ func TestEvalRefusesFieldsThatExpandPastTheLimitsAndExits2(t *testing.T) {
 			code, out, errOut := tenantguard("", "eval", file)
 			assert.Equal(t, 2, code, "stdout: %s\nstderr: %s", out, errOut)
 			assert.Contains(t, errOut, tc.wantErr)
-			assert.Contains(t, errOut, file+": document 1:")
+			assert.Contains(t, errOut, file+":1: document 1:")
+			assert.Contains(t, out, "ERROR\t"+file+"#1\t", "the document not judged is reported in its place")
 		})
 	}
 }

@@ -109,3 +109,46 @@ func TestTheAuditCommandRefusesBadUsageWithExit2(t *testing.T) {
 		})
 	}
 }
+
+// An object the audit cannot judge (here: more sources than the audit's
+// config allows, which admission would refuse as malformed) is an error in
+// its place in the report, as eval reports a document it cannot judge; the
+// others are still judged, and the command exits 2.
+func TestTheAuditCommandReportsAnObjectItCannotJudgeInItsPlace(t *testing.T) {
+	ns := createNamespace(t)
+	tenant := createTenant(t, "amd64")
+	app := createApplication(t, ns, tenant)
+	source := app.Object["spec"].(map[string]any)["source"]
+	spec := app.Object["spec"].(map[string]any)
+	delete(spec, "source")
+	spec["sources"] = []any{source, source}
+	require.NoError(t, env.Client.Update(t.Context(), app))
+	config := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(config, []byte(baseConfig+"limits: {maxSources: 1}\n"), 0o600))
+	path := kubeconfig(t)
+
+	out, stderr, code := runAudit(t, "--kubeconfig", path, "--config", config, "-o", "json")
+	require.Equal(t, 2, code, "an object not judged exits 2; stderr: %s", stderr)
+	var report struct {
+		Results []struct {
+			Kind, Namespace, Name string
+			Error                 *struct{ Message string }
+		}
+		Summary struct{ Documents, Errors int }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &report))
+	var failed []string
+	for _, r := range report.Results {
+		if r.Error != nil {
+			failed = append(failed, r.Namespace+"/"+r.Name)
+		}
+	}
+	assert.Contains(t, failed, ns+"/"+app.GetName())
+	assert.Equal(t, len(failed), report.Summary.Errors)
+	assert.Greater(t, report.Summary.Documents, report.Summary.Errors, "the other objects are judged")
+	assert.Contains(t, stderr, "Application "+ns+"/"+app.GetName()+": spec.sources")
+
+	out, _, code = runAudit(t, "--kubeconfig", path, "--config", config, "-o", "github")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, out, "::error file=cluster,title=Application "+app.GetName()+" not judged::Application "+ns+"/"+app.GetName()+": spec.sources")
+}

@@ -1,6 +1,7 @@
 package differential
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -20,7 +21,20 @@ type document struct {
 	// position there, counting from 1 as eval does.
 	File  string
 	Index int
+	// Malformed is a document the webhook refuses as malformed: eval must
+	// report it in its place as an error and judge the others. conftest
+	// refuses nothing, so only the handler and eval are compared on it.
+	Malformed bool
 }
+
+// Files written in the styles of manifest streams besides block YAML.
+const (
+	// jsonnetFile is written as `jsonnet -y` writes a stream: every
+	// document in JSON after a "---" line, and "..." at the end.
+	jsonnetFile = "20-mixed.yaml"
+	// mixedFile has every third document in JSON, the others in block YAML.
+	mixedFile = "30-late.yaml"
+)
 
 // corpus is the generated set of manifests, identical for every cluster config.
 type corpus struct {
@@ -144,6 +158,14 @@ func generate(seed uint64, randomTenants, apps int) *corpus {
 	for _, name := range []string{"tenant-shop", "shared"} {
 		ns := map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": name}}
 		c.Docs = append(c.Docs, document{Object: ns, Key: "Namespace//" + name, File: files[2]})
+	}
+	// A partial Application, as a test's assertion holds one: no spec. The
+	// documents around it in each style must still be judged.
+	for i, file := range []string{files[1], jsonnetFile} {
+		partial := map[string]any{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+			"metadata": map[string]any{"name": fmt.Sprintf("partial-%d", i), "namespace": argocdNamespace}}
+		at := 1 + r.IntN(len(c.Docs)-1)
+		c.Docs = append(c.Docs[:at], append([]document{{Object: partial, Key: key(partial), File: file, Malformed: true}}, c.Docs[at:]...)...)
 	}
 	return c
 }
@@ -491,23 +513,40 @@ func (g *generator) helm(env, arch string, git bool) map[string]any {
 }
 
 // write writes the corpus into dir as multi-document YAML files, and numbers
-// each document within its file.
+// each document within its file. jsonnetFile is written as jsonnet -y
+// writes, mixedFile with JSON and block YAML documents mixed.
 func (c *corpus) write(dir string) error {
 	byFile := map[string][]string{}
 	for i, d := range c.Docs {
-		out, err := yaml.Marshal(d.Object)
+		index := len(byFile[d.File]) + 1
+		out, err := documentText(d.Object, d.File == jsonnetFile || d.File == mixedFile && index%3 == 0)
 		if err != nil {
 			return err
 		}
-		byFile[d.File] = append(byFile[d.File], string(out))
-		c.Docs[i].Index = len(byFile[d.File])
+		byFile[d.File] = append(byFile[d.File], out)
+		c.Docs[i].Index = index
 	}
 	for _, f := range c.Files {
-		if err := os.WriteFile(filepath.Join(dir, f), []byte(strings.Join(byFile[f], "---\n")), 0o644); err != nil {
+		text := strings.Join(byFile[f], "---\n")
+		if f == jsonnetFile {
+			text = "---\n" + text + "...\n"
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(text), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// documentText writes a document in block YAML, or in JSON indented as
+// jsonnet indents it; either ends with a line end.
+func documentText(obj map[string]any, asJSON bool) (string, error) {
+	if !asJSON {
+		out, err := yaml.Marshal(obj)
+		return string(out), err
+	}
+	out, err := json.MarshalIndent(obj, "", "   ")
+	return string(out) + "\n", err
 }
 
 // tenants lists the corpus's Tenants in the order eval reads them: by file,

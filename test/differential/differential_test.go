@@ -8,7 +8,11 @@
 // namespace, a Tenant name written twice, multi-source Applications, the
 // hydrator's drySource, chart and git sources, pinned commits, production and
 // staging paths, environment labels that agree with or contradict the Tenant,
-// and Applications in excluded namespaces.
+// and Applications in excluded namespaces. Its files are written in the
+// styles of real manifest streams: block YAML, JSON documents between "---"
+// lines as jsonnet -y writes them, and both mixed; and two of its
+// Applications are partial (no spec), which the webhook refuses as
+// malformed and eval reports in place while it judges every other document.
 package differential
 
 import (
@@ -212,8 +216,12 @@ func compare(c *corpus, got map[string]verdicts, runners []string) string {
 	type example struct{ key, line string }
 	groups := map[string][]example{}
 	disagreeing := 0
+	malformed := map[string]bool{}
+	for _, d := range c.Docs {
+		malformed[d.Key] = d.Malformed
+	}
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		sig := signature(k, got, runners)
+		sig := signature(k, got, comparedOn(runners, malformed[k]))
 		if sig == "" {
 			continue
 		}
@@ -255,6 +263,16 @@ func compare(c *corpus, got map[string]verdicts, runners []string) string {
 		}
 	}
 	return b.String()
+}
+
+// comparedOn are the runners compared on an object: all, but for a
+// malformed one, which conftest judges as it judges any document (it
+// refuses nothing), the handler and eval, which must both refuse it.
+func comparedOn(runners []string, malformed bool) []string {
+	if !malformed {
+		return runners
+	}
+	return slices.DeleteFunc(slices.Clone(runners), func(r string) bool { return r == "conftest" })
 }
 
 // signature says, rule by rule, which runners reported a rule that not all of
@@ -320,9 +338,14 @@ func (c *corpus) describe() string {
 			count["outside argocd"]++
 		}
 	}
-	return fmt.Sprintf("%d documents in %d files: %d Tenants, %d Applications (%d multi-source, %d hydrator, %d with an empty tenant label, %d outside argocd), %d other",
+	for _, d := range c.Docs {
+		if d.Malformed {
+			count["malformed"]++
+		}
+	}
+	return fmt.Sprintf("%d documents in %d files: %d Tenants, %d Applications (%d multi-source, %d hydrator, %d with an empty tenant label, %d outside argocd, %d malformed), %d other",
 		len(c.Docs), len(c.Files), count["Tenant"], count["Application"], count["multi-source"], count["hydrator"],
-		count["empty tenant label"], count["outside argocd"], count["Namespace"])
+		count["empty tenant label"], count["outside argocd"], count["malformed"], count["Namespace"])
 }
 
 // conftestAndRoot returns the conftest binary `make test` names and the

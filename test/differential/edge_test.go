@@ -10,7 +10,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -55,12 +54,32 @@ var edgeCases = []struct {
 		edgeApp("float", `{repoURL: https://charts.example.com/stable, chart: nginx, targetRevision: 1.10}`)},
 	{"a revision of true", "app.yaml",
 		edgeApp("boolean", `{repoURL: https://git.example.com/platform/tenants.git, path: staging/shop, targetRevision: true}`)},
+	{"a jsonnet -y stream: JSON documents between --- lines, then ...", "rendered.yaml", jsonnetStream(
+		edgeApp("json-pinned", `{repoURL: https://git.example.com/platform/tenants.git, path: staging/shop, targetRevision: 3f1c9a0}`),
+		edgeApp("json-tracking", `{repoURL: https://git.example.com/platform/tenants.git, path: staging/shop, targetRevision: HEAD}`))},
+}
+
+// jsonnetStream writes YAML manifests as `jsonnet -y` writes its output.
+func jsonnetStream(manifests ...string) string {
+	var b strings.Builder
+	for _, m := range manifests {
+		raw, err := yaml.YAMLToJSON([]byte(m))
+		if err != nil {
+			panic(err)
+		}
+		var indented bytes.Buffer
+		if err := json.Indent(&indented, raw, "", "   "); err != nil {
+			panic(err)
+		}
+		b.WriteString("---\n" + indented.String() + "\n")
+	}
+	return b.String() + "...\n"
 }
 
 // TestRunnersAgreeOnEdgeCases judges each edge case with the three runners,
 // under the default cluster config, and compares what they answer: the rule
 // ids, or that the object was refused as malformed (the webhook's 400, eval's
-// exit code 2; conftest refuses nothing).
+// error in the document's place; conftest refuses nothing).
 func TestRunnersAgreeOnEdgeCases(t *testing.T) {
 	conftest, rootDir := conftestAndRoot(t)
 	tmp := t.TempDir()
@@ -161,79 +180,28 @@ func handlerOnText(ctx context.Context, v *handler.Validator, text string) (verd
 	}
 }
 
-// evalOnDir runs eval on a directory. When eval refuses a document as
-// malformed (exit code 2), every Application and Tenant of the directory is
-// counted as refused, and eval's message is returned.
+// evalOnDir runs eval on a directory. A document eval did not judge (exit
+// code 2, with the document in the report) is refused, and eval's message
+// is returned.
 func evalOnDir(bin, configFile, dir string) (verdicts, string, error) {
-	cmd := exec.Command(bin, "eval", "-o", "json", "--config", configFile, dir)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	_ = cmd.Run()
-	switch code := cmd.ProcessState.ExitCode(); code {
-	case 0, 1:
-	case 2:
-		v, err := refusedObjects(dir)
-		return v, strings.TrimSpace(stderr.String()), err
-	default:
-		return nil, "", fmt.Errorf("tenantguard eval exited %d: %s", code, stderr.String())
-	}
-	var report struct {
-		Results []struct {
-			Kind, Namespace, Name string
-			Findings              []struct{ Rule, Enforcement string }
-		}
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+	report, err := runEval(bin, configFile, dir)
+	if err != nil {
 		return nil, "", err
 	}
 	out := verdicts{}
+	var messages []string
 	for _, r := range report.Results {
 		k := key(map[string]any{"kind": r.Kind, "metadata": map[string]any{"namespace": r.Namespace, "name": r.Name}})
 		out[k] = map[string]bool{}
+		if r.Error != nil {
+			out.add(k, refused)
+			messages = append(messages, fmt.Sprintf("%s#%d: %s", r.File, r.Document, r.Error.Message))
+		}
 		for _, f := range r.Findings {
 			if f.Enforcement == "deny" || f.Enforcement == "warn" {
 				out.add(k, f.Rule)
 			}
 		}
 	}
-	return out, "", nil
-}
-
-// refusedObjects marks every Application and Tenant of the files in dir refused.
-func refusedObjects(dir string) (verdicts, error) {
-	files, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	out := verdicts{}
-	for _, f := range files {
-		text, err := os.ReadFile(filepath.Join(dir, f.Name()))
-		if err != nil {
-			return nil, err
-		}
-		reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(text)))
-		for {
-			chunk, err := reader.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			var doc any
-			if err := yaml.Unmarshal(chunk, &doc); err != nil {
-				return nil, err
-			}
-			list, isList := doc.([]any)
-			if !isList {
-				list = []any{doc}
-			}
-			for _, item := range list {
-				if obj, ok := item.(map[string]any); ok && (obj["kind"] == "Application" || obj["kind"] == "Tenant") {
-					out.add(key(obj), refused)
-				}
-			}
-		}
-	}
-	return out, nil
+	return out, strings.Join(messages, "; "), nil
 }

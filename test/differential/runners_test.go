@@ -198,24 +198,12 @@ var tenantguardBinary = sync.OnceValues(func() (string, error) {
 
 // evalVerdicts runs `tenantguard eval -o json --config <config> <dir>` and
 // reads the deny and warn rule ids of each document, found by its file and
-// position.
+// position; a document eval did not judge is refused. Exit code 2 is eval's
+// answer when it did not judge some document, and its report must say which.
 func evalVerdicts(bin, configFile, dir string, c *corpus) (verdicts, error) {
-	cmd := exec.Command(bin, "eval", "-o", "json", "--config", configFile, dir)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if code := cmd.ProcessState.ExitCode(); code != 0 && code != 1 {
-		return nil, fmt.Errorf("tenantguard eval exited %d (%v): %s", code, err, shorten(stderr.String(), 2000))
-	}
-	var report struct {
-		Results []struct {
-			File     string
-			Document int
-			Findings []struct{ Rule, Enforcement string }
-		}
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
-		return nil, fmt.Errorf("reading eval's JSON: %w: %s", err, shorten(stdout.String(), 500))
+	report, err := runEval(bin, configFile, dir)
+	if err != nil {
+		return nil, err
 	}
 	docs := map[string]document{}
 	for _, d := range c.Docs {
@@ -232,13 +220,64 @@ func evalVerdicts(bin, configFile, dir string, c *corpus) (verdicts, error) {
 				out[d.Key] = map[string]bool{}
 			}
 		}
+		if r.Error != nil {
+			out.add(d.Key, refused)
+		}
 		for _, f := range r.Findings {
 			if f.Enforcement == "deny" || f.Enforcement == "warn" {
 				out.add(d.Key, f.Rule)
 			}
 		}
 	}
-	return out, nil
+	return out, everyDocumentOnce(report, c)
+}
+
+// everyDocumentOnce checks that eval's report has a result for each
+// document of the corpus, whatever style its file is written in, and an
+// error for the malformed ones alone: runners agreeing on a document that
+// one never read would agree on nothing.
+func everyDocumentOnce(report evalReport, c *corpus) error {
+	malformed := 0
+	for _, d := range c.Docs {
+		if d.Malformed {
+			malformed++
+		}
+	}
+	if len(report.Results) != len(c.Docs) || report.Summary.Errors != malformed {
+		return fmt.Errorf("eval reports %d documents, %d not judged; the corpus has %d, %d of them malformed",
+			len(report.Results), report.Summary.Errors, len(c.Docs), malformed)
+	}
+	return nil
+}
+
+// evalReport is what evalVerdicts reads of eval's JSON report.
+type evalReport struct {
+	Results []struct {
+		File                  string
+		Document, Line        int
+		Kind, Namespace, Name string
+		Findings              []struct{ Rule, Enforcement string }
+		Error                 *struct{ Message string }
+	}
+	Summary struct{ Errors int }
+}
+
+// runEval runs eval -o json on a directory and reads its report: exit code
+// 0 or 1, or 2 with the documents it did not judge in the report.
+func runEval(bin, configFile, dir string) (evalReport, error) {
+	cmd := exec.Command(bin, "eval", "-o", "json", "--config", configFile, dir)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := cmd.ProcessState.ExitCode()
+	var report evalReport
+	if code < 0 || code > 2 || json.Unmarshal(stdout.Bytes(), &report) != nil {
+		return report, fmt.Errorf("tenantguard eval exited %d (%v) without a JSON report: %s", code, err, shorten(stderr.String(), 2000))
+	}
+	if (code == 2) != (report.Summary.Errors > 0) {
+		return report, fmt.Errorf("tenantguard eval exited %d with %d documents not judged: %s", code, report.Summary.Errors, shorten(stderr.String(), 2000))
+	}
+	return report, nil
 }
 
 // conftestSubject reads the object a conftest message is about from the
