@@ -6,10 +6,10 @@ import (
 	"golang.org/x/sync/semaphore"
 )
 
-// Budget bounds the bytes of the reviews being read and judged at once. A
-// review costs several times its size in memory while it is decoded and
-// evaluated, so bounding the sum of their sizes bounds the webhook's memory,
-// whatever mix of small and large reviews arrives.
+// Budget bounds a sum of bytes held at once: the bytes of request bodies
+// still arriving, or the memory reviews being judged hold (each charged its
+// Shape's Cost), so that the webhook's memory stays bounded whatever mix of
+// small, large and dense reviews arrives.
 type Budget struct {
 	sem  *semaphore.Weighted
 	size int64

@@ -1,0 +1,63 @@
+package request_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tenantguard/tenantguard/webhook/config"
+	"github.com/tenantguard/tenantguard/webhook/request"
+)
+
+func TestTheShapeCountsEachKindOfValue(t *testing.T) {
+	body := ` {"a": {"b": [1, -2.5e3, true, null, "x"], "c": {}, "d": "s:{[,\"]}"}, "e": [[], {"f": false}]}`
+
+	shape, err := request.MeasureShape([]byte(body), config.DefaultLimits())
+
+	require.NoError(t, err)
+	want := request.Shape{Bytes: len(body), Objects: 4, Lists: 3, Keys: 6, Strings: 2, Scalars: 5, Depth: 3}
+	assert.Equal(t, want, shape, "separators, braces and quotes inside strings are not counted")
+	assert.Equal(t, 20, shape.Nodes())
+}
+
+func TestABodyOfMoreValuesThanTheLimitIsRefusedNamingIt(t *testing.T) {
+	limits := config.DefaultLimits()
+	limits.MaxNodes = 10000
+	body := `{"request":{"object":[` + strings.Repeat("{},", 10000) + `{}]}}`
+
+	_, err := request.MeasureShape([]byte(body), limits)
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "holds 10006 values and keys, more than 10000 (limits.maxNodes)")
+}
+
+func TestADenseReviewIsChargedByItsValuesNotItsBytes(t *testing.T) {
+	dense, err := request.MeasureShape([]byte(`{"v":[`+strings.Repeat("{},", 100000)+`{}]}`), config.DefaultLimits())
+	require.NoError(t, err)
+	sparse, err := request.MeasureShape([]byte(`{"v":"`+strings.Repeat("x", dense.Bytes-8)+`"}`), config.DefaultLimits())
+	require.NoError(t, err)
+
+	require.Equal(t, dense.Bytes, sparse.Bytes)
+	assert.Greater(t, dense.Cost(), 100*int64(dense.Bytes), "an empty object costs a hundred times its 3 bytes")
+	assert.Greater(t, dense.Cost(), 8*sparse.Cost())
+}
+
+func TestADenseReviewWaitsForMemoryWhereASparseOneOfItsSizeIsJudged(t *testing.T) {
+	values := 40000
+	dense := strings.Replace(review("admission.k8s.io/v1"), `"a string`, `[`+strings.Repeat("{},", values)+`{}],"x":"a string`, 1)
+	sparse := strings.Replace(review("admission.k8s.io/v1"), `"a string`, `"`+strings.Repeat("x", 3*values+2)+`","x":"a string`, 1)
+	require.Equal(t, len(dense), len(sparse))
+	budget := request.NewBudget(8 << 20)
+	release, err := budget.Acquire(t.Context(), 2<<20)
+	require.NoError(t, err)
+	defer release()
+	h := front(budget) // 6 MiB free: 50 times the body, under what the dense one holds
+
+	assert.True(t, send(t, h, sparse).Response.Allowed)
+	out := send(t, h, dense)
+	assert.EqualValues(t, http.StatusServiceUnavailable, out.Response.Result.Code)
+	assert.Contains(t, out.Response.Result.Message, "limit of memory for reviews in flight")
+}
