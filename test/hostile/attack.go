@@ -29,8 +29,8 @@ type attack struct {
 // metrics and the reviews that reach the Tenant lookup and the decoder.
 func attacks() []*attack {
 	return []*attack{
-		yamlAliasAttack(), deepNestingAttack(), manySourcesAttack(),
-		slowlorisAttack(), slowBodyAttack(), bigBodyAttack(),
+		yamlAliasAttack(), deepNestingAttack(), manySourcesAttack(), denseValuesAttack(),
+		slowlorisAttack(), slowBodyAttack(), bigBodyAttack(), heldWebhookAttack(), heldProbesAttack(),
 		metricsAttack(), unknownTenantAttack(), inconsistentAttack(),
 	}
 }
@@ -44,7 +44,7 @@ func attackNames() []string {
 }
 
 // connectionAttacks are what -attacks connections names.
-var connectionAttacks = []string{"slowloris", "slow-body", "big-body"}
+var connectionAttacks = []string{"slowloris", "slow-body", "big-body", "held-webhook", "held-probes"}
 
 // selectAttacks returns the attacks -attacks names, in the run order.
 func selectAttacks(list string) ([]*attack, error) {
@@ -86,6 +86,8 @@ type rig struct {
 	fdBudget int
 	// metricsURL is the current server's metrics endpoint.
 	metricsURL func() string
+	// probeAddr is the current server's probe address (/healthz, /readyz).
+	probeAddr func() string
 }
 
 // shot is one request of a flood: where it goes, its body, and a prefix for
