@@ -58,7 +58,7 @@ func freshAnswered(class string) bool {
 	if !strings.HasPrefix(class, "fresh") {
 		return true
 	}
-	return strings.HasSuffix(class, ": allowed") || strings.HasSuffix(class, ": 200")
+	return !strings.Contains(class, "over ") && (strings.HasSuffix(class, ": allowed") || strings.HasSuffix(class, ": 200"))
 }
 
 // holdConnections runs the held clients, ramped at rampPerSecond, for two of

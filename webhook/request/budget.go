@@ -2,22 +2,29 @@ package request
 
 import (
 	"context"
-
-	"golang.org/x/sync/semaphore"
+	"sync"
 )
 
 // Budget bounds a sum of bytes held at once: the bytes of request bodies
 // still arriving, or the memory reviews being judged hold (each charged its
 // Shape's Cost), so that the webhook's memory stays bounded whatever mix of
 // small, large and dense reviews arrives.
+//
+// A waiter takes its bytes as soon as they are free, whoever waited first: in
+// a queue served in order, an ordinary review of a few KiB would wait behind
+// a dense one waiting for most of the budget, and every review would take as
+// long as the costliest before it.
 type Budget struct {
-	sem  *semaphore.Weighted
+	mu   sync.Mutex
 	size int64
+	used int64
+	// freed is closed, and replaced, whenever bytes are given back.
+	freed chan struct{}
 }
 
 // NewBudget returns a budget of size bytes.
 func NewBudget(size int64) *Budget {
-	return &Budget{sem: semaphore.NewWeighted(size), size: size}
+	return &Budget{size: size, freed: make(chan struct{})}
 }
 
 // Size is the budget's total in bytes.
@@ -28,8 +35,28 @@ func (b *Budget) Size() int64 { return b.size }
 // forever. The returned release gives the bytes back.
 func (b *Budget) Acquire(ctx context.Context, n int64) (release func(), err error) {
 	n = min(max(n, 1), b.size)
-	if err := b.sem.Acquire(ctx, n); err != nil {
-		return nil, err
+	for {
+		b.mu.Lock()
+		if b.used+n <= b.size {
+			b.used += n
+			b.mu.Unlock()
+			var once sync.Once
+			return func() { once.Do(func() { b.release(n) }) }, nil
+		}
+		freed := b.freed
+		b.mu.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	return func() { b.sem.Release(n) }, nil
+}
+
+func (b *Budget) release(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+	close(b.freed)
+	b.freed = make(chan struct{})
 }

@@ -1,9 +1,11 @@
 package request_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -60,4 +62,28 @@ func TestADenseReviewWaitsForMemoryWhereASparseOneOfItsSizeIsJudged(t *testing.T
 	out := send(t, h, dense)
 	assert.EqualValues(t, http.StatusServiceUnavailable, out.Response.Result.Code)
 	assert.Contains(t, out.Response.Result.Message, "limit of memory for reviews in flight")
+}
+
+func TestASmallReviewDoesNotQueueBehindALargeOneWaitingForMemory(t *testing.T) {
+	budget := request.NewBudget(8 << 20)
+	held, err := budget.Acquire(t.Context(), 6<<20)
+	require.NoError(t, err)
+	defer held()
+	waiting := make(chan struct{})
+	go func() {
+		defer close(waiting)
+		release, err := budget.Acquire(context.Background(), 4<<20) // waits for the 6 MiB
+		if err == nil {
+			release()
+		}
+	}()
+
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second) // fails rather than hangs
+	defer cancel()
+	release, err := budget.Acquire(ctx, 1<<20)
+
+	require.NoError(t, err, "the 1 MiB free is taken while a larger review waits")
+	release()
+	held()
+	<-waiting
 }
