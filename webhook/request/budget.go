@@ -18,13 +18,14 @@ type Budget struct {
 	mu   sync.Mutex
 	size int64
 	used int64
-	// freed is closed, and replaced, whenever bytes are given back.
+	// freed is closed when bytes are given back; it is made only when a
+	// waiter needs it, so that a budget nobody waits on allocates nothing.
 	freed chan struct{}
 }
 
 // NewBudget returns a budget of size bytes.
 func NewBudget(size int64) *Budget {
-	return &Budget{size: size, freed: make(chan struct{})}
+	return &Budget{size: size}
 }
 
 // Size is the budget's total in bytes.
@@ -32,7 +33,7 @@ func (b *Budget) Size() int64 { return b.size }
 
 // Acquire waits until n bytes are free or ctx ends. A review larger than the
 // whole budget takes all of it, so that it waits for the others rather than
-// forever. The returned release gives the bytes back.
+// forever. The returned release gives the bytes back; call it once.
 func (b *Budget) Acquire(ctx context.Context, n int64) (release func(), err error) {
 	n = min(max(n, 1), b.size)
 	for {
@@ -40,8 +41,10 @@ func (b *Budget) Acquire(ctx context.Context, n int64) (release func(), err erro
 		if b.used+n <= b.size {
 			b.used += n
 			b.mu.Unlock()
-			var once sync.Once
-			return func() { once.Do(func() { b.release(n) }) }, nil
+			return func() { b.release(n) }, nil
+		}
+		if b.freed == nil {
+			b.freed = make(chan struct{})
 		}
 		freed := b.freed
 		b.mu.Unlock()
@@ -57,6 +60,8 @@ func (b *Budget) release(n int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.used -= n
-	close(b.freed)
-	b.freed = make(chan struct{})
+	if b.freed != nil {
+		close(b.freed)
+		b.freed = nil
+	}
 }

@@ -68,7 +68,6 @@ func TestASmallReviewDoesNotQueueBehindALargeOneWaitingForMemory(t *testing.T) {
 	budget := request.NewBudget(8 << 20)
 	held, err := budget.Acquire(t.Context(), 6<<20)
 	require.NoError(t, err)
-	defer held()
 	waiting := make(chan struct{})
 	go func() {
 		defer close(waiting)
