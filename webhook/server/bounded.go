@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+
+	"github.com/tenantguard/tenantguard/webhook/metrics"
 )
 
 // boundedServer serves one port within Connections, over TLS when tlsConfig
@@ -82,7 +84,7 @@ func (s *boundedServer) listen(ctx context.Context) (net.Listener, *pool, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	conns := newPool(listener, s.conns.Max, s.conns.SlowAfter)
+	conns := newPool(listener, s.conns.Max, s.conns.SlowAfter, metrics.ConnectionsShed.WithLabelValues(s.name).Inc)
 	if cfg != nil {
 		return tls.NewListener(conns, cfg), conns, nil
 	}

@@ -36,11 +36,13 @@ type pool struct {
 	closed chan struct{}
 	once   sync.Once
 	shed   atomic.Int64
+	// onShed is called for each connection closed to make room.
+	onShed func()
 }
 
-func newPool(l net.Listener, maxConns int, grace time.Duration) *pool {
+func newPool(l net.Listener, maxConns int, grace time.Duration, onShed func()) *pool {
 	return &pool{Listener: l, max: maxConns, grace: grace, conns: map[*pooledConn]struct{}{},
-		room: make(chan struct{}, 1), closed: make(chan struct{})}
+		room: make(chan struct{}, 1), closed: make(chan struct{}), onShed: onShed}
 }
 
 // pooledConn is a connection of the pool, with its state as the server last
@@ -106,6 +108,7 @@ func (p *pool) admit(c *pooledConn) error {
 		p.mu.Unlock()
 		if victim != nil {
 			p.shed.Add(1)
+			p.onShed()
 			victim.Close()
 			continue
 		}

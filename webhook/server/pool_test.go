@@ -19,7 +19,7 @@ func servePool(t *testing.T, maxConns int) (string, *pool) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	p := newPool(l, maxConns, 100*time.Millisecond)
+	p := newPool(l, maxConns, 100*time.Millisecond, func() {})
 	srv := &http.Server{ConnState: p.track, ReadHeaderTimeout: time.Minute, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		fmt.Fprint(w, "ok")
