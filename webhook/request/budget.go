@@ -35,13 +35,13 @@ func (b *Budget) Size() int64 { return b.size }
 // whole budget takes all of it, so that it waits for the others rather than
 // forever. The returned release gives the bytes back; call it once.
 func (b *Budget) Acquire(ctx context.Context, n int64) (release func(), err error) {
-	n = min(max(n, 1), b.size)
+	take := min(max(n, 1), b.size) // never reassigned, so the release holds a copy
 	for {
 		b.mu.Lock()
-		if b.used+n <= b.size {
-			b.used += n
+		if b.used+take <= b.size {
+			b.used += take
 			b.mu.Unlock()
-			return func() { b.release(n) }, nil
+			return func() { b.release(take) }, nil
 		}
 		if b.freed == nil {
 			b.freed = make(chan struct{})
