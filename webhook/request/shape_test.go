@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenantguard/tenantguard/test/reviews"
 	"github.com/tenantguard/tenantguard/webhook/config"
 	"github.com/tenantguard/tenantguard/webhook/request"
 )
@@ -85,4 +86,25 @@ func TestASmallReviewDoesNotQueueBehindALargeOneWaitingForMemory(t *testing.T) {
 	release()
 	held()
 	<-waiting
+}
+
+// BenchmarkMeasureShape is the pass every review now takes before it is
+// decoded: on the load program's update review (1.9 KB), and on the densest
+// review limits.maxNodes admits (1.5 MB of empty objects).
+func BenchmarkMeasureShape(b *testing.B) {
+	app := reviews.Application("team-01", "team-01", "production", "HEAD", 10)
+	bodies := map[string][]byte{
+		"update":        reviews.ApplicationRequest("uid-1", "UPDATE", "alice", app, reviews.Application("team-01", "team-01", "production", "HEAD", 5)).Encode(),
+		"empty-objects": []byte(`{"request":{"object":[` + strings.Repeat("{},", 499000) + `{}]}}`),
+	}
+	for name, body := range bodies {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := request.MeasureShape(body, config.DefaultLimits()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
