@@ -12,14 +12,16 @@ import (
 // the default in its comment.
 type Connections struct {
 	// Max is the most connections open at once. A new connection past it
-	// closes the longest idle one, or else the oldest that has sent no
-	// request within SlowAfter; while every one is in the middle of a
-	// request, it waits in the kernel's accept queue. Defaults to 1024.
+	// closes the oldest that has sent no request within SlowAfter, or else
+	// the one idle the longest, for more than SlowAfter; while every one is
+	// in the middle of a request or within SlowAfter, it waits in the
+	// kernel's accept queue. Defaults to 1024.
 	Max int
 	// SlowAfter is how long a new connection may take to complete its TLS
-	// handshake and send its first request's headers before, once Max are
-	// open, it may be closed to make room. Defaults to 1 second: kube-apiserver
-	// sends its request as soon as it connects.
+	// handshake and send its first request's headers, and how long a
+	// connection may idle between requests, before it may be closed to make
+	// room once Max are open. Defaults to 1 second: kube-apiserver sends its
+	// request as soon as it connects.
 	SlowAfter time.Duration
 	// ReadHeaderTimeout is the longest the TLS handshake and a request's
 	// headers may take. Defaults to 5 seconds.

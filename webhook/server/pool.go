@@ -10,11 +10,11 @@ import (
 )
 
 // pool is a listener that holds at most max connections open. When a new
-// connection arrives and max are open, it makes room by closing the
-// connection that has waited longest between requests (idle keep-alive), or
-// else the oldest that has not sent a request's headers within grace; only
-// while every connection is in the middle of a request does the new one
-// wait. A crowd of clients that each connect and then say little or nothing
+// connection arrives and max are open, it makes room by closing the oldest
+// connection that has not sent a request's headers within grace, or else the
+// one that has waited longest between requests (idle keep-alive), if longer
+// than grace; only while every connection is in the middle of a request, or
+// within its grace, does the new one wait. A crowd of clients that each connect and then say little or nothing
 // therefore cannot keep kube-apiserver's next connection out: it is served
 // at the expense of the idlest connection, whose client opens another
 // (Go's HTTP client, kube-apiserver's, retries a request on an idle
@@ -122,22 +122,29 @@ func (p *pool) admit(c *pooledConn) error {
 	}
 }
 
-// victim is the connection to close for a new one, or nil: the longest idle,
-// else the oldest still without a request past grace. p.mu is held.
+// victim is the connection to close for a new one, or nil: the oldest that
+// has not sent a request within grace, else the one idle the longest, if for
+// longer than grace. A connection idle for less is a busy client's between
+// two requests (the kubelet's, kube-apiserver's): closing it would send that
+// client to the back of the accept queue, behind whoever is flooding it.
+// p.mu is held.
 func (p *pool) victim(now time.Time) *pooledConn {
 	var idle, slow *pooledConn
 	for c := range p.conns {
+		if now.Sub(c.since) <= p.grace {
+			continue
+		}
 		switch {
+		case c.state == http.StateNew && (slow == nil || c.since.Before(slow.since)):
+			slow = c
 		case c.state == http.StateIdle && atomic.LoadInt64(&c.reads) == c.readsThen && (idle == nil || c.since.Before(idle.since)):
 			idle = c
-		case c.state == http.StateNew && now.Sub(c.since) > p.grace && (slow == nil || c.since.Before(slow.since)):
-			slow = c
 		}
 	}
-	if idle != nil {
-		return idle
+	if slow != nil {
+		return slow
 	}
-	return slow
+	return idle
 }
 
 func (p *pool) remove(c *pooledConn) {

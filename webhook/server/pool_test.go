@@ -14,12 +14,13 @@ import (
 )
 
 // servePool serves a handler that reads the whole body on a loopback port
-// within a pool of maxConns, as boundedServer does, and returns its address.
-func servePool(t *testing.T, maxConns int) (string, *pool) {
+// within a pool of maxConns and grace, as boundedServer does, and returns its
+// address.
+func servePool(t *testing.T, maxConns int, grace time.Duration) (string, *pool) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	p := newPool(l, maxConns, 100*time.Millisecond, func() {})
+	p := newPool(l, maxConns, grace, func() {})
 	srv := &http.Server{ConnState: p.track, ReadHeaderTimeout: time.Minute, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		fmt.Fprint(w, "ok")
@@ -65,7 +66,7 @@ func closedByServer(conn net.Conn) bool {
 }
 
 func TestAFreshConnectionClosesTheLongestIdleOneAtTheCap(t *testing.T) {
-	addr, p := servePool(t, 4)
+	addr, p := servePool(t, 4, 100*time.Millisecond)
 	var held []net.Conn
 	for range 4 {
 		conn, err := net.Dial("tcp", addr)
@@ -74,6 +75,7 @@ func TestAFreshConnectionClosesTheLongestIdleOneAtTheCap(t *testing.T) {
 		require.NoError(t, roundTrip(conn, bufio.NewReader(conn)), "each held connection made a request and now idles")
 		held = append(held, conn)
 	}
+	time.Sleep(200 * time.Millisecond) // idle past the grace
 
 	require.NoError(t, served(addr, 10*time.Second))
 	assert.True(t, closedByServer(held[0]), "the longest idle connection made room")
@@ -82,7 +84,7 @@ func TestAFreshConnectionClosesTheLongestIdleOneAtTheCap(t *testing.T) {
 }
 
 func TestAFreshConnectionClosesOneThatSentNothingWithinItsGrace(t *testing.T) {
-	addr, p := servePool(t, 4)
+	addr, p := servePool(t, 4, 100*time.Millisecond)
 	for range 4 {
 		conn, err := net.Dial("tcp", addr)
 		require.NoError(t, err)
@@ -96,7 +98,7 @@ func TestAFreshConnectionClosesOneThatSentNothingWithinItsGrace(t *testing.T) {
 }
 
 func TestAFreshConnectionWaitsWhileEveryConnectionIsInARequest(t *testing.T) {
-	addr, p := servePool(t, 2)
+	addr, p := servePool(t, 2, 100*time.Millisecond)
 	var held []net.Conn
 	for range 2 {
 		conn, err := net.Dial("tcp", addr)
@@ -111,6 +113,31 @@ func TestAFreshConnectionWaitsWhileEveryConnectionIsInARequest(t *testing.T) {
 	assert.Error(t, served(addr, 300*time.Millisecond), "not served while both connections are in a request")
 	_, err := io.WriteString(held[0], "67890")
 	require.NoError(t, err)
-	require.NoError(t, served(addr, 10*time.Second), "served once a request ended and its connection idled")
+	require.NoError(t, served(addr, 10*time.Second), "served once a request ended and its connection idled past the grace")
 	assert.EqualValues(t, 1, p.shed.Load())
+}
+
+func TestAConnectionIdleBetweenTwoQuickRequestsIsNotClosedForRoom(t *testing.T) {
+	addr, p := servePool(t, 2, 5*time.Second) // far longer than the busy client's pauses, however slow the machine
+	busy, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer busy.Close()
+	busyReader := bufio.NewReader(busy)
+	require.NoError(t, roundTrip(busy, busyReader))
+	slow, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer slow.Close()
+	_, err = io.WriteString(slow, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n1") // in a request
+	require.NoError(t, err)
+
+	// A fresh connection waits while the busy client keeps making requests
+	// within the grace; neither of the two is closed for it.
+	fresh, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer fresh.Close()
+	for range 5 {
+		time.Sleep(20 * time.Millisecond)
+		require.NoError(t, roundTrip(busy, busyReader), "the busy client's connection stays open")
+	}
+	assert.Zero(t, p.shed.Load())
 }
