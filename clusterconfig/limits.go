@@ -22,6 +22,13 @@ type Limits struct {
 	// review itself counted: an Application's spec.source.helm.valuesObject
 	// sits at depth 7. Defaults to 100.
 	MaxDepth int `json:"maxDepth"`
+	// MaxNodes is the most values (objects, lists, strings, numbers, booleans,
+	// nulls) and object keys a review may hold, counted over its bytes before
+	// it is decoded: decoding costs memory by the value, a few hundred bytes
+	// for an empty object of 3 bytes. Two objects at etcd's 1.5 MiB limit
+	// written as densely as Helm values usually are (7 bytes a value) hold
+	// about 450,000, so the default is 500,000.
+	MaxNodes int `json:"maxNodes"`
 	// MaxSources is the most sources an Application may list in spec.sources.
 	// Defaults to 64.
 	MaxSources int `json:"maxSources"`
@@ -82,6 +89,7 @@ func DefaultLimits() Limits {
 	return Limits{
 		MaxReviewBytes:    4 << 20,
 		MaxDepth:          100,
+		MaxNodes:          500000,
 		MaxSources:        64,
 		MaxFieldBytes:     4096,
 		MaxLabels:         256,
@@ -113,6 +121,7 @@ func (l Limits) validate(p *field.Path) field.ErrorList {
 		value, least int
 	}{
 		{"maxDepth", l.MaxDepth, 8},
+		{"maxNodes", l.MaxNodes, 10000},
 		{"maxSources", l.MaxSources, 1},
 		{"maxFieldBytes", l.MaxFieldBytes, 64},
 		{"maxLabels", l.MaxLabels, 8},

@@ -47,6 +47,14 @@ var (
 		Help: "The revision (content hash) of the policies and cluster config being served; 1 for the current one.",
 	}, []string{"revision"})
 
+	// ConnectionsShed counts connections closed to make room for a new one
+	// when a port had --max-connections open, by server (webhooks, metrics,
+	// probes, profiles: tenantguard's own names).
+	ConnectionsShed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "tenantguard_connections_shed_total",
+		Help: "Idle or slow connections closed to make room for a new one at the connection cap, by server.",
+	}, []string{"server"})
+
 	// ReloadFailures counts policy or config changes that were refused.
 	ReloadFailures = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "tenantguard_reload_failures_total",
@@ -108,7 +116,7 @@ func closed(value string, set []string) string {
 // Register adds tenantguard's metrics to controller-runtime's registry. It is
 // safe to call more than once.
 func Register() {
-	for _, c := range []prometheus.Collector{Reviews, ReviewDuration, EvaluationDuration, Violations, PolicyRevision, ReloadFailures} {
+	for _, c := range []prometheus.Collector{Reviews, ReviewDuration, EvaluationDuration, Violations, PolicyRevision, ReloadFailures, ConnectionsShed} {
 		if err := ctrlmetrics.Registry.Register(c); err != nil {
 			if _, already := err.(prometheus.AlreadyRegisteredError); !already {
 				panic(err)

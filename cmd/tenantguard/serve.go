@@ -29,7 +29,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	flags.DurationVar(&opts.ReloadInterval, "reload-interval", opts.ReloadInterval, "how often the policy directory and cluster config are checked for changes")
 	flags.DurationVar(&opts.Limits.Deadline, "review-deadline", opts.Limits.Deadline, "longest a review may take; keep it under the webhook configuration's timeoutSeconds")
 	flags.IntVar(&opts.Limits.MaxInFlight, "max-in-flight", opts.Limits.MaxInFlight, "reviews evaluated at once; more wait for a slot until their deadline")
-	flags.Int64Var(&opts.MaxInFlightBytes, "max-in-flight-bytes", 0, "bytes of reviews decoded and evaluated at once; more wait until their deadline (default: 1/160 of GOMEMLIMIT and at least 4 MiB, or 64 MiB without one)")
+	flags.Int64Var(&opts.MaxInFlightBytes, "max-in-flight-bytes", 0, "bytes of memory the reviews being decoded and evaluated hold at once, each charged by the values it holds; more wait until their deadline (default: 1/2 of GOMEMLIMIT and at least 64 MiB, or 1 GiB without one)")
 	flags.Int64Var(&opts.MaxReceivingBytes, "max-receiving-bytes", 0, "bytes of request bodies being received at once, counted as they arrive (default: 1/8 of GOMEMLIMIT and at least 16 MiB, or 256 MiB without one)")
 	conns := opts.Connections
 	flags.IntVar(&opts.Connections.Max, "max-connections", conns.Max, "open connections to the webhook port; more wait in the accept queue")

@@ -99,6 +99,9 @@ func TestHostileBodiesAreRefusedNamingWhy(t *testing.T) {
 			bytes.Replace(hostileReview("old", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, pinnedSpec)), []byte("admission.k8s.io/v1"), []byte("admission.k8s.io/v1beta1"), 1),
 			400, "admission.k8s.io/v1 AdmissionReviews only",
 		},
+		"Helm values of 600,000 empty objects": {
+			hostileReview("dense", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, denseSpec(600000))), 400, "more than 500000 (limits.maxNodes)",
+		},
 		"a body past limits.maxReviewBytes": {
 			hostileReview("big", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, `{"x":"`+strings.Repeat("x", 4<<20)+`"}`)),
 			413, "(limits.maxReviewBytes)",
@@ -144,6 +147,42 @@ func TestHostileApplicationsThroughTheAPIServerAreRefusedNamingTheLimit(t *testi
 			assert.Less(t, len(err.Error()), 2000, "the refusal is short, not one line per source")
 		})
 	}
+}
+
+// denseSpec is a chart source whose Helm values are a list of n empty objects.
+func denseSpec(n int) string {
+	return `{"project":"tenant-shop","source":{"repoURL":"r","chart":"c","targetRevision":"1.0.0","helm":{"valuesObject":{"data":[` +
+		strings.Repeat(`{},`, n-1) + `{}]}}}}`
+}
+
+// Reviews dense with values, each charged what it holds once decoded, wait
+// for one another within the memory budget: each is judged or refused as
+// saturated, none fails, and valid reviews are judged right afterwards.
+func TestDenseReviewsAtOnceAreJudgedWithinTheMemoryBudget(t *testing.T) {
+	addr, _, _ := startServer(t, app.Options{MetricsAddr: "0", ProbeAddr: "0", MaxInFlightBytes: 64 << 20})
+	client := &http.Client{Transport: insecureTransport(8)}
+	body := hostileReview("dense", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, denseSpec(100000)))
+	var wg sync.WaitGroup
+	codes := make([]int32, 8)
+	for i := range codes {
+		wg.Go(func() {
+			resp := postRaw(t, client, addr, []string{app.ValidatePath, app.MutatePath}[i%2], body)
+			codes[i] = resp.Result.Code
+			if resp.Allowed {
+				codes[i] = http.StatusOK
+			}
+		})
+	}
+	wg.Wait()
+	judged := 0
+	for _, code := range codes {
+		assert.Contains(t, []int32{http.StatusOK, http.StatusForbidden, http.StatusServiceUnavailable}, code, "judged, or refused as saturated")
+		if code != http.StatusServiceUnavailable {
+			judged++
+		}
+	}
+	assert.Positive(t, judged, "the budget admits them one after another")
+	assertStillServing(t, client, addr)
 }
 
 // The metrics keep one series per kind and operation tenantguard handles,
@@ -227,27 +266,13 @@ func TestSlowClientsAreCutOffAndConnectionsCapped(t *testing.T) {
 		require.NoError(t, err)
 		assertClosedWithin(t, conn, 5*time.Second)
 	})
-	t.Run("connections past the cap wait until one closes", func(t *testing.T) {
-		var held []net.Conn
+	t.Run("connections that say nothing past the cap make room for a fresh one", func(t *testing.T) {
 		for range 4 {
 			conn, err := tls.Dial("tcp", addr, tlsConfig)
 			require.NoError(t, err)
-			held = append(held, conn)
+			defer conn.Close()
 		}
-		fifth, err := net.Dial("tcp", addr)
-		require.NoError(t, err)
-		waiting := tls.Client(fifth, tlsConfig)
-		require.NoError(t, fifth.SetDeadline(time.Now().Add(300*time.Millisecond)))
-		assert.Error(t, waiting.Handshake(), "the fifth connection is not served while four are open")
-		fifth.Close()
-
-		held[0].Close()
-		again, err := tls.Dial("tcp", addr, tlsConfig)
-		require.NoError(t, err, "served once a connection closed")
-		again.Close()
-		for _, c := range held[1:] {
-			c.Close()
-		}
+		assertStillServing(t, &http.Client{Transport: insecureTransport(1), Timeout: 30 * time.Second}, addr)
 	})
 	assertStillServing(t, &http.Client{Transport: insecureTransport(1)}, addr)
 }
@@ -261,4 +286,60 @@ func assertClosedWithin(t *testing.T, conn net.Conn, limit time.Duration) {
 	if errors.As(err, &netErr) {
 		assert.False(t, netErr.Timeout(), "the server closed the connection before the client gave up")
 	}
+}
+
+// Clients that hold every connection the webhook and probe ports allow,
+// idle between requests as keep-alive clients are, lock out neither a fresh
+// client of the webhooks (kube-apiserver's next connection) nor the kubelet's
+// probes: the longest idle connection makes room, and readiness opens no
+// connection of its own.
+func TestHeldConnectionsLockOutNeitherAFreshClientNorTheProbes(t *testing.T) {
+	const held = 32
+	probeAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	addr, _, _ := startServer(t, app.Options{MetricsAddr: "0", ProbeAddr: probeAddr, Connections: app.Connections{Max: held}})
+	require.Eventually(t, func() bool { return get(t, "http://"+probeAddr+"/readyz") != "" }, 30*time.Second, 50*time.Millisecond)
+	webhook := holdIdle(t, held, func() *http.Client {
+		return &http.Client{Transport: insecureTransport(1)}
+	}, func(c *http.Client) error {
+		resp := postRaw(t, c, addr, app.ValidatePath, hostileReview("held", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, cleanSpec)))
+		if !resp.Allowed {
+			return errors.New(resp.Result.Message)
+		}
+		return nil
+	})
+	probes := holdIdle(t, held, func() *http.Client { return &http.Client{Transport: &http.Transport{}} }, func(c *http.Client) error {
+		resp, err := c.Get("http://" + probeAddr + "/healthz")
+		if err == nil {
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		return err
+	})
+	require.Equal(t, held, webhook, "every connection of the webhook port is held")
+	require.Equal(t, held, probes, "every connection of the probe port is held")
+
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
+	for _, path := range []string{"/readyz", "/healthz"} {
+		resp, err := fresh.Get("http://" + probeAddr + path)
+		require.NoError(t, err, path)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, path)
+	}
+	assertStillServing(t, &http.Client{Transport: insecureTransport(1), Timeout: 30 * time.Second}, addr)
+}
+
+// holdIdle opens n keep-alive clients, each making one request with do so that
+// its connection then idles, and returns how many succeeded. The clients'
+// connections close when the test ends.
+func holdIdle(t *testing.T, n int, client func() *http.Client, do func(*http.Client) error) int {
+	t.Helper()
+	ok := 0
+	for range n {
+		c := client()
+		t.Cleanup(c.CloseIdleConnections)
+		if err := do(c); err == nil {
+			ok++
+		}
+	}
+	return ok
 }

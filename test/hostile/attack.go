@@ -28,10 +28,10 @@ type attack struct {
 // then connections, which leave the server's accept queue busiest, then the
 // metrics and the reviews that reach the Tenant lookup and the decoder.
 func attacks() []*attack {
-	list := []*attack{yamlAliasAttack(), deepNestingAttack(), manySourcesAttack()}
+	list := []*attack{yamlAliasAttack(), deepNestingAttack(), manySourcesAttack(), denseValuesAttack()}
 	list = append(list, fieldAttacks()...)
 	return append(list,
-		slowlorisAttack(), slowBodyAttack(), bigBodyAttack(),
+		slowlorisAttack(), slowBodyAttack(), bigBodyAttack(), heldWebhookAttack(), heldProbesAttack(),
 		metricsAttack(), unknownTenantAttack(), inconsistentAttack(),
 	)
 }
@@ -45,7 +45,7 @@ func attackNames() []string {
 }
 
 // connectionAttacks are what -attacks connections names.
-var connectionAttacks = []string{"slowloris", "slow-body", "big-body"}
+var connectionAttacks = []string{"slowloris", "slow-body", "big-body", "held-webhook", "held-probes"}
 
 // selectAttacks returns the attacks -attacks names, in the run order.
 func selectAttacks(list string) ([]*attack, error) {
@@ -87,6 +87,8 @@ type rig struct {
 	fdBudget int
 	// metricsURL is the current server's metrics endpoint.
 	metricsURL func() string
+	// probeAddr is the current server's probe address (/healthz, /readyz).
+	probeAddr func() string
 }
 
 // shot is one request of a flood: where it goes, its body, and a prefix for

@@ -83,3 +83,20 @@ func withKindAndOperation(uid, kind, operation string) []byte {
 	req["operation"] = operation
 	return reviews.Encode(review)
 }
+
+// denseBody is a well-formed Application review whose Helm valuesObject
+// holds a list of n empty objects ({"data":[{},{},...]}): 3 bytes each on the
+// wire, a Go map and a Rego object of a few hundred bytes each once decoded.
+func denseBody(n int) []byte {
+	const placeholder = "@@dense@@"
+	app := attackApplication("hostile-dense")
+	spec(app)["source"].(map[string]any)["helm"].(map[string]any)["valuesObject"] = placeholder
+	body := reviews.ApplicationRequest("0000eeee-0000-4000-8000-000000000003", "CREATE", validUser, app, nil).Encode()
+	dense := `{"data":[` + strings.Repeat("{},", n-1) + "{}]}"
+	return bytes.Replace(body, []byte(`"`+placeholder+`"`), []byte(dense), 1)
+}
+
+// denseBodyOf is denseBody filled to about size bytes.
+func denseBodyOf(size int) []byte {
+	return denseBody((size - len(denseBody(1))) / 3)
+}

@@ -50,7 +50,7 @@ type options struct {
 func main() {
 	var o options
 	var names string
-	flag.StringVar(&names, "attacks", "all", "comma-separated attacks to run, in this order: "+strings.Join(attackNames(), ", ")+"; or all, or connections (the three connection attacks)")
+	flag.StringVar(&names, "attacks", "all", "comma-separated attacks to run, in this order: "+strings.Join(attackNames(), ", ")+"; or all, or connections (the five connection attacks)")
 	flag.Float64Var(&o.scale, "scale", 1.0, "multiplier of every attack's size (requests, connections, time); 0.05 is a quick check")
 	flag.DurationVar(&o.duration, "duration", 3*time.Minute, "cap on each attack's wall time")
 	flag.DurationVar(&o.hold, "hold", 20*time.Second, "how long the attacks that repeat a request keep repeating it, at -scale 1")

@@ -66,6 +66,7 @@ func run(o options) (bool, error) {
 		o: o, flags: flags, fdBudget: h.fdBudget,
 		ep:         &endpoint{addr: func() string { return h.srv.Load().addr }, tls: ca.ClientConfig()},
 		metricsURL: func() string { return h.srv.Load().metricsURL },
+		probeAddr:  func() string { return h.srv.Load().probeAddr },
 	}
 	fmt.Printf("setup: server pid %d on %s, GOMEMLIMIT=%s, scale %g, hold %s, duration cap %s, %d valid clients at %g reviews/s, up to %d attack connections\n",
 		first.pid(), first.addr, o.goMemLimit, o.scale, o.holdTime(), o.duration, o.validClients, o.validRate, h.fdBudget)

@@ -86,6 +86,7 @@ type serverProc struct {
 	cmd        *exec.Cmd
 	addr       string
 	metricsURL string
+	probeAddr  string
 	readyURL   string
 	logPath    string
 	logFile    *os.File
@@ -110,6 +111,7 @@ func startServer(f serverFiles, generation int) (*serverProc, error) {
 	s := &serverProc{
 		addr:       net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
 		metricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[1]),
+		probeAddr:  fmt.Sprintf("127.0.0.1:%d", ports[2]),
 		readyURL:   fmt.Sprintf("http://127.0.0.1:%d/readyz", ports[2]),
 		logPath:    filepath.Join(f.dir, fmt.Sprintf("server-%d.log", generation)),
 		exited:     make(chan struct{}),

@@ -33,8 +33,9 @@ type Handler struct {
 	Review *admission.Webhook
 	// Limits returns the limits being served; they follow the cluster config.
 	Limits func() clusterconfig.Limits
-	// Budget bounds the bytes of reviews being judged (decoded, defaulted,
-	// evaluated) at once, across webhooks; a review costs many times its size.
+	// Budget bounds the memory reviews being judged (decoded, defaulted,
+	// evaluated) hold at once, across webhooks; each review is charged what its
+	// shape costs (Shape.Cost), many times its size for a dense one.
 	Budget *Budget
 	// Receiving bounds the bytes of request bodies still arriving, across
 	// webhooks, so that clients sending slowly hold only what they sent.
@@ -59,7 +60,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		write(r.Context(), w, *resp)
 		return
 	}
-	req, err := decodeReview(body, limits.MaxDepth)
+	req, err := decodeReview(body)
 	if err != nil {
 		refused := admission.Errored(http.StatusBadRequest, err)
 		// kube-apiserver shows the reason only in an answer to its request.
@@ -71,9 +72,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	write(r.Context(), w, h.Review.Handle(r.Context(), req))
 }
 
-// read receives the body, then takes the review's bytes from the budget of
-// reviews being judged. It returns a response instead when the request is
-// refused; release is set whenever judging bytes were taken.
+// read receives the body, measures its shape, then takes what judging it
+// costs from the budget of reviews being judged. It returns a response
+// instead when the request is refused; release is set whenever judging bytes
+// were taken.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits clusterconfig.Limits) ([]byte, func(), *admission.Response) {
 	if err := checkHeader(r, limits.MaxReviewBytes); err != nil {
 		return nil, nil, err
@@ -87,10 +89,17 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits clustercon
 	// The received bytes are held until the judging bytes are: the body stays
 	// accounted for while it waits.
 	defer received()
-	release, err := h.Budget.Acquire(ctx, int64(len(body)))
+	shape, err := MeasureShape(body, limits)
+	if err != nil {
+		refused := refusal(http.StatusBadRequest, err)
+		// kube-apiserver shows the reason only in an answer to its request.
+		refused.UID = uidOf(body)
+		return nil, nil, refused
+	}
+	release, err := h.Budget.Acquire(ctx, shape.Cost())
 	if err != nil {
 		return nil, nil, refusal(http.StatusServiceUnavailable,
-			fmt.Errorf("tenantguard is at its limit of review bytes in flight (%d bytes): %w", h.Budget.Size(), err))
+			fmt.Errorf("tenantguard is at its limit of memory for reviews in flight (%d bytes): %w", h.Budget.Size(), err))
 	}
 	return body, release, nil
 }
@@ -125,12 +134,9 @@ func tooLargeError(maxBytes int64) error {
 }
 
 // decodeReview reads a JSON admission.k8s.io/v1 AdmissionReview, once its
-// shape is known to be safe to decode. On an error, the request carries the
-// review's UID where it could be read.
-func decodeReview(body []byte, maxDepth int) (admission.Request, error) {
-	if err := checkShape(body, maxDepth); err != nil {
-		return admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{UID: uidOf(body)}}, err
-	}
+// shape is known to be safe to decode (MeasureShape). On an error, the
+// request carries the review's UID where it could be read.
+func decodeReview(body []byte) (admission.Request, error) {
 	var review admissionv1.AdmissionReview
 	if err := jsonv2.Unmarshal(body, &review, reviewJSON); err != nil {
 		return admission.Request{}, fmt.Errorf("request body: must be a JSON AdmissionReview: %w", err)

@@ -84,6 +84,7 @@ func TestBodiesThatAreNotV1JSONReviewsAreRefusedBeforeDecoding(t *testing.T) {
 		"lists nested past the limit":      {`{"a":` + strings.Repeat(`[`, 100) + strings.Repeat(`]`, 100) + `}`, "(limits.maxDepth)"},
 		"a request that is not an object":  {`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"x"}`, "must be a JSON AdmissionReview"},
 		"leading whitespace then YAML map": {"  \n" + aliases, "starting with '{'"},
+		"more values than the limit":       {`{"request":{"uid":"u","object":[` + strings.Repeat("{},", 500000) + `{}]}}`, "more than 500000 (limits.maxNodes)"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -142,7 +143,7 @@ func TestAReviewWaitsForBytesThenIsRefusedAsSaturated(t *testing.T) {
 	out := send(t, h, review("admission.k8s.io/v1"))
 
 	assert.EqualValues(t, http.StatusServiceUnavailable, out.Response.Result.Code)
-	assert.Contains(t, out.Response.Result.Message, "limit of review bytes in flight")
+	assert.Contains(t, out.Response.Result.Message, "limit of memory for reviews in flight")
 	release()
 	assert.True(t, send(t, h, review("admission.k8s.io/v1")).Response.Allowed, "answered once the bytes are back")
 }

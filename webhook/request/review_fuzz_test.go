@@ -9,6 +9,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/engine/decode"
 	"github.com/tenantguard/tenantguard/test/reviews"
 )
@@ -25,11 +26,13 @@ func FuzzDecodeReviewReadsAsEncodingJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var want admissionv1.AdmissionReview
 		wantErr := json.Unmarshal(body, &want)
-		if checkShape(body, 64) != nil || wantErr != nil || want.Request == nil ||
+		limits := clusterconfig.DefaultLimits()
+		limits.MaxDepth = 64
+		if _, err := MeasureShape(body, limits); err != nil || wantErr != nil || want.Request == nil ||
 			want.GroupVersionKind() != admissionv1.SchemeGroupVersion.WithKind("AdmissionReview") {
 			return // refused either way; the refusals are tested on their own
 		}
-		got, err := decodeReview(body, 64)
+		got, err := decodeReview(body)
 		require.NoError(t, err, "encoding/json reads %q", body)
 		wantReq := *want.Request
 		gotReq := got.AdmissionRequest

@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"golang.org/x/net/netutil"
+
+	"github.com/tenantguard/tenantguard/metrics"
 )
 
 // boundedServer serves one port within Connections, over TLS when tlsConfig
@@ -23,7 +24,8 @@ type boundedServer struct {
 	tlsConfig func(context.Context) (*tls.Config, error)
 	conns     Connections
 	log       logr.Logger
-	started   atomic.Bool
+	// serving is true while the server accepts connections.
+	serving atomic.Bool
 }
 
 // NeedLeaderElection is false: every replica serves.
@@ -31,11 +33,12 @@ func (s *boundedServer) NeedLeaderElection() bool { return false }
 
 // Start serves until ctx ends, then lets requests in flight finish.
 func (s *boundedServer) Start(ctx context.Context) error {
-	listener, err := s.listen(ctx)
+	listener, pool, err := s.listen(ctx)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
+		ConnState:         pool.track,
 		Handler:           s.handler,
 		ReadHeaderTimeout: s.conns.ReadHeaderTimeout,
 		ReadTimeout:       s.conns.ReadTimeout,
@@ -57,33 +60,35 @@ func (s *boundedServer) Start(ctx context.Context) error {
 		}
 	}()
 	s.log.Info("serving", "server", s.name, "address", s.addr, "maxConnections", s.conns.Max)
-	s.started.Store(true)
-	if err := srv.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
+	s.serving.Store(true)
+	err = srv.Serve(listener)
+	s.serving.Store(false)
+	if !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	<-stopped
 	return nil
 }
 
-// listen opens the port with the connection cap, which applies before the TLS
-// handshake: a handshake costs memory of its own.
-func (s *boundedServer) listen(ctx context.Context) (net.Listener, error) {
+// listen opens the port within the connection pool, which applies before
+// the TLS handshake: a handshake costs memory of its own.
+func (s *boundedServer) listen(ctx context.Context) (net.Listener, *pool, error) {
 	var cfg *tls.Config
 	if s.tlsConfig != nil {
 		var err error
 		if cfg, err = s.tlsConfig(ctx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	listener, err := net.Listen("tcp", s.addr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	listener = netutil.LimitListener(listener, s.conns.Max)
+	conns := newPool(listener, s.conns.Max, s.conns.SlowAfter, metrics.ConnectionsShed.WithLabelValues(s.name).Inc)
 	if cfg != nil {
-		listener = tls.NewListener(listener, cfg)
+		return tls.NewListener(conns, cfg), conns, nil
 	}
-	return listener, nil
+	return conns, conns, nil
 }
 
 // debugWriter writes the HTTP server's error log lines at debug level.

@@ -11,9 +11,18 @@ import (
 // server runs out. The zero value of each field takes
 // the default in its comment.
 type Connections struct {
-	// Max is the most connections open at once; more wait in the kernel's
-	// accept queue until one closes. Defaults to 1024.
+	// Max is the most connections open at once. A new connection past it
+	// closes the oldest that has sent no request within SlowAfter, or else
+	// the one idle the longest, for more than SlowAfter; while every one is
+	// in the middle of a request or within SlowAfter, it waits in the
+	// kernel's accept queue. Defaults to 1024.
 	Max int
+	// SlowAfter is how long a new connection may take to complete its TLS
+	// handshake and send its first request's headers, and how long a
+	// connection may idle between requests, before it may be closed to make
+	// room once Max are open. Defaults to 1 second: kube-apiserver sends its
+	// request as soon as it connects.
+	SlowAfter time.Duration
 	// ReadHeaderTimeout is the longest the TLS handshake and a request's
 	// headers may take. Defaults to 5 seconds.
 	ReadHeaderTimeout time.Duration
@@ -34,6 +43,7 @@ type Connections struct {
 func DefaultConnections() Connections {
 	return Connections{
 		Max:               1024,
+		SlowAfter:         time.Second,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      20 * time.Second,
@@ -45,6 +55,7 @@ func DefaultConnections() Connections {
 func (c *Connections) setDefaults() {
 	d := DefaultConnections()
 	c.Max = cmp.Or(c.Max, d.Max)
+	c.SlowAfter = cmp.Or(c.SlowAfter, d.SlowAfter)
 	c.ReadHeaderTimeout = cmp.Or(c.ReadHeaderTimeout, d.ReadHeaderTimeout)
 	c.ReadTimeout = cmp.Or(c.ReadTimeout, d.ReadTimeout)
 	c.WriteTimeout = cmp.Or(c.WriteTimeout, d.WriteTimeout)

@@ -17,7 +17,9 @@ import (
 )
 
 // addPorts serves the metrics and the probes on ports of their own, within
-// the same connection bounds as the webhooks: any pod can reach them too.
+// the same connection bounds as the webhooks: any pod can reach them too. A
+// full port closes a slow or long-idle connection for a new one, so clients
+// holding connections lock out neither the kubelet's probes nor Prometheus.
 // controller-runtime's own metrics and probe servers are turned off in
 // newManager; they have no body-read timeout and no bound on connections.
 func addPorts(mgr manager.Manager, opts Options, hooks webhook.Server) error {

@@ -74,8 +74,9 @@ type Options struct {
 	ReloadInterval time.Duration
 	// Limits bound the reviews in flight and how long each may take.
 	Limits handler.Limits
-	// MaxInFlightBytes bounds the bytes of the reviews being judged at once.
-	// Defaults to InFlightBytesFor the Go memory limit.
+	// MaxInFlightBytes bounds the memory the reviews being judged hold at
+	// once, each charged what its shape costs. Defaults to InFlightBytesFor the
+	// Go memory limit.
 	MaxInFlightBytes int64
 	// MaxReceivingBytes bounds the bytes of request bodies still arriving.
 	// Defaults to ReceivingBytesFor the Go memory limit.
@@ -207,19 +208,18 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 // reading most reviews.
 func reviewLogger(base logr.Logger, _ *admission.Request) logr.Logger { return base }
 
-// InFlightBytesFor is the default bound on review bytes in flight for a
-// process whose Go memory limit is memoryLimit. A review holds up to about
-// reviewCost times its size while it is decoded and evaluated (the worst
-// shapes of BenchmarkReviewCost, in docs/performance.md), and half the limit
-// is left to the caches and the rest of the process; the bound is never below
-// the default largest review, which then runs alone. Without a memory limit
-// it is 64 MiB.
+// InFlightBytesFor is the default bound on the memory reviews being judged
+// hold at once, for a process whose Go memory limit is memoryLimit: half the
+// limit, the other half left to the caches, the bodies being received and the
+// rest of the process. Each review is charged what its shape costs
+// (request.Shape.Cost), never less than 64 MiB so that a review of the
+// largest shape limits.maxNodes admits runs, alone. Without a memory limit it
+// is 1 GiB.
 func InFlightBytesFor(memoryLimit int64) int64 {
-	const reviewCost = 80
 	if memoryLimit <= 0 || memoryLimit == math.MaxInt64 {
-		return 64 << 20
+		return 1 << 30
 	}
-	return max(memoryLimit/2/reviewCost, clusterconfig.DefaultLimits().MaxReviewBytes)
+	return max(memoryLimit/2, 64<<20)
 }
 
 // ReceivingBytesFor is the default bound on the bytes of request bodies still

@@ -41,6 +41,7 @@ defaults := {
 	"limits": {
 		"maxReviewBytes": 4194304,
 		"maxDepth": 100,
+		"maxNodes": 500000,
 		"maxSources": 64,
 		"maxFieldBytes": 4096,
 		"maxLabels": 256,
