@@ -20,7 +20,7 @@ CONTROLLER_GEN := $(LOCALBIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 # The folders that hold Go code, for gofmt.
-GO_DIRS := api clusterconfig engine metrics manifests report eval webhook supervisor audit promotion cmd policies test
+GO_DIRS := api clusterconfig engine metrics manifests report eval webhook supervisor audit changes cmd policies test *.go
 
 # The chart, kustomize and image targets; included here so that their tool
 # variables are defined before the rules below name them as prerequisites.

@@ -9,7 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
+	tgwebhook "github.com/tenantguard/tenantguard/webhook"
 )
 
 // StartDoNothingWebhook runs a controller-runtime webhook server that allows
@@ -29,8 +29,8 @@ func StartDoNothingWebhook(ctx context.Context, host string, port int, certDir s
 	allow := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
 		return admission.Allowed("")
 	})
-	hooks.Register(app.ValidatePath, &admission.Webhook{Handler: allow})
-	hooks.Register(app.MutatePath, &admission.Webhook{Handler: allow})
+	hooks.Register(tgwebhook.ValidatePath, &admission.Webhook{Handler: allow})
+	hooks.Register(tgwebhook.MutatePath, &admission.Webhook{Handler: allow})
 	done := make(chan error, 1)
 	go func() { done <- hooks.Start(ctx) }()
 	return done, WaitForTLS(net.JoinHostPort(host, strconv.Itoa(port)), done)

@@ -70,7 +70,7 @@ func TestRunnersAgreeOnEdgeCases(t *testing.T) {
 	require.NoError(t, err)
 	snapshot, err := live.Loader{ConfigFile: configFile}.Load(t.Context())
 	require.NoError(t, err)
-	v := &handler.Validator{State: live.Fixed(snapshot), Tenants: tenantlookup.NewIndex(nil, snapshot.Config)}
+	v := &handler.Validator{State: live.NewCurrent(snapshot), Tenants: tenantlookup.NewIndex(nil, snapshot.Config)}
 
 	for i, tc := range edgeCases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -64,7 +64,7 @@ func handlerVerdicts(ctx context.Context, c *corpus, configFile string) (verdict
 		}
 		tenants = append(tenants, obj)
 	}
-	v := &handler.Validator{State: live.Fixed(snapshot), Tenants: tenantlookup.NewIndex(tenants, snapshot.Config)}
+	v := &handler.Validator{State: live.NewCurrent(snapshot), Tenants: tenantlookup.NewIndex(tenants, snapshot.Config)}
 	// The handler logs each decision; thousands of them would bury the report.
 	ctx = log.IntoContext(ctx, logr.Discard())
 

@@ -23,7 +23,9 @@ import (
 
 	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
+	"github.com/tenantguard/tenantguard/webhook"
 	"github.com/tenantguard/tenantguard/webhook/handler"
+	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
 // The hostile-input suite: each attack that once took the webhook down, at a
@@ -65,9 +67,9 @@ func postRaw(t *testing.T, client *http.Client, addr, path string, body []byte) 
 // assertStillServing checks that a clean Application is allowed and a pinned one denied.
 func assertStillServing(t *testing.T, client *http.Client, addr string) {
 	t.Helper()
-	clean := postRaw(t, client, addr, app.ValidatePath, hostileReview("ok", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, cleanSpec)))
+	clean := postRaw(t, client, addr, webhook.ValidatePath, hostileReview("ok", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, cleanSpec)))
 	assert.True(t, clean.Allowed, clean.Result.Message)
-	pinned := postRaw(t, client, addr, app.ValidatePath, hostileReview("no", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, pinnedSpec)))
+	pinned := postRaw(t, client, addr, webhook.ValidatePath, hostileReview("no", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, pinnedSpec)))
 	assert.False(t, pinned.Allowed)
 	assert.Contains(t, pinned.Result.Message, "[app-pinned-revision]")
 }
@@ -106,7 +108,7 @@ func TestHostileBodiesAreRefusedNamingWhy(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			for _, path := range []string{app.ValidatePath, app.MutatePath} {
+			for _, path := range []string{webhook.ValidatePath, webhook.MutatePath} {
 				resp := postRaw(t, client, addr, path, tt.body)
 				assert.False(t, resp.Allowed, path)
 				assert.Equal(t, tt.wantCode, resp.Result.Code, path)
@@ -154,7 +156,7 @@ func TestMetricLabelsComeFromClosedSets(t *testing.T) {
 	client := &http.Client{Transport: insecureTransport(4)}
 	for i := range 40 {
 		kind := fmt.Sprintf(`"Hostile%d%s"`, i, strings.Repeat("x", 10000))
-		resp := postRaw(t, client, addr, app.ValidatePath, hostileReview("m", kind, fmt.Sprintf(`"OP%d"`, i), hostileApplication(shopMeta, cleanSpec)))
+		resp := postRaw(t, client, addr, webhook.ValidatePath, hostileReview("m", kind, fmt.Sprintf(`"OP%d"`, i), hostileApplication(shopMeta, cleanSpec)))
 		assert.EqualValues(t, http.StatusBadRequest, resp.Result.Code)
 	}
 
@@ -185,7 +187,7 @@ func TestAnUnknownTenantDoesNotHoldAReviewSlot(t *testing.T) {
 	codes := make([]int32, 8)
 	for i := range codes {
 		wg.Go(func() {
-			resp := postRaw(t, client, addr, app.MutatePath, hostileReview("u", `"Application"`, `"CREATE"`, hostileApplication(meta, cleanSpec)))
+			resp := postRaw(t, client, addr, webhook.MutatePath, hostileReview("u", `"Application"`, `"CREATE"`, hostileApplication(meta, cleanSpec)))
 			codes[i] = resp.Result.Code
 		})
 	}
@@ -198,7 +200,7 @@ func TestAnUnknownTenantDoesNotHoldAReviewSlot(t *testing.T) {
 // Slow and idle clients are cut off, and no more than the cap are served at once.
 func TestSlowClientsAreCutOffAndConnectionsCapped(t *testing.T) {
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	addr, _, _ := startServer(t, app.Options{MetricsAddr: metricsAddr, ProbeAddr: "0", Connections: app.Connections{
+	addr, _, _ := startServer(t, app.Options{MetricsAddr: metricsAddr, ProbeAddr: "0", Connections: server.Connections{
 		Max: 4, ReadHeaderTimeout: 1500 * time.Millisecond, ReadTimeout: 2 * time.Second,
 	}})
 	tlsConfig := &tls.Config{InsecureSkipVerify: true} //nolint:gosec // loopback test server

@@ -24,6 +24,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 	"github.com/tenantguard/tenantguard/test/cluster"
+	"github.com/tenantguard/tenantguard/webhook"
 )
 
 // slowRule makes a review of an Application labelled e2e-slow take tens of
@@ -132,7 +133,7 @@ func postReview(client *http.Client, addr, uid string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	resp, err := client.Post("https://"+addr+app.ValidatePath, "application/json", bytes.NewReader(body))
+	resp, err := client.Post("https://"+addr+webhook.ValidatePath, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
+	"github.com/tenantguard/tenantguard/webhook"
 )
 
 // attack is one hostile input or hostile client, run alone while the valid
@@ -137,9 +137,9 @@ func (r *rig) flood(ctx context.Context, clients, n int, until time.Time, next f
 // bothPaths alternates between the two webhooks, which read bodies alike.
 func bothPaths(i int) string {
 	if i%2 == 0 {
-		return app.ValidatePath
+		return webhook.ValidatePath
 	}
-	return app.MutatePath
+	return webhook.MutatePath
 }
 
 // only accepts exactly the given classes.

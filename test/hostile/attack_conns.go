@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
+	"github.com/tenantguard/tenantguard/webhook"
 )
 
 // The connection attacks hold connections rather than send bad requests:
@@ -36,7 +36,7 @@ func slowlorisAttack() *attack {
 			if err != nil {
 				return err
 			}
-			headers := []byte(requestHead(app.ValidatePath, -1) + "X-Slow: " + strings.Repeat("a", 4096))
+			headers := []byte(requestHead(webhook.ValidatePath, -1) + "X-Slow: " + strings.Repeat("a", 4096))
 			timeout := r.flagDuration("read-header-timeout", 5*time.Second)
 			plan := &connPlan{
 				n:         r.o.scaled(12500),
@@ -64,7 +64,7 @@ func slowBodyAttack() *attack {
 		expected: func(class string) bool { return class != heldTooLong },
 		run: func(ctx context.Context, r *rig, t *tally) error {
 			const size = 1 << 20
-			head := []byte(requestHead(app.ValidatePath, size))
+			head := []byte(requestHead(webhook.ValidatePath, size))
 			body := append([]byte("{"), bytes.Repeat([]byte(" "), size-1)...)
 			timeout := r.flagDuration("read-timeout", 10*time.Second)
 			plan := &connPlan{
@@ -93,7 +93,7 @@ func bigBodyAttack() *attack {
 		expected: only("answered 413"),
 		run: func(ctx context.Context, r *rig, t *tally) error {
 			const size = 7<<20 - 1
-			head := []byte(requestHead(app.ValidatePath, size))
+			head := []byte(requestHead(webhook.ValidatePath, size))
 			chunk := bytes.Repeat([]byte("a"), 64<<10)
 			timeout := r.flagDuration("read-timeout", 10*time.Second)
 			plan := &connPlan{

@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 	"github.com/tenantguard/tenantguard/test/reviews"
+	"github.com/tenantguard/tenantguard/webhook"
 )
 
 // The valid stream's Applications are made by a person in a staging
@@ -95,13 +95,13 @@ type validCase struct {
 }
 
 var validCases = []validCase{
-	{app.ValidatePath, false}, {app.ValidatePath, true},
-	{app.MutatePath, false}, {app.MutatePath, true},
+	{webhook.ValidatePath, false}, {webhook.ValidatePath, true},
+	{webhook.MutatePath, false}, {webhook.MutatePath, true},
 }
 
 // denied is whether tenantguard must refuse c: only the validating webhook
 // refuses; the mutating one fills in defaults and leaves verdicts to it.
-func (c validCase) denied() bool { return c.pinned && c.path == app.ValidatePath }
+func (c validCase) denied() bool { return c.pinned && c.path == webhook.ValidatePath }
 
 // send posts the next review and records what it got.
 func (v *validStream) send(ctx context.Context, client *http.Client) {

@@ -7,8 +7,8 @@ import (
 	"math/big"
 	"time"
 
-	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 	"github.com/tenantguard/tenantguard/test/testcert"
+	"github.com/tenantguard/tenantguard/webhook"
 )
 
 // checkFirstConfig checks, before load, that the first config is served and
@@ -28,7 +28,7 @@ func checkFirstConfig(ctx context.Context, chk *checker, fx *fixture, tg *target
 // the reload and allowed after it.
 func newArchTenant(uid string, denied bool) request {
 	r := tenantReview(uid, "CREATE", tenant{name: "probe-" + uid[len(uid)-4:], env: "staging"}, addedArch)
-	r.path, r.uid = app.ValidatePath, uid
+	r.path, r.uid = webhook.ValidatePath, uid
 	if denied {
 		r.denied, r.message = true, "[tenant-arch]"
 	}

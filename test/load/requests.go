@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/tenantguard/tenantguard/cmd/tenantguard/app"
 	"github.com/tenantguard/tenantguard/test/reviews"
+	"github.com/tenantguard/tenantguard/webhook"
 )
 
 // tenant is one Tenant created in the API server before tenantguard starts.
@@ -70,9 +70,9 @@ func mix(n int, prefix string, seed uint64, tenants []tenant, newArchFrom int) [
 	reqs := make([]request, n)
 	for i := range reqs {
 		uid := fmt.Sprintf("%s-0000-4000-8000-%012d", prefix, i)
-		path := app.ValidatePath
+		path := webhook.ValidatePath
 		if rng.IntN(2) == 0 {
-			path = app.MutatePath
+			path = webhook.MutatePath
 		}
 		op := "CREATE"
 		if rng.IntN(2) == 0 {
@@ -86,7 +86,7 @@ func mix(n int, prefix string, seed uint64, tenants []tenant, newArchFrom int) [
 			r = applicationReview(uid, op, t, pinned)
 			// Only the validating webhook refuses; the mutating one fills in
 			// defaults and leaves the verdict to it, as in a cluster.
-			if pinned && path == app.ValidatePath {
+			if pinned && path == webhook.ValidatePath {
 				r.denied, r.message = true, "[app-pinned-revision]"
 			}
 		case x < 0.90:

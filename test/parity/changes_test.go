@@ -10,10 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenantguard/tenantguard/changes"
 	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/policies"
-	"github.com/tenantguard/tenantguard/promotion"
 	"github.com/tenantguard/tenantguard/test/gitrepo"
 )
 
@@ -71,7 +71,7 @@ func TestConftestAndChangesAgreeOnChangeSets(t *testing.T) {
 		dataFile := writeConfigData(t, cfgJSON)
 		for _, sc := range changeScenarios {
 			t.Run(name+"/"+sc.branch, func(t *testing.T) {
-				cs, err := promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: sc.branch, Actor: sc.actor, Config: cfg})
+				cs, err := changes.Build(context.Background(), changes.Options{Dir: repo.Dir, Base: "main", Head: sc.branch, Actor: sc.actor, Config: cfg})
 				require.NoError(t, err)
 				input, err := cs.Input()
 				require.NoError(t, err)
@@ -110,8 +110,8 @@ func changesConftestVerdicts(t *testing.T, conftest, policyDir, dataFile, inputF
 	return conftestJSONVerdicts(t, "changeset", out)
 }
 
-func changesVerdicts(t *testing.T, engine *policy.Engine, cs *promotion.ChangeSet) []verdict {
-	results, err := promotion.Evaluate(context.Background(), engine, cs)
+func changesVerdicts(t *testing.T, engine *policy.Engine, cs *changes.ChangeSet) []verdict {
+	results, err := changes.Evaluate(context.Background(), engine, cs)
 	require.NoError(t, err)
 	var verdicts []verdict
 	for _, r := range results {

@@ -32,7 +32,7 @@ func TestWatcherSwapsInChangesAndRefusesBrokenOnes(t *testing.T) {
 	loader := live.Loader{ConfigFile: configFile}
 	first, err := loader.Load(t.Context())
 	require.NoError(t, err)
-	current := live.Fixed(first)
+	current := live.NewCurrent(first)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	go func() {
@@ -107,7 +107,7 @@ violation contains v if {
 func TestSubscribersHearOfEachSetOnceMerged(t *testing.T) {
 	first, err := live.Loader{}.Load(t.Context())
 	require.NoError(t, err)
-	current := live.Fixed(first)
+	current := live.NewCurrent(first)
 	changes := current.Subscribe()
 	select {
 	case <-changes:

@@ -1,4 +1,4 @@
-package promotion
+package changes
 
 // The input contract of the change-set rules, written by `tenantguard changes
 // --print-input` and read by conftest as well: docs/changes.md documents it

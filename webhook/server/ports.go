@@ -1,4 +1,4 @@
-package app
+package server
 
 import (
 	"context"
@@ -16,11 +16,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 )
 
-// addPorts serves the metrics and the probes on ports of their own, within
+// AddPorts serves the metrics and the probes on ports of their own, within
 // the same connection bounds as the webhooks: any pod can reach them too.
 // controller-runtime's own metrics and probe servers are turned off in
-// newManager; they have no body-read timeout and no bound on connections.
-func addPorts(mgr manager.Manager, opts Options, hooks webhook.Server) error {
+// the manager; they have no body-read timeout and no bound on connections.
+func AddPorts(mgr manager.Manager, opts Options, hooks webhook.Server) error {
 	log := mgr.GetLogger().WithName("ports")
 	if opts.MetricsAddr != "0" {
 		mux := http.NewServeMux()

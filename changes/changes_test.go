@@ -1,4 +1,4 @@
-package promotion_test
+package changes_test
 
 import (
 	"context"
@@ -11,10 +11,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenantguard/tenantguard/changes"
 	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/policies"
-	"github.com/tenantguard/tenantguard/promotion"
 	"github.com/tenantguard/tenantguard/test/gitrepo"
 )
 
@@ -36,8 +36,8 @@ func defaultEngine(t testing.TB) *policy.Engine {
 }
 
 // build is the change set of main...HEAD in repo, as actor made it.
-func build(t *testing.T, repo *gitrepo.Repo, actor string) (*promotion.ChangeSet, error) {
-	return promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Actor: actor, Config: clusterconfig.Default()})
+func build(t *testing.T, repo *gitrepo.Repo, actor string) (*changes.ChangeSet, error) {
+	return changes.Build(context.Background(), changes.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Actor: actor, Config: clusterconfig.Default()})
 }
 
 // finding is a finding as a reviewer reads it.
@@ -51,7 +51,7 @@ func judge(t *testing.T, repo *gitrepo.Repo, actor string) []finding {
 	t.Helper()
 	cs, err := build(t, repo, actor)
 	require.NoError(t, err)
-	results, err := promotion.Evaluate(context.Background(), defaultEngine(t), cs)
+	results, err := changes.Evaluate(context.Background(), defaultEngine(t), cs)
 	require.NoError(t, err)
 	var out []finding
 	for _, r := range results {
@@ -70,7 +70,7 @@ func judge(t *testing.T, repo *gitrepo.Repo, actor string) []finding {
 }
 
 // fileOf is the changed file at path.
-func fileOf(t *testing.T, cs *promotion.ChangeSet, path string) promotion.File {
+func fileOf(t *testing.T, cs *changes.ChangeSet, path string) changes.File {
 	t.Helper()
 	for _, f := range cs.Files {
 		if f.Path == path {
@@ -78,7 +78,7 @@ func fileOf(t *testing.T, cs *promotion.ChangeSet, path string) promotion.File {
 		}
 	}
 	require.Failf(t, "no such changed file", "%s among %v", path, cs.Files)
-	return promotion.File{}
+	return changes.File{}
 }
 
 func TestAnAutomatedPromotionPasses(t *testing.T) {
@@ -91,7 +91,7 @@ func TestAnAutomatedPromotionPasses(t *testing.T) {
 	cs, err := build(t, repo, bot)
 	require.NoError(t, err)
 	f := fileOf(t, cs, "production/shop/values-images.yaml")
-	assert.Equal(t, promotion.Modified, f.Status)
+	assert.Equal(t, changes.Modified, f.Status)
 	assert.Equal(t, "production", f.Environment)
 	require.NotNil(t, f.Staging)
 	assert.True(t, f.Staging.Equal)
@@ -157,7 +157,7 @@ func TestARenameInProductionIsRefusedOnBothPaths(t *testing.T) {
 	cs, err := build(t, repo, "alice")
 	require.NoError(t, err)
 	f := fileOf(t, cs, "production/shop/values-prod.yaml")
-	assert.Equal(t, promotion.Renamed, f.Status)
+	assert.Equal(t, changes.Renamed, f.Status)
 	assert.Equal(t, "production/shop/values.yaml", f.OldPath)
 	require.NotNil(t, f.OldStaging)
 	assert.False(t, f.OldStaging.Equal, "staging still has the old path")
@@ -189,7 +189,7 @@ func TestDeletions(t *testing.T) {
 		cs, err := build(t, repo, "alice")
 		require.NoError(t, err)
 		f := fileOf(t, cs, "production/shop/templates/deployment.yaml")
-		assert.Equal(t, promotion.Deleted, f.Status)
+		assert.Equal(t, changes.Deleted, f.Status)
 		assert.Nil(t, f.New)
 		assert.Equal(t, []finding{{"change-production-promotion", "production/shop/templates/deployment.yaml", 0}}, judge(t, repo, "alice"))
 	})
@@ -233,7 +233,7 @@ func TestASymlinkOutOfItsEnvironmentIsRefused(t *testing.T) {
 	cs, err := build(t, repo, "alice")
 	require.NoError(t, err)
 	f := fileOf(t, cs, "production/shop/values.yaml")
-	assert.Equal(t, promotion.Symlink, f.New.Mode)
+	assert.Equal(t, changes.Symlink, f.New.Mode)
 	assert.Equal(t, "../../staging/shop/values.yaml", *f.New.Content)
 	assert.Equal(t, []finding{
 		{"change-environment-escape", "production/shop/values.yaml", 0},
@@ -265,17 +265,17 @@ func TestABranchWithNoCommonBaseIsAnError(t *testing.T) {
 	repo.Commit("unrelated history")
 	_, err := build(t, repo, "alice")
 	require.Error(t, err)
-	assert.True(t, errors.Is(err, promotion.ErrNoMergeBase))
+	assert.True(t, errors.Is(err, changes.ErrNoMergeBase))
 	assert.Contains(t, err.Error(), "main (")
 	assert.Contains(t, err.Error(), "no common ancestor")
 }
 
 func TestBadRevisionsAndRepositoriesNameWhatWasGiven(t *testing.T) {
 	repo := gitrepo.Seed(t, "a1", "a1")
-	_, err := promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "origin/nope", Head: "HEAD", Config: clusterconfig.Default()})
+	_, err := changes.Build(context.Background(), changes.Options{Dir: repo.Dir, Base: "origin/nope", Head: "HEAD", Config: clusterconfig.Default()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `--base "origin/nope"`)
-	_, err = promotion.Build(context.Background(), promotion.Options{Dir: t.TempDir(), Base: "main", Head: "HEAD", Config: clusterconfig.Default()})
+	_, err = changes.Build(context.Background(), changes.Options{Dir: t.TempDir(), Base: "main", Head: "HEAD", Config: clusterconfig.Default()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "opening git repository")
 }
@@ -289,13 +289,13 @@ func TestLimitsAreNamedWhenExceeded(t *testing.T) {
 
 	cfg := clusterconfig.Default()
 	cfg.Promotion.MaxChangedFiles = 1
-	_, err := promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})
+	_, err := changes.Build(context.Background(), changes.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the change touches 2 files, more than promotion.maxChangedFiles (1)")
 
 	cfg = clusterconfig.Default()
 	cfg.Promotion.MaxFileBytes = 64
-	_, err = promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})
+	_, err = changes.Build(context.Background(), changes.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "staging/shop/big.yaml: 101 bytes, more than promotion.maxFileBytes (64)")
 }
@@ -310,11 +310,11 @@ func TestFilesOverTheSizeBoundOutsideEnvironmentsAreListedUnread(t *testing.T) {
 	cfg := clusterconfig.Default()
 	cfg.Promotion.MaxFileBytes = 64
 
-	cs, err := promotion.Build(context.Background(), promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})
+	cs, err := changes.Build(context.Background(), changes.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Config: cfg})
 
 	require.NoError(t, err, "a large file no rule reads is no reason to refuse the change")
 	require.Len(t, cs.Files, 2, "too large to compare, so not detected as a rename")
-	assert.Equal(t, promotion.Added, fileOf(t, cs, "docs/architecture.svg").Status)
-	assert.Equal(t, promotion.Deleted, fileOf(t, cs, "docs/diagram.svg").Status)
+	assert.Equal(t, changes.Added, fileOf(t, cs, "docs/architecture.svg").Status)
+	assert.Equal(t, changes.Deleted, fileOf(t, cs, "docs/diagram.svg").Status)
 	assert.Equal(t, int64(300), fileOf(t, cs, "docs/architecture.svg").New.Size)
 }

@@ -1,4 +1,4 @@
-package app
+package server
 
 import (
 	"cmp"
@@ -42,7 +42,8 @@ func DefaultConnections() Connections {
 	}
 }
 
-func (c *Connections) setDefaults() {
+// SetDefaults fills the fields left zero from DefaultConnections.
+func (c *Connections) SetDefaults() {
 	d := DefaultConnections()
 	c.Max = cmp.Or(c.Max, d.Max)
 	c.ReadHeaderTimeout = cmp.Or(c.ReadHeaderTimeout, d.ReadHeaderTimeout)

@@ -1,4 +1,4 @@
-package app
+package server
 
 import (
 	"context"
@@ -30,7 +30,8 @@ type httpsServer struct {
 
 var _ webhook.Server = &httpsServer{}
 
-func newHTTPSServer(opts Options, log logr.Logger) *httpsServer {
+// NewHTTPS is the webhook server of opts, to hand to the manager.
+func NewHTTPS(opts Options, log logr.Logger) webhook.Server {
 	mux := http.NewServeMux()
 	s := &httpsServer{certDir: opts.CertDir, tlsOpts: tlsOptions(opts.EnableHTTP2), mux: mux}
 	s.boundedServer = boundedServer{

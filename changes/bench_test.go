@@ -1,4 +1,4 @@
-package promotion_test
+package changes_test
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenantguard/tenantguard/changes"
 	"github.com/tenantguard/tenantguard/clusterconfig"
-	"github.com/tenantguard/tenantguard/promotion"
 	"github.com/tenantguard/tenantguard/test/gitrepo"
 )
 
@@ -34,12 +34,12 @@ func BenchmarkChanges(b *testing.B) {
 	repo.Commit("[Automated] promote b2")
 	e := defaultEngine(b)
 	ctx := context.Background()
-	opts := promotion.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Actor: bot, Config: clusterconfig.Default()}
+	opts := changes.Options{Dir: repo.Dir, Base: "main", Head: "HEAD", Actor: bot, Config: clusterconfig.Default()}
 	b.ReportAllocs()
 	for b.Loop() {
-		cs, err := promotion.Build(ctx, opts)
+		cs, err := changes.Build(ctx, opts)
 		require.NoError(b, err)
-		results, err := promotion.Evaluate(ctx, e, cs)
+		results, err := changes.Evaluate(ctx, e, cs)
 		require.NoError(b, err)
 		require.Len(b, results, benchCharts)
 	}

@@ -1,4 +1,4 @@
-package promotion
+package changes
 
 import (
 	"cmp"
