@@ -47,7 +47,7 @@ build: ## Build bin/tenantguard.
 .PHONY: run
 run: envtest-assets ## Start a local control plane with tenantguard registered, apply config/samples, keep serving.
 	mkdir -p $(LOCALBIN) && ln -sf $(ENVTEST_ASSETS)/kubectl $(LOCALBIN)/kubectl
-	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) go run ./test/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
+	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) go run ./test/programs/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from api/; copy the OpenReports CRDs of go.mod's version.
@@ -100,8 +100,8 @@ go-test: envtest-assets $(CONFTEST) $(HELM) $(KUSTOMIZE) ## Go tests, end-to-end
 .PHONY: conftest-test
 conftest-test: $(CONFTEST) ## conftest verify and conftest test on the example manifests.
 	$(CONFTEST) verify --policy policies
-	$(CONFTEST) test --combine --policy policies test/manifests/clean
-	@if $(CONFTEST) test --combine --policy policies test/manifests/violations >/dev/null; then \
+	$(CONFTEST) test --combine --policy policies test/testdata/manifests/clean
+	@if $(CONFTEST) test --combine --policy policies test/testdata/manifests/violations >/dev/null; then \
 	  echo "conftest passed manifests that break the rules"; exit 1; fi
 
 ##@ Tools

@@ -9,7 +9,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/changes"
 	"github.com/tenantguard/tenantguard/clusterconfig"
-	"github.com/tenantguard/tenantguard/test/gitrepo"
+	"github.com/tenantguard/tenantguard/test/support/gitrepo"
 )
 
 // benchCharts is how many charts the benchmark's platform repository holds

@@ -15,7 +15,7 @@ import (
 	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/policies"
-	"github.com/tenantguard/tenantguard/test/gitrepo"
+	"github.com/tenantguard/tenantguard/test/support/gitrepo"
 )
 
 const bot = "github-actions[bot]"

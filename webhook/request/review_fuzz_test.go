@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/tenantguard/tenantguard/engine/decode"
-	"github.com/tenantguard/tenantguard/test/reviews"
+	"github.com/tenantguard/tenantguard/test/support/reviews"
 )
 
 // FuzzDecodeReviewReadsAsEncodingJSON holds the review reader to what
