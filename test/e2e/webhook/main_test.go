@@ -27,8 +27,7 @@ func run(m *testing.M) int {
 	var err error
 	env, err = cluster.Start(context.Background())
 	if errors.Is(err, cluster.ErrNoAssets) {
-		fmt.Println("skipping end-to-end tests:", err)
-		return 0
+		return cluster.NoAssets("the end-to-end tests", err)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the test cluster:", err)
