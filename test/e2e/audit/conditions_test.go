@@ -37,7 +37,7 @@ func TestTheAuditsConditionAndTheSupervisorsLiveSideBySide(t *testing.T) {
 	owners := map[string][]string{}
 	for _, f := range stored.ManagedFields {
 		if f.Subresource == "status" {
-			owners[f.Manager] = append(owners[f.Manager], string(f.FieldsV1.Raw))
+			owners[f.Manager] = append(owners[f.Manager], f.FieldsV1.GetRawString())
 		}
 	}
 	require.Contains(t, owners, "tenantguard-audit")

@@ -70,7 +70,7 @@ func run(m *testing.M) int {
 		}
 	}()
 	scheme := cluster.Scheme()
-	if err := reportsv1.AddToScheme(scheme); err != nil {
+	if err := reportsv1.Install(scheme); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -24,7 +24,9 @@ func TestServerSideDryRun(t *testing.T) {
 				createNamespace(ctx, t, obj.GetNamespace())
 			}
 			for _, obj := range objs {
-				err := apiServer.Patch(ctx, obj, client.Apply, client.DryRunAll,
+				// A server-side apply of the rendered object as it is, which the
+				// typed Apply of apply configurations does not take.
+				err := apiServer.Patch(ctx, obj, client.Apply, client.DryRunAll, //nolint:staticcheck // see above
 					client.ForceOwnership, client.FieldOwner("tenantguard-test"))
 				if err != nil {
 					t.Errorf("%s %s/%s: %v", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)

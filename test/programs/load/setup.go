@@ -128,7 +128,10 @@ func (s *servers) stop(cancel context.CancelFunc) {
 	cancel()
 	for _, done := range []<-chan error{s.tgDone, s.baseDone} {
 		select {
-		case <-done:
+		case err := <-done:
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "stopping a server:", err)
+			}
 		case <-time.After(10 * time.Second):
 		}
 	}

@@ -47,7 +47,11 @@ func run(creates int) error {
 	if err != nil {
 		return err
 	}
-	defer c.Stop()
+	defer func() {
+		if err := c.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stopping the control plane:", err)
+		}
+	}()
 	// Cancelled before the control plane stops, so that the do-nothing
 	// webhook stops watching its certificate before envtest removes it.
 	ctx, cancel := context.WithCancel(ctx)
