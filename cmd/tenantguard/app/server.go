@@ -1,6 +1,9 @@
-// Package app wires the admission handlers into a controller-runtime manager:
-// the HTTPS webhook server, health and readiness probes and the metrics
-// endpoint, and, on the elected leader, the supervisor and the audit.
+// Package app assembles the process `tenantguard serve` runs: a
+// controller-runtime manager and its cache, the webhooks (package webhook) on
+// the bounded HTTPS server and ports of webhook/server, the reloads of the
+// policies and cluster config, and, on the elected leader, the supervisor and
+// the audit. It is the only package that knows all of them; the end-to-end
+// tests start the same process through New.
 package app
 
 import (
