@@ -26,7 +26,7 @@ COPY webhook/ webhook/
 COPY policies/ policies/
 COPY supervisor/ supervisor/
 COPY audit/ audit/
-COPY promotion/ promotion/
+COPY changes/ changes/
 RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -buildvcs=false -ldflags="-s -w -X main.version=${VERSION} -X main.commit=${REVISION}" -o ${OUT}/tenantguard ./cmd/tenantguard
 
 FROM gcr.io/distroless/static-debian12:nonroot

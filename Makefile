@@ -9,6 +9,7 @@ CONFTEST_VERSION ?= v0.71.1
 KUBERNETES_VERSION ?= v1.37.2
 ETCD_VERSION     ?= v3.6.16
 CONTROLLER_GEN_VERSION ?= v0.23.0
+GOLANGCI_LINT_VERSION ?= v2.15.0
 
 LOCALBIN  ?= $(CURDIR)/bin
 CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tenantguard
@@ -17,10 +18,11 @@ ENVTEST_ASSETS ?= $(CACHE_DIR)/envtest/k8s-$(KUBERNETES_VERSION)-etcd-$(ETCD_VER
 OPA      := $(LOCALBIN)/opa-$(OPA_VERSION)
 CONFTEST := $(LOCALBIN)/conftest-$(CONFTEST_VERSION)
 CONTROLLER_GEN := $(LOCALBIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
+GOLANGCI_LINT := $(LOCALBIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 # The folders that hold Go code, for gofmt.
-GO_DIRS := api clusterconfig engine metrics manifests report eval webhook supervisor audit promotion cmd policies test
+GO_DIRS := api clusterconfig engine metrics manifests report eval webhook supervisor audit changes cmd policies test *.go
 
 # The chart, kustomize and image targets; included here so that their tool
 # variables are defined before the rules below name them as prerequisites.
@@ -48,7 +50,7 @@ build: ## Build bin/tenantguard.
 .PHONY: run
 run: envtest-assets ## Start a local control plane with tenantguard registered, apply config/samples, keep serving.
 	mkdir -p $(LOCALBIN) && ln -sf $(ENVTEST_ASSETS)/kubectl $(LOCALBIN)/kubectl
-	go build -o $(LOCALBIN)/devcluster ./test/devcluster
+	go build -o $(LOCALBIN)/devcluster ./test/programs/devcluster
 	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS) $(LOCALBIN)/devcluster --write-kubeconfig $(LOCALBIN)/kubeconfig
 
 .PHONY: generate
@@ -68,7 +70,7 @@ fmt: $(OPA) ## Format Go and Rego sources.
 ##@ Testing
 
 .PHONY: test
-test: verify-generated vet policy-test go-test conftest-test chart-test image-test ## Run every check: generated files, vet, opa, Go unit and envtest tests, conftest, chart, image.
+test: verify-generated vet lint policy-test go-test conftest-test chart-test image-test ## Run every check: generated files, vet, golangci-lint, opa, Go unit and envtest tests, conftest, chart, image.
 
 GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml api/v1alpha1/zz_generated.deepcopy.go \
 	config/audit/crd charts/tenantguard/files/openreports.io_reports.yaml charts/tenantguard/files/openreports.io_clusterreports.yaml
@@ -84,6 +86,10 @@ verify-generated: ## Fail when the CRD or deepcopy code is stale (regenerates th
 vet: ## Check Go formatting and run go vet.
 	@test -z "$$(gofmt -l $(GO_DIRS))" || { gofmt -l $(GO_DIRS); echo "gofmt: files above need formatting (make fmt)"; exit 1; }
 	go vet ./...
+
+.PHONY: lint
+lint: $(GOLANGCI_LINT) ## Run golangci-lint with the linters of .golangci.yml.
+	$(GOLANGCI_LINT) run ./...
 
 POLICY_COVERAGE ?= 95
 
@@ -102,14 +108,14 @@ go-test: envtest-assets $(CONFTEST) $(HELM) $(KUSTOMIZE) ## Go tests, end-to-end
 .PHONY: conftest-test
 conftest-test: $(CONFTEST) ## conftest verify and conftest test on the example manifests.
 	$(CONFTEST) verify --policy policies
-	$(CONFTEST) test --combine --policy policies test/manifests/clean
-	@if $(CONFTEST) test --combine --policy policies test/manifests/violations >/dev/null; then \
+	$(CONFTEST) test --combine --policy policies test/testdata/manifests/clean
+	@if $(CONFTEST) test --combine --policy policies test/testdata/manifests/violations >/dev/null; then \
 	  echo "conftest passed manifests that break the rules"; exit 1; fi
 
 ##@ Tools
 
 .PHONY: tools
-tools: $(OPA) $(CONFTEST) $(CONTROLLER_GEN) $(HELM) $(KUSTOMIZE) $(CRANE) envtest-assets ## Install every tool and binary the tests use.
+tools: $(OPA) $(CONFTEST) $(CONTROLLER_GEN) $(GOLANGCI_LINT) $(HELM) $(KUSTOMIZE) $(CRANE) envtest-assets ## Install every tool and binary the tests use.
 
 $(OPA):
 	GOBIN=$(LOCALBIN) go install github.com/open-policy-agent/opa@$(OPA_VERSION)
@@ -122,6 +128,10 @@ $(CONFTEST):
 $(CONTROLLER_GEN):
 	GOBIN=$(LOCALBIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
 	mv $(LOCALBIN)/controller-gen $@
+
+$(GOLANGCI_LINT):
+	GOBIN=$(LOCALBIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv $(LOCALBIN)/golangci-lint $@
 
 .PHONY: envtest-assets
 envtest-assets: ## Build kube-apiserver, etcd and kubectl from source into the cache (once per version).

@@ -11,7 +11,7 @@ import (
 	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/policies"
-	"github.com/tenantguard/tenantguard/test/fieldshapes"
+	"github.com/tenantguard/tenantguard/test/support/fieldshapes"
 )
 
 func TestAStoredApplicationWhoseValuesExpandIsAnErrorResultNotEvaluated(t *testing.T) {

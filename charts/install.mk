@@ -68,7 +68,7 @@ IMAGE_REBUILD_DIR ?= $(LOCALBIN)/image-rebuilt
 image-test: image $(CRANE) ## Build the image twice and check it: platforms, user, entrypoint, labels, the binary runs, same digest, crane push.
 	@$(MAKE) --no-print-directory image IMAGE_DIR=$(IMAGE_REBUILD_DIR) >/dev/null
 	TENANTGUARD_IMAGE_DIR=$(IMAGE_DIR) TENANTGUARD_IMAGE_REBUILD_DIR=$(IMAGE_REBUILD_DIR) TENANTGUARD_CRANE=$(CRANE) \
-	  go test -count=1 ./test/image
+	  go test -count=1 ./test/e2e/image
 	rm -rf $(IMAGE_REBUILD_DIR)
 
 $(HELM):

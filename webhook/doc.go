@@ -1,13 +1,12 @@
-// Package webhook is tenantguard's admission webhook. Each request flows through
-// one package per step, in this order:
+// Package webhook is tenantguard's admission webhooks over HTTPS, and
+// nothing else: the decision itself is the engine's. Chain composes one
+// webhook's path, outermost first:
 //
-//	request   reads the AdmissionReview from HTTP within the limits and the byte budget
-//	handler   runs the pipeline below behind controller-runtime's admission handling
-//	decode    turns the request into a Review and refuses malformed objects, naming the field
-//	tenantctx finds an Application's Tenant in the cache
-//	defaults  fills in what the object left empty (mutating webhook only)
-//	policy    evaluates the Rego rule set on the review (validating webhook only)
+//	request   reads the AdmissionReview from HTTP within the limits and the byte budgets
+//	handler   bounds the review (deadline, reviews in flight, metrics) and runs
+//	          engine/decode, then engine/pipeline's Mutate or Validate
 //	respond   turns the outcome into an admission response: patch, allow, warn or deny
 //
-// The server package serves these over bounded HTTPS in a controller-runtime manager.
+// The server package serves the chains over bounded HTTPS; the process that
+// assembles manager, webhooks, supervisor and audit is cmd/tenantguard/app.
 package webhook

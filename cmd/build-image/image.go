@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// What the image runs, as the Dockerfile says it (test/image holds the two together).
+// What the image runs, as the Dockerfile says it (test/e2e/image holds the two together).
 const (
 	binaryPath = "/tenantguard"
 	user       = "65532:65532"

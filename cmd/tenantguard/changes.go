@@ -10,14 +10,14 @@ import (
 	"os"
 	"slices"
 
+	"github.com/tenantguard/tenantguard/changes"
 	"github.com/tenantguard/tenantguard/engine/live"
-	"github.com/tenantguard/tenantguard/promotion"
 	"github.com/tenantguard/tenantguard/report"
 )
 
 // changesOptions are the parsed flags of `tenantguard changes`.
 type changesOptions struct {
-	build      promotion.Options
+	build      changes.Options
 	policies   live.Loader
 	format     report.Format
 	failOnWarn bool
@@ -87,14 +87,14 @@ func judgeChanges(ctx context.Context, opts changesOptions, stdout io.Writer) (i
 		return exitUsage, err
 	}
 	opts.build.Config = snapshot.Config
-	changeSet, err := promotion.Build(ctx, opts.build)
+	changeSet, err := changes.Build(ctx, opts.build)
 	if err != nil {
 		return exitUsage, err
 	}
 	if opts.printInput {
 		return printInput(stdout, changeSet)
 	}
-	results, err := promotion.Evaluate(ctx, snapshot.Engine, changeSet)
+	results, err := changes.Evaluate(ctx, snapshot.Engine, changeSet)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -106,7 +106,7 @@ func judgeChanges(ctx context.Context, opts changesOptions, stdout io.Writer) (i
 }
 
 // printInput writes the change set exactly as the rules read it, indented.
-func printInput(stdout io.Writer, changeSet *promotion.ChangeSet) (int, error) {
+func printInput(stdout io.Writer, changeSet *changes.ChangeSet) (int, error) {
 	input, err := changeSet.Input()
 	if err != nil {
 		return exitUsage, err

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tenantguard/tenantguard/test/gitrepo"
+	"github.com/tenantguard/tenantguard/test/support/gitrepo"
 )
 
 // handEditedRepo is the platform repository on a branch that edits a

@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/tenantguard/tenantguard/test/fieldshapes"
-	"github.com/tenantguard/tenantguard/test/gitrepo"
+	"github.com/tenantguard/tenantguard/test/support/fieldshapes"
+	"github.com/tenantguard/tenantguard/test/support/gitrepo"
 )
 
 // appWithValues is an Application whose chart source carries values as its

@@ -8,8 +8,8 @@
 //	tenantguard rules     list the rules with their id, enforcement and title
 //	tenantguard version   print the version and the commit it was built from
 //
-// Flags are parsed here and only here; the packages under webhook/ and
-// promotion/ take options.
+// Flags are parsed here and only here, one file per command; every other
+// package takes options. serve's process is assembled in package app.
 package main
 
 import (

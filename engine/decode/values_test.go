@@ -11,7 +11,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/engine/decode"
-	"github.com/tenantguard/tenantguard/test/fieldshapes"
+	"github.com/tenantguard/tenantguard/test/support/fieldshapes"
 )
 
 // withSources is an Application whose spec.sources are the given sources.

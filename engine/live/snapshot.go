@@ -139,8 +139,8 @@ type Current struct {
 	watchers []chan struct{}
 }
 
-// Fixed holds one snapshot that never changes.
-func Fixed(s *Snapshot) *Current {
+// NewCurrent is the state being served, holding s until Set swaps in another.
+func NewCurrent(s *Snapshot) *Current {
 	c := &Current{}
 	c.Set(s)
 	return c

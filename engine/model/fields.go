@@ -20,8 +20,10 @@ func Field(obj map[string]any, path ...string) any {
 	return value
 }
 
-// Name and Namespace are an object's metadata.name and metadata.namespace.
-func Name(obj map[string]any) string      { return String(obj, "metadata", "name") }
+// Name is an object's metadata.name.
+func Name(obj map[string]any) string { return String(obj, "metadata", "name") }
+
+// Namespace is an object's metadata.namespace.
 func Namespace(obj map[string]any) string { return String(obj, "metadata", "namespace") }
 
 // Label returns the value of an object's label when it is a string.

@@ -19,7 +19,7 @@ import (
 	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
-	"github.com/tenantguard/tenantguard/test/runstats"
+	"github.com/tenantguard/tenantguard/test/support/runstats"
 )
 
 // shopTenant is a staging Tenant as the mutating webhook leaves it.

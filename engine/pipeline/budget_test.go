@@ -13,7 +13,7 @@ import (
 	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/policies"
-	"github.com/tenantguard/tenantguard/test/fieldshapes"
+	"github.com/tenantguard/tenantguard/test/support/fieldshapes"
 )
 
 func TestValidateStopsRulesPastTheEvaluationBudgetAndRefuses(t *testing.T) {

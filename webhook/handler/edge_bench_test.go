@@ -12,8 +12,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
-	"github.com/tenantguard/tenantguard/test/fieldshapes"
-	"github.com/tenantguard/tenantguard/test/runstats"
+	"github.com/tenantguard/tenantguard/test/support/fieldshapes"
+	"github.com/tenantguard/tenantguard/test/support/runstats"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 )
 

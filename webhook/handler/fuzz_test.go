@@ -31,7 +31,7 @@ func FuzzAdmissionReview(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	state := live.Fixed(snapshot)
+	state := live.NewCurrent(snapshot)
 	var hooks []http.Handler
 	for _, h := range []admission.Handler{&handler.Validator{State: state}, &handler.Mutator{State: state}} {
 		hooks = append(hooks, &request.Handler{

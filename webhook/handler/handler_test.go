@@ -61,7 +61,7 @@ func state(t testing.TB) *live.Current {
 	t.Helper()
 	snapshot, err := live.Loader{}.Load(t.Context())
 	require.NoError(t, err)
-	return live.Fixed(snapshot)
+	return live.NewCurrent(snapshot)
 }
 
 func validator(t *testing.T) *handler.Validator {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
-	"github.com/tenantguard/tenantguard/test/reviews"
-	"github.com/tenantguard/tenantguard/test/runstats"
+	"github.com/tenantguard/tenantguard/test/support/reviews"
+	"github.com/tenantguard/tenantguard/test/support/runstats"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/request"
 )

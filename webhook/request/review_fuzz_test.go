@@ -11,7 +11,7 @@ import (
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/engine/decode"
-	"github.com/tenantguard/tenantguard/test/reviews"
+	"github.com/tenantguard/tenantguard/test/support/reviews"
 )
 
 // FuzzDecodeReviewReadsAsEncodingJSON holds the review reader to what

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
-	"github.com/tenantguard/tenantguard/test/reviews"
+	"github.com/tenantguard/tenantguard/test/support/reviews"
 	"github.com/tenantguard/tenantguard/webhook/request"
 )
 

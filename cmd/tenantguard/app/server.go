@@ -1,21 +1,21 @@
-// Package app wires the admission handlers into a controller-runtime manager:
-// the HTTPS webhook server, health and readiness probes and the metrics
-// endpoint, and, on the elected leader, the supervisor and the audit.
+// Package app assembles the process `tenantguard serve` runs: a
+// controller-runtime manager and its cache, the webhooks (package webhook) on
+// the bounded HTTPS server and ports of webhook/server, the reloads of the
+// policies and cluster config, and, on the elected leader, the supervisor and
+// the audit. It is the only package that knows all of them; the end-to-end
+// tests start the same process through New.
 package app
 
 import (
 	"cmp"
 	"context"
-	"crypto/tls"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"time"
 
-	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -24,7 +24,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/audit"
@@ -33,15 +32,10 @@ import (
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 	"github.com/tenantguard/tenantguard/metrics"
 	"github.com/tenantguard/tenantguard/supervisor"
+	"github.com/tenantguard/tenantguard/webhook"
 	"github.com/tenantguard/tenantguard/webhook/handler"
 	"github.com/tenantguard/tenantguard/webhook/request"
-)
-
-const (
-	// MutatePath is where the mutating webhook is served; config/webhook points at it.
-	MutatePath = "/mutate"
-	// ValidatePath is where the validating webhook is served; config/webhook points at it.
-	ValidatePath = "/validate"
+	"github.com/tenantguard/tenantguard/webhook/server"
 )
 
 // Options configure the webhook server. The zero value of each field takes the
@@ -82,7 +76,7 @@ type Options struct {
 	// Defaults to ReceivingBytesFor the Go memory limit.
 	MaxReceivingBytes int64
 	// Connections bound the connections clients hold on the webhook's port.
-	Connections Connections
+	Connections server.Connections
 	// Supervisor runs the supervisor, which makes each Tenant's namespace,
 	// AppProject and Application (package supervisor), on the elected leader
 	// when LeaderElection is on. Off in the zero value; `tenantguard serve`
@@ -119,7 +113,7 @@ func DefaultOptions() Options {
 		ProbeAddr:         ":8081",
 		ReloadInterval:    live.DefaultInterval,
 		Limits:            handler.DefaultLimits(),
-		Connections:       DefaultConnections(),
+		Connections:       server.DefaultConnections(),
 		Supervisor:        true,
 		SupervisorOptions: supervisor.Options{Workers: supervisor.DefaultWorkers},
 		AuditOptions:      audit.DefaultOptions(),
@@ -136,7 +130,7 @@ func (o *Options) setDefaults() {
 	o.ProbeAddr = cmp.Or(o.ProbeAddr, d.ProbeAddr)
 	o.CertDir = cmp.Or(o.CertDir, d.CertDir)
 	o.ReloadInterval = cmp.Or(o.ReloadInterval, d.ReloadInterval)
-	o.Connections.setDefaults()
+	o.Connections.SetDefaults()
 	memoryLimit := debug.SetMemoryLimit(-1)
 	if o.MaxInFlightBytes == 0 {
 		o.MaxInFlightBytes = InFlightBytesFor(memoryLimit)
@@ -156,7 +150,7 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	if err != nil {
 		return nil, err
 	}
-	state := live.Fixed(snapshot)
+	state := live.NewCurrent(snapshot)
 	metrics.Register()
 	metrics.PolicyRevision.WithLabelValues(snapshot.Revision).Set(1)
 	mgr, err := newManager(cfg, opts)
@@ -187,26 +181,22 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	}
 	// The manager starts its webhook server only once GetWebhookServer was called.
 	hooks := mgr.GetWebhookServer()
-	budget, receiving := request.NewBudget(opts.MaxInFlightBytes), request.NewBudget(opts.MaxReceivingBytes)
-	limits := func() clusterconfig.Limits { return state.Get().Config.Limits }
-	for path, h := range map[string]admission.Handler{
-		MutatePath:   &handler.Mutator{Tenants: tenants, State: state},
-		ValidatePath: &handler.Validator{Tenants: tenants, State: state},
-	} {
-		name := strings.TrimPrefix(path, "/")
-		hooks.Register(path, &request.Handler{
-			Webhook: name, Limits: limits, Budget: budget, Receiving: receiving, Wait: opts.Limits.Deadline,
-			Review: &admission.Webhook{Handler: handler.Guarded(name, h, opts.Limits), LogConstructor: reviewLogger},
-		})
+	for path, h := range webhook.Handlers(webhook.Options{
+		Tenants: tenants, State: state, Limits: opts.Limits,
+		Budget: request.NewBudget(opts.MaxInFlightBytes), Receiving: request.NewBudget(opts.MaxReceivingBytes),
+	}) {
+		hooks.Register(path, h)
 	}
-	return mgr, addPorts(mgr, opts, hooks)
+	return mgr, server.AddPorts(mgr, opts.serverOptions(), hooks)
 }
 
-// reviewLogger gives each review the webhook's logger as it is. tenantguard's
-// own log lines name the review's UID, object and user; controller-runtime's
-// default adds those to a new logger for every review, which costs more than
-// reading most reviews.
-func reviewLogger(base logr.Logger, _ *admission.Request) logr.Logger { return base }
+// serverOptions are the options of the HTTPS server and the ports beside it.
+func (o Options) serverOptions() server.Options {
+	return server.Options{
+		Host: o.Host, Port: o.Port, CertDir: o.CertDir, EnableHTTP2: o.EnableHTTP2,
+		MetricsAddr: o.MetricsAddr, ProbeAddr: o.ProbeAddr, ProfileAddr: o.ProfileAddr, Connections: o.Connections,
+	}
+}
 
 // InFlightBytesFor is the default bound on the memory reviews being judged
 // hold at once, for a process whose Go memory limit is memoryLimit: half the
@@ -254,8 +244,8 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:        scheme,
 		Logger:        stopLogger(ctrl.Log),
-		WebhookServer: newHTTPSServer(opts, ctrl.Log.WithName("webhook-server")),
-		// Metrics and probes are served by addPorts, within Connections.
+		WebhookServer: server.NewHTTPS(opts.serverOptions(), ctrl.Log.WithName("webhook-server")),
+		// Metrics and probes are served by server.AddPorts, within Connections.
 		Metrics:                       metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress:        "0",
 		Cache:                         cacheOpts,
@@ -281,14 +271,4 @@ func watchTenants(ctx context.Context, mgr manager.Manager, served func() *clust
 		return nil, fmt.Errorf("watching Tenants: %w", err)
 	}
 	return &tenantlookup.Finder{Reader: mgr.GetCache(), Config: served}, nil
-}
-
-// tlsOptions require TLS 1.2 or newer and, unless enabled, leave HTTP/2 out of ALPN.
-func tlsOptions(enableHTTP2 bool) []func(*tls.Config) {
-	return []func(*tls.Config){func(c *tls.Config) {
-		c.MinVersion = tls.VersionTLS12
-		if !enableHTTP2 {
-			c.NextProtos = []string{"http/1.1"}
-		}
-	}}
 }
