@@ -3,7 +3,6 @@ package manifests
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 
 	yamlv2 "go.yaml.in/yaml/v2"
@@ -37,7 +36,7 @@ func oneDocument(text []byte) error {
 	case err != nil:
 		return err
 	}
-	return fmt.Errorf("yaml: more than one document: a document ends at a line of --- or ...")
+	return errors.New("yaml: more than one document; end each with a line of --- (or ... for the last)")
 }
 
 // firstContent is text from its first line that is neither blank nor a
