@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -60,7 +61,9 @@ func TestShutdownDrainsReviewsInFlight(t *testing.T) {
 	oneRound := time.Since(start)
 
 	results := postConcurrently(client, addr, "in-flight", inFlight, func() {
-		time.Sleep(oneRound / 3) // the reviews are running now
+		// Every review is written by now (postConcurrently waits for that), and
+		// a third of a round later the server has read each one and is judging it.
+		time.Sleep(oneRound / 3)
 		stop()
 	})
 	assert.Empty(t, results, "every review in flight at shutdown gets its answer")
@@ -69,14 +72,22 @@ func TestShutdownDrainsReviewsInFlight(t *testing.T) {
 	assert.Error(t, err, "the stopped server must not accept connections")
 }
 
-// postConcurrently sends n reviews at once, runs during() meanwhile, and
-// returns the errors of the reviews that failed.
+// postConcurrently sends n reviews at once, runs during() once every one of
+// them is written to its connection, and returns the errors of the reviews
+// that failed. Waiting for the writes, not for a time, keeps a loaded machine
+// from stopping the server before a review was even sent.
 func postConcurrently(client *http.Client, addr, prefix string, n int, during func()) []error {
-	var wg sync.WaitGroup
+	var wg, written sync.WaitGroup
+	written.Add(n)
 	results := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
-			status, err := postReview(client, addr, fmt.Sprintf("%s-%d", prefix, i))
+			var once sync.Once
+			trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { once.Do(written.Done) }}
+			ctx := httptrace.WithClientTrace(context.Background(), trace)
+			status, err := postReviewContext(ctx, client, addr, fmt.Sprintf("%s-%d", prefix, i))
+			once.Do(written.Done) // a request that failed before it was written
+
 			if err == nil && status != http.StatusOK {
 				err = fmt.Errorf("status %d", status)
 			}
@@ -84,6 +95,7 @@ func postConcurrently(client *http.Client, addr, prefix string, n int, during fu
 		})
 	}
 	if during != nil {
+		written.Wait()
 		during()
 	}
 	wg.Wait()
@@ -122,6 +134,11 @@ func startServer(t *testing.T, opts app.Options) (addr string, stop func(), stop
 // postReview sends the validating webhook a review of a slow Application and
 // checks that the answer is a complete AdmissionReview for it.
 func postReview(client *http.Client, addr, uid string) (int, error) {
+	return postReviewContext(context.Background(), client, addr, uid)
+}
+
+// postReviewContext is postReview within ctx, which may carry a client trace.
+func postReviewContext(ctx context.Context, client *http.Client, addr, uid string) (int, error) {
 	body, err := json.Marshal(admissionv1.AdmissionReview{
 		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
 		Request: &admissionv1.AdmissionRequest{
@@ -133,7 +150,12 @@ func postReview(client *http.Client, addr, uid string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	resp, err := client.Post("https://"+addr+webhook.ValidatePath, "application/json", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+addr+webhook.ValidatePath, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err
 	}
