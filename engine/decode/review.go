@@ -134,9 +134,7 @@ func (r *Review) OnlyFinalizersRemoved() bool {
 	if !r.Deleting() || r.Object == nil {
 		return false
 	}
-	return reflect.DeepEqual(r.Object["spec"], r.OldObject["spec"]) &&
-		reflect.DeepEqual(metaField(r.Object, "labels"), metaField(r.OldObject, "labels")) &&
-		subsetOf(metaField(r.Object, "finalizers"), metaField(r.OldObject, "finalizers"))
+	return r.specAndLabelsKept() && subsetOf(metaField(r.Object, "finalizers"), metaField(r.OldObject, "finalizers"))
 }
 
 // subsetOf reports whether every finalizer of now was in before: none added.
@@ -158,9 +156,15 @@ func (r *Review) OnlyStatusChanged() bool {
 	if r.Operation != admissionv1.Update || r.Object == nil || r.OldObject == nil {
 		return false
 	}
-	return reflect.DeepEqual(r.Object["spec"], r.OldObject["spec"]) &&
-		reflect.DeepEqual(metaField(r.Object, "labels"), metaField(r.OldObject, "labels")) &&
+	return r.specAndLabelsKept() &&
 		reflect.DeepEqual(metaField(r.Object, "finalizers"), metaField(r.OldObject, "finalizers"))
+}
+
+// specAndLabelsKept reports whether an UPDATE leaves spec and labels as they
+// were, what the rules read besides finalizers; both objects are present.
+func (r *Review) specAndLabelsKept() bool {
+	return reflect.DeepEqual(r.Object["spec"], r.OldObject["spec"]) &&
+		reflect.DeepEqual(metaField(r.Object, "labels"), metaField(r.OldObject, "labels"))
 }
 
 func metaField(obj map[string]any, name string) any {
