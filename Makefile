@@ -57,7 +57,7 @@ run: envtest-assets ## Start a local control plane with tenantguard registered, 
 generate: $(CONTROLLER_GEN) ## Generate the Tenant CRD and deepcopy code from api/; copy the OpenReports CRDs of go.mod's version.
 	$(CONTROLLER_GEN) object paths=./api/...
 	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=config/crd/bases
-	cp config/crd/bases/tenantguard.io_tenants.yaml charts/tenantguard/files/
+	cp config/crd/bases/tenantguard.io_tenants.yaml config/crd/bases/tenantguard.io_policyexceptions.yaml charts/tenantguard/files/
 	crds=$$(test/tools/module-dir.sh github.com/openreports/reports-api)/config/crd; \
 	install -m 644 $$crds/openreports.io_reports.yaml $$crds/openreports.io_clusterreports.yaml config/audit/crd/
 	install -m 644 config/audit/crd/openreports.io_*.yaml charts/tenantguard/files/
@@ -72,7 +72,7 @@ fmt: $(OPA) ## Format Go and Rego sources.
 .PHONY: test
 test: verify-generated vet lint policy-test go-test conftest-test chart-test image-test ## Run every check: generated files, vet, golangci-lint, opa, Go unit and envtest tests, conftest, chart, image.
 
-GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml api/v1alpha1/zz_generated.deepcopy.go \
+GENERATED := config/crd/bases charts/tenantguard/files/tenantguard.io_tenants.yaml charts/tenantguard/files/tenantguard.io_policyexceptions.yaml api/v1alpha1/zz_generated.deepcopy.go \
 	config/audit/crd charts/tenantguard/files/openreports.io_reports.yaml charts/tenantguard/files/openreports.io_clusterreports.yaml
 
 .PHONY: verify-generated

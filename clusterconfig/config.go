@@ -51,6 +51,8 @@ type ClusterConfig struct {
 	Supervisor Supervisor `json:"supervisor"`
 	// Promotion says what `tenantguard changes` guards in the platform repository.
 	Promotion Promotion `json:"promotion"`
+	// Exceptions says who may waive rules with a PolicyException and for how long.
+	Exceptions Exceptions `json:"exceptions"`
 }
 
 // Defaults are the values filled into Tenants that leave them empty.
@@ -107,6 +109,7 @@ func Default() *ClusterConfig {
 		Limits:                    DefaultLimits(),
 		Supervisor:                DefaultSupervisor(),
 		Promotion:                 DefaultPromotion(),
+		Exceptions:                DefaultExceptions(),
 	}
 }
 

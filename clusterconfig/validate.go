@@ -44,6 +44,7 @@ func (c *ClusterConfig) Validate() field.ErrorList {
 	errs = append(errs, c.Limits.validate(field.NewPath("limits"))...)
 	errs = append(errs, c.validateSupervisor(field.NewPath("supervisor"))...)
 	errs = append(errs, c.Promotion.validate(field.NewPath("promotion"))...)
+	errs = append(errs, c.Exceptions.validate(field.NewPath("exceptions"))...)
 	for i, ns := range c.ExcludedNamespaces {
 		for _, msg := range validation.IsDNS1123Label(ns) {
 			errs = append(errs, field.Invalid(field.NewPath("excludedNamespaces").Index(i), ns, msg))
@@ -58,6 +59,12 @@ func (c *ClusterConfig) ValidateRuleIDs(known []string) field.ErrorList {
 	for _, rule := range sortedKeys(c.Enforcement) {
 		if !slices.Contains(known, rule) {
 			errs = append(errs, field.NotFound(field.NewPath("enforcement").Key(rule), rule))
+		}
+	}
+	named := c.Exceptions.ruleIDs()
+	for _, rule := range sortedKeys(named) {
+		if !slices.Contains(known, rule) {
+			errs = append(errs, field.NotFound(named[rule], rule))
 		}
 	}
 	return errs

@@ -16,7 +16,7 @@ var GroupVersion = schema.GroupVersion{Group: "tenantguard.io", Version: "v1alph
 
 // AddToScheme adds tenantguard's types to a scheme.
 func AddToScheme(s *runtime.Scheme) error {
-	s.AddKnownTypes(GroupVersion, &Tenant{}, &TenantList{})
+	s.AddKnownTypes(GroupVersion, &Tenant{}, &TenantList{}, &PolicyException{}, &PolicyExceptionList{})
 	metav1.AddToGroupVersion(s, GroupVersion)
 	return nil
 }

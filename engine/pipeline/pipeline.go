@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
+
+	"k8s.io/utils/clock"
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/engine/decode"
 	"github.com/tenantguard/tenantguard/engine/defaults"
+	"github.com/tenantguard/tenantguard/engine/exceptionlookup"
 	"github.com/tenantguard/tenantguard/engine/model"
 	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
@@ -23,6 +27,11 @@ type Pipeline struct {
 	// Tenants finds Tenants. Without it, no Application has a Tenant and no
 	// Tenant's namespace is claimed by another.
 	Tenants tenantlookup.Lookup
+	// Exceptions finds the PolicyExceptions that may waive a finding. Without
+	// it, nothing is waived.
+	Exceptions exceptionlookup.Lookup
+	// Clock is the time exceptions are judged at; the wall clock when nil.
+	Clock clock.PassiveClock
 }
 
 // InScope reports whether tenantguard judges a review at all. It leaves alone
@@ -79,12 +88,18 @@ func (p *Pipeline) evaluate(ctx context.Context, review *decode.Review) (policy.
 		ctx, cancel = context.WithTimeoutCause(ctx, budget, errOverBudget)
 		defer cancel()
 	}
+	exceptions, err := p.exceptionsFor(ctx, review, tc)
+	if err != nil {
+		return nil, err
+	}
 	findings, err := p.Engine.Review(ctx, policy.Input{
-		Operation: string(review.Operation),
-		Object:    review.Object,
-		OldObject: review.OldObject,
-		UserInfo:  review.UserInfo,
-		Tenant:    tc,
+		Operation:  string(review.Operation),
+		Object:     review.Object,
+		OldObject:  review.OldObject,
+		UserInfo:   review.UserInfo,
+		Tenant:     tc,
+		Exceptions: exceptions,
+		Now:        p.now(),
 	})
 	if err != nil && errors.Is(context.Cause(ctx), errOverBudget) {
 		// OPA's cancellation stopped the rules: the object is refused
@@ -92,6 +107,31 @@ func (p *Pipeline) evaluate(ctx context.Context, review *decode.Review) (policy.
 		return nil, fmt.Errorf("the rules took longer than limits.maxEvaluationTime (%s) on this object and were stopped", budget)
 	}
 	return findings, err
+}
+
+// exceptionsFor finds the PolicyExceptions that may waive a finding on the
+// review's object (the stored one on a deletion).
+func (p *Pipeline) exceptionsFor(ctx context.Context, review *decode.Review, tc tenantlookup.Context) ([]map[string]any, error) {
+	obj := review.Object
+	if obj == nil {
+		obj = review.OldObject
+	}
+	if p.Exceptions == nil || obj == nil {
+		return nil, nil
+	}
+	found, err := p.Exceptions.For(ctx, exceptionlookup.ObjectOf(obj, model.Name(tc.Tenant)))
+	if err != nil {
+		return nil, fmt.Errorf("finding the %s's PolicyExceptions: %w", review.Kind, err)
+	}
+	return found, nil
+}
+
+// now is the time exceptions are judged at.
+func (p *Pipeline) now() time.Time {
+	if p.Clock == nil {
+		return time.Now()
+	}
+	return p.Clock.Now()
 }
 
 // errOverBudget is the cause of a review's context ending when the rules

@@ -218,7 +218,13 @@ func deterministic() *ast.Capabilities {
 	return caps
 }
 
-// parseModules parses every .rego file of fsys except tests, keeping METADATA
+// conftestPackage is conftest's entry point (policies/conftest), which the
+// engine never asks: it reads the wall clock for conftest, where no runner
+// passes input.now, and the engine allows no such builtin.
+const conftestPackage = "data.main"
+
+// parseModules parses every .rego file of fsys except tests and conftest's
+// entry point, keeping METADATA
 // annotations, which the rules read for their id and default enforcement.
 func parseModules(fsys fs.FS) ([]*ast.Module, error) {
 	var modules []*ast.Module
@@ -233,6 +239,9 @@ func parseModules(fsys fs.FS) ([]*ast.Module, error) {
 		m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{ProcessAnnotation: true})
 		if err != nil {
 			return err
+		}
+		if m.Package.Path.String() == conftestPackage {
+			return nil
 		}
 		modules = append(modules, m)
 		return nil

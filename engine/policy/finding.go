@@ -37,21 +37,49 @@ type Finding struct {
 	// Line is the line of File the finding points at, counting from 1; 0
 	// when the rule knows no line.
 	Line int `json:"line,omitempty"`
+	// WaivedBy is the PolicyException that waives the finding, nil when none
+	// does. A waived finding refuses nothing and is reported as waived.
+	WaivedBy *Waiver `json:"waivedBy,omitempty"`
 }
 
-// String renders a finding the way kubectl shows it: [rule-id] message.
+// Waiver names the PolicyException that waives a finding.
+type Waiver struct {
+	// Name is the PolicyException's name.
+	Name string `json:"name"`
+	// Expires is when it stops waiving, as RFC 3339.
+	Expires string `json:"expires"`
+	// Reason is why it was granted.
+	Reason string `json:"reason"`
+}
+
+// String renders a finding the way kubectl shows it: [rule-id] message, and
+// for a waived finding the exception and its expiry.
 func (f Finding) String() string {
+	if f.WaivedBy != nil {
+		return fmt.Sprintf("[%s] %s (waived by PolicyException %s until %s)", f.Rule, f.Message, f.WaivedBy.Name, f.WaivedBy.Expires)
+	}
 	return fmt.Sprintf("[%s] %s", f.Rule, f.Message)
 }
 
 // Findings is the outcome of evaluating the rule set on one object.
 type Findings []Finding
 
-// With returns the findings of the given enforcement.
+// With returns the findings of the given enforcement that no exception waives.
 func (fs Findings) With(e Enforcement) Findings {
 	var out Findings
 	for _, f := range fs {
-		if f.Enforcement == e {
+		if f.Enforcement == e && f.WaivedBy == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Waived returns the findings an exception waives, whatever their enforcement.
+func (fs Findings) Waived() Findings {
+	var out Findings
+	for _, f := range fs {
+		if f.WaivedBy != nil {
 			out = append(out, f)
 		}
 	}
@@ -115,7 +143,30 @@ func findingFromObject(entry any) (Finding, error) {
 	if err != nil {
 		return Finding{}, fmt.Errorf("rule %s: %w", rule, err)
 	}
-	return Finding{Rule: rule, Enforcement: Enforcement(enforcement), Field: field, Value: obj["value"], Message: msg, File: file, Line: line}, nil
+	waiver, err := waiverOf(obj["waivedBy"])
+	if err != nil {
+		return Finding{}, fmt.Errorf("rule %s: %w", rule, err)
+	}
+	return Finding{
+		Rule: rule, Enforcement: Enforcement(enforcement), Field: field, Value: obj["value"], Message: msg,
+		File: file, Line: line, WaivedBy: waiver,
+	}, nil
+}
+
+// waiverOf reads a finding's optional waivedBy; one without a name is an
+// error, never a finding silently waived by no one.
+func waiverOf(value any) (*Waiver, error) {
+	if value == nil {
+		return nil, nil
+	}
+	obj, _ := value.(map[string]any)
+	name, _ := obj["name"].(string)
+	expires, _ := obj["expires"].(string)
+	reason, _ := obj["reason"].(string)
+	if name == "" || expires == "" {
+		return nil, fmt.Errorf("waivedBy %v names no exception or expiry", value)
+	}
+	return &Waiver{Name: name, Expires: expires, Reason: reason}, nil
 }
 
 // lineOf reads a finding's optional line: absent, or a whole number from 1 on.

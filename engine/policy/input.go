@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"time"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 
@@ -24,12 +25,18 @@ type Input struct {
 	// Tenant is what is known of the object's Tenant: the Application's Tenant
 	// and how it was looked for, or the other Tenants claiming a Tenant's namespace.
 	Tenant tenantlookup.Context
+	// Exceptions are the PolicyExceptions that may waive a finding on the
+	// object; the rules decide which do (lib.exceptions). A runner may leave
+	// out exceptions that cannot match the object, never one that can.
+	Exceptions []map[string]any
+	// Now is the time the exceptions are judged at; the zero time waives nothing.
+	Now time.Time
 }
 
 // astValue builds the input document as a Rego value straight from the
 // decoded objects, without an intermediate Go document.
 func (in Input) astValue() (ast.Value, error) {
-	items := make([][2]*ast.Term, 0, 7)
+	items := make([][2]*ast.Term, 0, 9)
 	add := func(key string, value ast.Value) {
 		items = append(items, [2]*ast.Term{ast.InternedTerm(key), ast.NewTerm(value)})
 	}
@@ -61,6 +68,16 @@ func (in Input) astValue() (ast.Value, error) {
 	}
 	if in.Tenant.NamespaceClaims != nil {
 		add("namespaceClaims", stringArray(in.Tenant.NamespaceClaims))
+	}
+	if !in.Now.IsZero() {
+		add("now", ast.String(in.Now.UTC().Format(time.RFC3339Nano)))
+	}
+	if len(in.Exceptions) > 0 {
+		value, err := ast.InterfaceToValue(in.Exceptions)
+		if err != nil {
+			return nil, fmt.Errorf("building policy input: exceptions: %w", err)
+		}
+		add("exceptions", value)
 	}
 	return ast.NewObject(items...), nil
 }

@@ -17,34 +17,35 @@
 package tenantguard.main
 
 import data.tenantguard.lib.config.config
+import data.tenantguard.lib.exceptions
 
 # violations is every finding of every rule, with its settled enforcement.
 # Which reviews are judged at all (excluded namespaces, deletions, status-only
 # updates) is the runner's decision, made before it asks: the Go pipeline for
 # the webhooks and eval, the conftest entry point for conftest.
-violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+violations contains _settled(v) if {
 	some v in data.tenantguard.rules.application[_].violation
 }
 
-violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+violations contains _settled(v) if {
 	some v in data.tenantguard.rules.tenant[_].violation
 }
 
-violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+violations contains _settled(v) if {
 	some v in data.tenantguard.rules.applicationset[_].violation
 }
 
-violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+violations contains _settled(v) if {
 	some v in data.tenantguard.rules[_].violation
 }
 
 # application_violations is every finding on an Application: the Application
 # rules' and those of the rules of any kind.
-application_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+application_violations contains _settled(v) if {
 	some v in data.tenantguard.rules.application[_].violation
 }
 
-application_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+application_violations contains _settled(v) if {
 	some v in data.tenantguard.rules[_].violation
 }
 
@@ -52,25 +53,21 @@ application_violations contains object.union(v, {"enforcement": _enforcement(v)}
 # the ApplicationSet rules' (which judge its template) and those of the rules
 # of any kind. The runners judge the Applications it generates with
 # application_violations.
-applicationset_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+applicationset_violations contains _settled(v) if {
 	some v in data.tenantguard.rules.applicationset[_].violation
 }
 
-applicationset_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+applicationset_violations contains _settled(v) if {
 	some v in data.tenantguard.rules[_].violation
 }
 
 # tenant_violations is every finding on a Tenant: the Tenant rules' and those
 # of the rules of any kind.
-tenant_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+tenant_violations contains _settled(v) if {
 	some v in data.tenantguard.rules.tenant[_].violation
 }
 
-violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
-	some v in data.tenantguard.rules.applicationset[_].violation
-}
-
-tenant_violations contains object.union(v, {"enforcement": _enforcement(v)}) if {
+tenant_violations contains _settled(v) if {
 	some v in data.tenantguard.rules[_].violation
 }
 
@@ -81,21 +78,36 @@ change_violations contains object.union(v, {"enforcement": _enforcement(v)}) if 
 	some v in data.tenantguard.rules.change[_].violation
 }
 
-# deny, warn and dryrun split the findings by enforcement.
+# deny, warn and dryrun split the findings by enforcement; waived holds the
+# findings a PolicyException waives, whatever their enforcement.
 deny contains v if {
 	some v in violations
 	v.enforcement == "deny"
+	not v.waivedBy
 }
 
 warn contains v if {
 	some v in violations
 	v.enforcement == "warn"
+	not v.waivedBy
 }
 
 dryrun contains v if {
 	some v in violations
 	v.enforcement == "dryrun"
+	not v.waivedBy
 }
+
+waived contains v if {
+	some v in violations
+	v.waivedBy
+}
+
+# _settled is finding v with its settled enforcement and, when an exception
+# in force waives it, waivedBy naming the exception (lib.exceptions.waiver).
+_settled(v) := object.union(v, {"enforcement": _enforcement(v), "waivedBy": w}) if {
+	w := exceptions.waiver(v)
+} else := object.union(v, {"enforcement": _enforcement(v)})
 
 _enforcement(v) := e if {
 	e := config.enforcement[v.rule]

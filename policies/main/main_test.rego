@@ -178,7 +178,7 @@ test_tenant_manifest_with_its_own_namespace_has_no_claims if {
 
 test_other_kinds_get_no_tenant_context if {
 	cm := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "labels": {"tenantguard.io/tenant": "shop"}}}
-	main.manifest_review(cm) == {"operation": "CREATE", "object": cm, "userInfo": {}}
+	main.manifest_review(cm) == {"operation": "CREATE", "object": cm, "userInfo": {}, "exceptions": []}
 }
 
 test_two_tenants_on_one_namespace_are_a_finding_not_an_error if {

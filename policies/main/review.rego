@@ -14,11 +14,23 @@ import data.tenantguard.lib.tenant
 #   builds it from its cache: for an Application (and an ApplicationSet),
 #   input.tenantLookup and, when
 #   exactly one Tenant was found, input.tenant; for a Tenant,
-#   input.namespaceClaims. conftest goes through this one function.
-manifest_review(manifest) := object.union(
-	{"operation": "CREATE", "object": manifest, "userInfo": {}},
+#   input.namespaceClaims. The PolicyExceptions of data.tenantguard.exceptions
+#   (a list) come as input.exceptions and data.tenantguard.now (RFC 3339) as
+#   input.now, the time they are judged at. conftest goes through this one
+#   function.
+manifest_review(manifest) := object.union_n([
+	{"operation": "CREATE", "object": manifest, "userInfo": {}, "exceptions": _exceptions},
+	_now,
 	_tenant_context(manifest),
-)
+])
+
+_exceptions := data.tenantguard.exceptions if {
+	is_array(data.tenantguard.exceptions)
+} else := []
+
+_now := {"now": data.tenantguard.now} if {
+	is_string(data.tenantguard.now)
+} else := {}
 
 _tenant_context(manifest) := object.union({"tenantLookup": lookup}, _found(lookup.matches)) if {
 	_looked_up(manifest)

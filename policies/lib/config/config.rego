@@ -76,6 +76,15 @@ defaults := {
 		"maxFileNodes": 200000,
 		"maxFileDepth": 100,
 	},
+	"exceptions": {
+		"approvers": [],
+		"approverGroups": [],
+		"maxDuration": "168h0m0s",
+		"maxDurationByRule": {},
+		"neverWaivable": ["tenant-production-delete"],
+		"allowWideMatch": false,
+		"deleteExpiredAfter": "0s",
+	},
 }
 
 # config is the effective cluster config: the given one, key by key over the

@@ -1,0 +1,73 @@
+package exceptionlookup
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+)
+
+// KeyIndex is the cache index of PolicyExceptions by Keys.
+const KeyIndex = "tenantguard.io/exception-key"
+
+// Finder looks exceptions up in the manager's cache, and only there, through
+// KeyIndex: a review reads and converts only the exceptions that may apply
+// to its object, however many the cluster holds.
+type Finder struct {
+	// Reader is the manager's cache, indexed with IndexExceptions.
+	Reader client.Reader
+}
+
+var _ Lookup = &Finder{}
+
+// IndexExceptions indexes the cache's PolicyExceptions by Keys.
+func IndexExceptions(ctx context.Context, indexer client.FieldIndexer) error {
+	return indexer.IndexField(ctx, &tenantv1.PolicyException{}, KeyIndex, func(obj client.Object) []string {
+		if e, ok := obj.(*tenantv1.PolicyException); ok {
+			return Keys(e)
+		}
+		return nil
+	})
+}
+
+// For returns the cached exceptions filed under o's keys.
+func (f *Finder) For(ctx context.Context, o Object) ([]map[string]any, error) {
+	var out []map[string]any
+	for _, key := range keysOf(o) {
+		var list tenantv1.PolicyExceptionList
+		if err := f.Reader.List(ctx, &list, client.MatchingFields{KeyIndex: key}); err != nil {
+			return nil, fmt.Errorf("listing PolicyExceptions: %w", err)
+		}
+		for i := range list.Items {
+			doc, err := ToMap(&list.Items[i])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, doc)
+		}
+	}
+	return out, nil
+}
+
+// ToMap turns a PolicyException into the JSON map the rules read.
+func ToMap(e *tenantv1.PolicyException) (map[string]any, error) {
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(e)
+	if err != nil {
+		return nil, fmt.Errorf("converting PolicyException %s: %w", e.Name, err)
+	}
+	obj["apiVersion"] = tenantv1.GroupVersion.String()
+	obj["kind"] = "PolicyException"
+	return obj, nil
+}
+
+// FromMap reads a PolicyException from its JSON map.
+func FromMap(doc map[string]any) (*tenantv1.PolicyException, error) {
+	var e tenantv1.PolicyException
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(doc, &e); err != nil {
+		return nil, fmt.Errorf("reading PolicyException %v: %w", doc["metadata"], err)
+	}
+	return &e, nil
+}
