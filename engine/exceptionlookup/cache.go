@@ -25,12 +25,15 @@ var _ Lookup = &Finder{}
 
 // IndexExceptions indexes the cache's PolicyExceptions by Keys.
 func IndexExceptions(ctx context.Context, indexer client.FieldIndexer) error {
-	return indexer.IndexField(ctx, &tenantv1.PolicyException{}, KeyIndex, func(obj client.Object) []string {
-		if e, ok := obj.(*tenantv1.PolicyException); ok {
-			return Keys(e)
-		}
-		return nil
-	})
+	return indexer.IndexField(ctx, &tenantv1.PolicyException{}, KeyIndex, IndexKeys)
+}
+
+// IndexKeys is the index function of KeyIndex.
+func IndexKeys(obj client.Object) []string {
+	if e, ok := obj.(*tenantv1.PolicyException); ok {
+		return Keys(e)
+	}
+	return nil
 }
 
 // For returns the cached exceptions filed under o's keys.
@@ -42,7 +45,7 @@ func (f *Finder) For(ctx context.Context, o Object) ([]map[string]any, error) {
 			return nil, fmt.Errorf("listing PolicyExceptions: %w", err)
 		}
 		for i := range list.Items {
-			doc, err := ToMap(&list.Items[i])
+			doc, err := ruleView(&list.Items[i])
 			if err != nil {
 				return nil, err
 			}
@@ -61,6 +64,20 @@ func ToMap(e *tenantv1.PolicyException) (map[string]any, error) {
 	obj["apiVersion"] = tenantv1.GroupVersion.String()
 	obj["kind"] = "PolicyException"
 	return obj, nil
+}
+
+// ruleView is what the rules read of an exception: its name and spec. The
+// rest of a stored object (managed fields, status) would only be converted
+// into every review's input for nothing.
+func ruleView(e *tenantv1.PolicyException) (map[string]any, error) {
+	spec, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&e.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("converting PolicyException %s: %w", e.Name, err)
+	}
+	return map[string]any{
+		"apiVersion": tenantv1.GroupVersion.String(), "kind": "PolicyException",
+		"metadata": map[string]any{"name": e.Name}, "spec": spec,
+	}, nil
 }
 
 // FromMap reads a PolicyException from its JSON map.

@@ -20,7 +20,7 @@ const deletingApp = `{"apiVersion":"argoproj.io/v1alpha1","kind":"Application",
  "spec":{"project":"tenant-shop","destination":{"server":"https://kubernetes.default.svc","namespace":"tenant-shop"},
   "source":{"repoURL":"https://git.example.com/platform/tenants.git","path":"staging/shop","targetRevision":"HEAD"}}}`
 
-func object(t *testing.T, doc string, edit func(map[string]any)) map[string]any {
+func object(t testing.TB, doc string, edit func(map[string]any)) map[string]any {
 	t.Helper()
 	var obj map[string]any
 	require.NoError(t, json.Unmarshal([]byte(doc), &obj))
