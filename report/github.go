@@ -9,7 +9,8 @@ import (
 )
 
 // githubCommands are the workflow commands of each enforcement: a denial is
-// an error, a warning a warning, a dry-run finding a notice.
+// an error, a warning a warning, a dry-run finding a notice; a waived
+// finding is a notice whatever its enforcement (githubCommand).
 var githubCommands = map[policy.Enforcement]string{policy.Deny: "error", policy.Warn: "warning", policy.DryRun: "notice"}
 
 // writeGitHub prints one GitHub Actions workflow command per finding
@@ -28,8 +29,8 @@ func writeGitHub(w io.Writer, results []Result) error {
 			if line > 0 {
 				props = append(props, fmt.Sprintf("line=%d", line))
 			}
-			props = append(props, "title="+githubProperty(f.Rule))
-			if _, err := fmt.Fprintf(w, "::%s %s::%s\n", githubCommands[f.Enforcement], strings.Join(props, ","), githubData(f.String())); err != nil {
+			props = append(props, "title="+githubProperty(githubTitle(f)))
+			if _, err := fmt.Fprintf(w, "::%s %s::%s\n", githubCommand(f), strings.Join(props, ","), githubData(f.String())); err != nil {
 				return err
 			}
 		}

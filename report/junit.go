@@ -10,14 +10,16 @@ import (
 )
 
 // junitSuites is the JUnit XML report CI systems render: one test case per
-// document, one failure per denying finding, warnings in the case's output;
-// a document that was not judged is a case in error.
+// document, one failure per denying finding, warnings and waived findings
+// in the case's output; a document that was not judged is a case in error,
+// and one whose findings are all waived is skipped (junitSkipped).
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -26,6 +28,7 @@ type junitSuite struct {
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
@@ -34,6 +37,7 @@ type junitCase struct {
 	ClassName string         `xml:"classname,attr"`
 	Error     *junitFailure  `xml:"error"`
 	Failures  []junitFailure `xml:"failure"`
+	Skipped   *junitSkip     `xml:"skipped"`
 	SystemOut string         `xml:"system-out,omitempty"`
 }
 
@@ -53,16 +57,21 @@ func writeJUnit(w io.Writer, report Report) error {
 		for _, f := range r.Findings.With(policy.Deny) {
 			c.Failures = append(c.Failures, junitFailure{Type: f.Rule, Message: f.String(), Text: failureText(r, f)})
 		}
-		c.SystemOut = strings.Join(r.Findings.With(policy.Warn).Strings(), "\n")
+		waived := r.Findings.Waived()
+		c.SystemOut = strings.Join(append(r.Findings.With(policy.Warn).Strings(), waived.Strings()...), "\n")
 		if r.Error != nil {
 			c.Error = &junitFailure{Type: "not judged", Message: r.Error.Message, Text: r.failureWhere()}
 			suite.Errors++
+		}
+		if c.Skipped = junitSkipped(c, waived); c.Skipped != nil {
+			suite.Skipped++
 		}
 		suite.Cases = append(suite.Cases, c)
 		suite.Tests++
 		suite.Failures += len(c.Failures)
 	}
-	out := junitSuites{Name: report.Tool, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Suites: []junitSuite{suite}}
+	out := junitSuites{Name: report.Tool, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
+		Skipped: suite.Skipped, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

@@ -29,7 +29,8 @@ const (
 // Formats lists the formats Write accepts.
 var Formats = []Format{Text, JSON, JUnit, SARIF, GitHub}
 
-// labels name each enforcement in text reports.
+// labels name each enforcement in text reports; a waived finding is
+// labelled waivedLabel instead (label).
 var labels = map[policy.Enforcement]string{policy.Deny: "FAIL", policy.Warn: "WARN", policy.DryRun: "DRYRUN"}
 
 // Report is what one run of a command reports.
@@ -81,7 +82,7 @@ func writeText(w io.Writer, r Report) error {
 			}
 		}
 		for _, f := range result.Findings {
-			if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", labels[f.Enforcement], result.Where(f), f); err != nil {
+			if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", label(f), result.Where(f), f); err != nil {
 				return err
 			}
 		}
@@ -89,6 +90,9 @@ func writeText(w io.Writer, r Report) error {
 	s := Summarize(r.Results)
 	summary := fmt.Sprintf("%s, %s, %s, %s", counted(s.Documents, r.Unit), counted(s.Violations, "violations"),
 		counted(s.Warnings, "warnings"), counted(s.DryRun, "dry-run findings"))
+	if s.Waived > 0 {
+		summary += fmt.Sprintf(", %d waived", s.Waived)
+	}
 	if s.Errors > 0 {
 		summary += fmt.Sprintf(", %s not judged", counted(s.Errors, r.Unit))
 	}

@@ -84,6 +84,7 @@ func TestSARIFIsValidAgainstTheSARIF210Schema(t *testing.T) {
 	for name, r := range map[string]report.Report{
 		"with findings":             sampleReport(),
 		"with documents not judged": failedReport(),
+		"with waived findings":      waivedReport(),
 		"without findings or rules": {Tool: "tenantguard eval", Unit: "documents"},
 	} {
 		t.Run(name, func(t *testing.T) {

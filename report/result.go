@@ -19,13 +19,15 @@ type Result struct {
 	Error *Failure `json:"error,omitempty"`
 }
 
-// Summary counts findings across results by enforcement, and the results
-// that could not be judged.
+// Summary counts findings across results by enforcement, the findings a
+// PolicyException waives (counted there alone, whatever their enforcement,
+// so that they fail nothing), and the results that could not be judged.
 type Summary struct {
 	Documents  int `json:"documents"`
 	Violations int `json:"violations"`
 	Warnings   int `json:"warnings"`
 	DryRun     int `json:"dryrun"`
+	Waived     int `json:"waived"`
 	Errors     int `json:"errors"`
 }
 
@@ -36,6 +38,7 @@ func Summarize(results []Result) Summary {
 		s.Violations += len(r.Findings.With(policy.Deny))
 		s.Warnings += len(r.Findings.With(policy.Warn))
 		s.DryRun += len(r.Findings.With(policy.DryRun))
+		s.Waived += len(r.Findings.Waived())
 	}
 	return s
 }

@@ -19,7 +19,8 @@ var sarifLevels = map[policy.Enforcement]string{policy.Deny: "error", policy.War
 
 // writeSARIF prints a SARIF 2.1.0 log of one run: the rules that ran (or
 // those of the findings), and a result per finding located at its file and,
-// where known, its line. File paths stay relative to where the command ran,
+// where known, its line; a waived finding's result is suppressed
+// (sarifSuppressions). File paths stay relative to where the command ran,
 // which code scanning resolves against the repository root.
 func writeSARIF(w io.Writer, r Report) error {
 	log := report.NewV210Report()
@@ -39,7 +40,8 @@ func writeSARIF(w io.Writer, r Report) error {
 			run.CreateResultForRule(f.Rule).
 				WithLevel(sarifLevels[f.Enforcement]).
 				WithMessage(sarif.NewTextMessage(f.String())).
-				WithLocations([]*sarif.Location{sarifLocation(result, f)})
+				WithLocations([]*sarif.Location{sarifLocation(result, f)}).
+				WithSuppressions(sarifSuppressions(f))
 		}
 	}
 	if r.Tool != "" {
