@@ -14,13 +14,18 @@ const (
 	KindApplicationSet Kind = "ApplicationSet"
 	// KindTenant is tenantguard's own Tenant, group tenantguard.io.
 	KindTenant Kind = "Tenant"
+	// KindPolicyException is tenantguard's PolicyException, group
+	// tenantguard.io: the rules under rules/policyexception judge who writes
+	// one and what it may waive.
+	KindPolicyException Kind = "PolicyException"
 )
 
 // kinds maps the group and kind of an object to the Kind it is admitted as.
 var kinds = map[schema.GroupKind]Kind{
-	{Group: "argoproj.io", Kind: "Application"}:    KindApplication,
-	{Group: "argoproj.io", Kind: "ApplicationSet"}: KindApplicationSet,
-	{Group: "tenantguard.io", Kind: "Tenant"}:      KindTenant,
+	{Group: "argoproj.io", Kind: "Application"}:        KindApplication,
+	{Group: "argoproj.io", Kind: "ApplicationSet"}:     KindApplicationSet,
+	{Group: "tenantguard.io", Kind: "Tenant"}:          KindTenant,
+	{Group: "tenantguard.io", Kind: "PolicyException"}: KindPolicyException,
 }
 
 // KindOf returns the Kind of a group and kind, and whether tenantguard admits it.

@@ -26,11 +26,13 @@ func TestFirstOfNameKeepsTheFirstAndDropsTheNameless(t *testing.T) {
 
 func TestKindOfObjectReadsGroupAndKind(t *testing.T) {
 	for obj, want := range map[*map[string]any]bool{
-		{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application"}: true,
-		{"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant"}:   true,
-		{"apiVersion": "evil.example.com/v1", "kind": "Application"}:  false,
-		{"apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject"}:  false,
-		{"apiVersion": 5, "kind": "Application"}:                      false,
+		{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application"}:        true,
+		{"apiVersion": "tenantguard.io/v1alpha1", "kind": "Tenant"}:          true,
+		{"apiVersion": "tenantguard.io/v1alpha1", "kind": "PolicyException"}: true,
+		{"apiVersion": "argoproj.io/v1alpha1", "kind": "PolicyException"}:    false,
+		{"apiVersion": "evil.example.com/v1", "kind": "Application"}:         false,
+		{"apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject"}:         false,
+		{"apiVersion": 5, "kind": "Application"}:                             false,
 	} {
 		_, ok := model.KindOfObject(*obj)
 		assert.Equal(t, want, ok, "%v", *obj)

@@ -45,7 +45,7 @@ func (p *Pipeline) InScope(review *decode.Review) bool {
 }
 
 // Mutate fills in the defaults of the review's object in place and returns
-// what it set; nothing for a review out of scope, without an object, or of an
+// what it set (a PolicyException's approver, the request's user); nothing for a review out of scope, without an object, or of an
 // object being deleted: kube-apiserver refuses a finalizer added to an object
 // on its way out, and nothing else should be filled in on it either.
 func (p *Pipeline) Mutate(ctx context.Context, review *decode.Review) ([]defaults.Change, error) {
@@ -61,6 +61,8 @@ func (p *Pipeline) Mutate(ctx context.Context, review *decode.Review) ([]default
 		return defaults.Application(review.Object, tc.Tenant, p.Config), nil
 	case model.KindTenant:
 		return defaults.Tenant(review.Object, p.Config), nil
+	case model.KindPolicyException:
+		return defaults.PolicyException(review.Object, review.UserInfo.Username), nil
 	}
 	return nil, nil
 }

@@ -29,9 +29,10 @@ const reviewQuery = "data.tenantguard.main.violations"
 // object (and the rules of any kind). A bundle without them is asked
 // reviewQuery for every object.
 var kindQueries = map[model.Kind]string{
-	model.KindApplication:    "data.tenantguard.main.application_violations",
-	model.KindApplicationSet: "data.tenantguard.main.applicationset_violations",
-	model.KindTenant:         "data.tenantguard.main.tenant_violations",
+	model.KindApplication:     "data.tenantguard.main.application_violations",
+	model.KindApplicationSet:  "data.tenantguard.main.applicationset_violations",
+	model.KindTenant:          "data.tenantguard.main.tenant_violations",
+	model.KindPolicyException: "data.tenantguard.main.policyexception_violations",
 }
 
 // changeSetQuery is the entry point of the rules that judge a change set of

@@ -7,12 +7,14 @@
 #   Rules are grouped by the kind of object they judge: the packages under
 #   tenantguard.rules.application judge only Applications, those under
 #   tenantguard.rules.applicationset only ApplicationSets' templates, those under
-#   tenantguard.rules.tenant only Tenants, and a package directly under
-#   tenantguard.rules (a team's own rule, say) any object. The webhook and eval
-#   know the kind of the object under review and ask its entry point,
-#   application_violations or tenant_violations, so that an Application never
-#   enters a Tenant rule and the reverse; violations asks every rule about an
-#   object. The rules under tenantguard.rules.change judge a change set of the
+#   tenantguard.rules.tenant only Tenants, those under
+#   tenantguard.rules.policyexception only PolicyExceptions, and a package
+#   directly under tenantguard.rules (a team's own rule, say) any object. The
+#   webhook and eval know the kind of the object under review and ask its entry
+#   point (application_violations, tenant_violations,
+#   policyexception_violations, ...), so that an Application never enters a
+#   Tenant rule and the reverse; violations asks every rule about an object.
+#   The rules under tenantguard.rules.change judge a change set of the
 #   platform repository instead (tenantguard changes): change_violations asks them.
 package tenantguard.main
 
@@ -33,6 +35,10 @@ violations contains _settled(v) if {
 
 violations contains _settled(v) if {
 	some v in data.tenantguard.rules.applicationset[_].violation
+}
+
+violations contains _settled(v) if {
+	some v in data.tenantguard.rules.policyexception[_].violation
 }
 
 violations contains _settled(v) if {
@@ -68,6 +74,18 @@ tenant_violations contains _settled(v) if {
 }
 
 tenant_violations contains _settled(v) if {
+	some v in data.tenantguard.rules[_].violation
+}
+
+# policyexception_violations is every finding on a PolicyException: the
+# rules under tenantguard.rules.policyexception (who may write one, what it
+# may waive, for how long) and those of the rules of any kind. No exception
+# waives them: an exception's match never selects a PolicyException.
+policyexception_violations contains _settled(v) if {
+	some v in data.tenantguard.rules.policyexception[_].violation
+}
+
+policyexception_violations contains _settled(v) if {
 	some v in data.tenantguard.rules[_].violation
 }
 
