@@ -35,10 +35,12 @@ var (
 		Buckets: prometheus.ExponentialBuckets(0.00005, 2, 16),
 	})
 
-	// Violations counts findings by rule and enforcement.
+	// Violations counts findings by rule and enforcement; a finding a
+	// PolicyException waives is counted as EnforcementWaived, whatever its
+	// rule's enforcement, as it refused nothing.
 	Violations = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "tenantguard_violations_total",
-		Help: "Rule findings, by rule id and enforcement (deny, warn, dryrun).",
+		Help: "Rule findings, by rule id and enforcement (deny, warn, dryrun; waived for a finding a PolicyException waives).",
 	}, []string{"rule", "enforcement"})
 
 	// PolicyRevision is 1 for the revision of the policies and config being served.
@@ -61,6 +63,10 @@ var (
 		Help: "Changed policies or cluster config that failed to load; the last good ones keep serving.",
 	})
 )
+
+// EnforcementWaived is the enforcement label of a finding a PolicyException
+// waives, in tenantguard_violations_total.
+const EnforcementWaived = "waived"
 
 // labelOther stands for every label value outside a closed set.
 const labelOther = "other"

@@ -5,9 +5,11 @@ import (
 	"strings"
 
 	"github.com/go-logr/logr"
+	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/exceptionlookup"
 	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 	"github.com/tenantguard/tenantguard/webhook/handler"
@@ -25,6 +27,12 @@ const (
 type Options struct {
 	// Tenants finds an Application's Tenant: the manager's cache when serving.
 	Tenants tenantlookup.Lookup
+	// Exceptions finds the PolicyExceptions that may waive a finding: the
+	// manager's cache when serving. Without it, nothing is waived.
+	Exceptions exceptionlookup.Lookup
+	// Clock is the time the validating webhook judges exceptions at; the
+	// wall clock when nil.
+	Clock clock.PassiveClock
 	// State is the snapshot of cluster config and rule set being served.
 	State *live.Current
 	// Limits bound the reviews in flight and how long each may take.
@@ -37,8 +45,10 @@ type Options struct {
 // Handlers are the two webhooks, by the path each is served on.
 func Handlers(opts Options) map[string]http.Handler {
 	return map[string]http.Handler{
-		MutatePath:   Chain(MutatePath, &handler.Mutator{Tenants: opts.Tenants, State: opts.State}, opts),
-		ValidatePath: Chain(ValidatePath, &handler.Validator{Tenants: opts.Tenants, State: opts.State}, opts),
+		MutatePath: Chain(MutatePath, &handler.Mutator{Tenants: opts.Tenants, State: opts.State}, opts),
+		ValidatePath: Chain(ValidatePath, &handler.Validator{
+			Tenants: opts.Tenants, Exceptions: opts.Exceptions, Clock: opts.Clock, State: opts.State,
+		}, opts),
 	}
 }
 

@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"github.com/tenantguard/tenantguard/engine/exceptionlookup"
 	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
@@ -14,6 +15,9 @@ type State interface {
 
 // Lookup finds Tenants: the manager's cache when serving.
 type Lookup = tenantlookup.Lookup
+
+// ExceptionLookup finds PolicyExceptions: the manager's cache when serving.
+type ExceptionLookup = exceptionlookup.Lookup
 
 // pipelineOf is the pipeline of one request: the snapshot read once, so that
 // a reload in the middle of a review cannot mix two configs.

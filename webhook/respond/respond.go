@@ -1,7 +1,8 @@
 // Package respond turns the outcome of the pipeline into an admission response:
 // 400 for a request that could not be read, 403 with one [rule-id] message line
-// per denying finding, warnings for warn findings, 500 naming the cause when the
-// engine failed, and a JSON patch for the defaults that were filled in.
+// per denying finding, warnings for warn findings and for findings a
+// PolicyException waives, 500 naming the cause when the engine failed, and a
+// JSON patch for the defaults that were filled in.
 package respond
 
 import (
@@ -34,11 +35,15 @@ func Failed(step string, err error) admission.Response {
 
 // Verdict answers a validation: denied (403) when any finding denies, with one
 // line per denying finding, else allowed; warn findings ride along as admission
-// warnings either way. DryRun findings do not reach the response. Each list
-// shows at most maxFindings findings and counts the rest in a closing line, so
-// that an object with thousands of findings gets an answer of bounded size.
+// warnings either way, and so does every finding a PolicyException waives,
+// whatever its enforcement, naming the exception and its expiry, so that whoever
+// writes the object sees what is waived and until when. Unwaived DryRun
+// findings do not reach the response. Each list shows at most maxFindings
+// findings and counts the rest in a closing line, so that an object with
+// thousands of findings gets an answer of bounded size.
 func Verdict(findings policy.Findings, maxFindings int) admission.Response {
-	warnings := capped(findings.With(policy.Warn).Strings(), maxFindings)
+	warned := append(findings.With(policy.Warn), findings.Waived()...)
+	warnings := capped(warned.Strings(), maxFindings)
 	if denials := findings.With(policy.Deny); len(denials) > 0 {
 		lines := capped(denials.Strings(), maxFindings)
 		return admission.Denied(strings.Join(lines, "\n")).WithWarnings(warnings...)

@@ -41,6 +41,12 @@ func finding(rule string, e policy.Enforcement, msg string) policy.Finding {
 	return policy.Finding{Rule: rule, Enforcement: e, Message: msg}
 }
 
+// waived is f as the exception inc-4211 waives it.
+func waived(f policy.Finding) policy.Finding {
+	f.WaivedBy = &policy.Waiver{Name: "inc-4211", Expires: "2026-12-06T12:00:00Z", Reason: "INC-4211"}
+	return f
+}
+
 func TestVerdict(t *testing.T) {
 	tests := map[string]struct {
 		findings     policy.Findings
@@ -79,6 +85,26 @@ func TestVerdict(t *testing.T) {
 		"dryrun findings admit the request silently": {
 			findings:    policy.Findings{finding("d-rule", policy.DryRun, "counted only")},
 			wantAllowed: true, wantCode: http.StatusOK,
+		},
+		"a waived deny finding admits the request with a warning naming the exception and its expiry": {
+			findings:    policy.Findings{waived(finding("app-pinned-revision", policy.Deny, "pinned to commit"))},
+			wantAllowed: true, wantCode: http.StatusOK,
+			wantWarnings: []string{"[app-pinned-revision] pinned to commit (waived by PolicyException inc-4211 until 2026-12-06T12:00:00Z)"},
+		},
+		"waived findings of any enforcement warn after the warn findings, and an unwaived deny still refuses": {
+			findings: policy.Findings{
+				waived(finding("d-rule", policy.DryRun, "counted only")),
+				finding("b-rule", policy.Deny, "second"),
+				waived(finding("w-rule", policy.Warn, "careful")),
+				finding("x-rule", policy.Warn, "heads up"),
+			},
+			wantAllowed: false, wantCode: http.StatusForbidden,
+			wantMessage: "[b-rule] second",
+			wantWarnings: []string{
+				"[x-rule] heads up",
+				"[d-rule] counted only (waived by PolicyException inc-4211 until 2026-12-06T12:00:00Z)",
+				"[w-rule] careful (waived by PolicyException inc-4211 until 2026-12-06T12:00:00Z)",
+			},
 		},
 	}
 	for name, tt := range tests {
@@ -192,4 +218,21 @@ func TestVerdictListsAtMostMaxFindings(t *testing.T) {
 		"[app-pinned-revision] source 0 is pinned", "[app-pinned-revision] source 1 is pinned",
 		"[app-pinned-revision] source 2 is pinned", "... and 22 more findings (limits.maxFindings)",
 	}, lines)
+}
+
+func TestWaivedFindingsShareTheWarningCap(t *testing.T) {
+	findings := policy.Findings{finding("w-rule", policy.Warn, "careful")}
+	for i := range 5 {
+		findings = append(findings, waived(finding("app-pinned-revision", policy.Deny, fmt.Sprintf("source %d is pinned", i))))
+	}
+
+	resp := respond.Verdict(findings, 3)
+
+	assert.True(t, resp.Allowed)
+	assert.Equal(t, []string{
+		"[w-rule] careful",
+		"[app-pinned-revision] source 0 is pinned (waived by PolicyException inc-4211 until 2026-12-06T12:00:00Z)",
+		"[app-pinned-revision] source 1 is pinned (waived by PolicyException inc-4211 until 2026-12-06T12:00:00Z)",
+		"... and 3 more findings (limits.maxFindings)",
+	}, resp.Warnings)
 }
