@@ -102,7 +102,7 @@ func (s *Supervisor) ensure(ctx context.Context, tenant *tenantv1.Tenant, desire
 // alone: the object is read from the API server and compared whole.
 func (s *Supervisor) holds(ctx context.Context, live *unstructured.Unstructured, spec *specDigest, desired *unstructured.Unstructured) (bool, error) {
 	if spec == nil {
-		return covers(live.Object, desired.Object), nil
+		return s.coversKeeping(ctx, live, desired)
 	}
 	metadata := maps.Clone(desired.Object)
 	delete(metadata, "spec")
@@ -120,7 +120,19 @@ func (s *Supervisor) holds(ctx context.Context, live *unstructured.Unstructured,
 	if err != nil || whole == nil {
 		return false, err
 	}
-	return covers(whole.Object, desired.Object), nil
+	return s.coversKeeping(ctx, whole, desired)
+}
+
+// coversKeeping reports whether live covers desired, once desired keeps
+// what a PolicyException in force lets live hold (keepWaivedRevision).
+func (s *Supervisor) coversKeeping(ctx context.Context, live, desired *unstructured.Unstructured) (bool, error) {
+	if covers(live.Object, desired.Object) {
+		return true, nil
+	}
+	if err := s.keepWaivedRevision(ctx, live, desired); err != nil {
+		return false, err
+	}
+	return covers(live.Object, desired.Object), nil
 }
 
 // remove deletes the object of that kind and key when the Tenant owns it.

@@ -47,6 +47,10 @@ var (
 type Options struct {
 	// Workers is how many Tenants are reconciled at once. Defaults to 4.
 	Workers int
+	// Judge asks the rules about a tenant's Application, so that a revision
+	// a PolicyException lets it pin is kept; without it the Tenant's
+	// revision is always applied.
+	Judge Judge
 }
 
 // Supervisor reconciles Tenants. It reads through the manager's cache, which
@@ -58,6 +62,7 @@ type Supervisor struct {
 	live   client.Reader
 	config func() *clusterconfig.ClusterConfig
 	events events.EventRecorder
+	judge  Judge
 }
 
 // DefaultWorkers is how many Tenants are reconciled at once unless Options say otherwise.
@@ -75,6 +80,7 @@ func Setup(mgr manager.Manager, config func() *clusterconfig.ClusterConfig, opts
 		live:   mgr.GetAPIReader(),
 		config: config,
 		events: events,
+		judge:  opts.Judge,
 	}
 	if err := mgr.Add(events); err != nil {
 		return fmt.Errorf("setting up the supervisor's Events: %w", err)

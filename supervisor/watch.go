@@ -23,8 +23,9 @@ const configPoll = 2 * time.Second
 
 // watch registers the controller: a Tenant is reconciled when its spec
 // changes or its deletion starts, when anything it owns changes (drift, and
-// Argo CD's status for the sync and health mirrored), and when the cluster
-// config is reloaded. The status the supervisor writes does not trigger it.
+// Argo CD's status for the sync and health mirrored), when a PolicyException
+// that may hold its Application changes, and when the cluster config is
+// reloaded. The status the supervisor writes does not trigger it.
 func (s *Supervisor) watch(mgr manager.Manager, opts Options) error {
 	reloads := make(chan event.TypedGenericEvent[*tenantv1.Tenant])
 	b := builder.ControllerManagedBy(mgr).
@@ -34,6 +35,9 @@ func (s *Supervisor) watch(mgr manager.Manager, opts Options) error {
 		WatchesRawSource(source.Channel(reloads, &handler.TypedEnqueueRequestForObject[*tenantv1.Tenant]{}))
 	for _, gvk := range ownedKinds {
 		b = b.Watches(cachedObject(gvk), handler.EnqueueRequestsFromMapFunc(toTenant))
+	}
+	if s.judge != nil {
+		b = b.Watches(&tenantv1.PolicyException{}, handler.EnqueueRequestsFromMapFunc(s.exceptionTenants))
 	}
 	if err := b.Complete(s); err != nil {
 		return err
