@@ -2,7 +2,6 @@ package manifests
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/tenantguard/tenantguard/engine/decode"
-	"github.com/tenantguard/tenantguard/engine/model"
 )
 
 // Inputs are the files of a run, read as many times as a run needs and one
@@ -129,12 +127,6 @@ func (r RawDocument) yamlError(err error) error {
 	return out
 }
 
-// mayBeTenant says whether the document can be a Tenant without decoding
-// it: a Tenant's bytes hold its kind's name.
-func (r RawDocument) mayBeTenant() bool {
-	return bytes.Contains(r.data, []byte(model.KindTenant))
-}
-
 // Documents yields the documents of every file in order, one at a time. A
 // file that cannot be read is an error in the place of its documents, and
 // the next file is read.
@@ -199,42 +191,4 @@ func cutDocuments(c chunk) []RawDocument {
 		docs[i] = RawDocument{line: v.line, first: v.line, data: v.data, json: true}
 	}
 	return docs
-}
-
-// Tenants are the Tenant objects among the documents, in order. Only the
-// documents that can be Tenants are decoded. A document that cannot be read
-// is an error naming it: use it for files that only give context, whose
-// documents are judged nowhere else.
-func (in *Inputs) Tenants() ([]map[string]any, error) {
-	return in.tenants(true)
-}
-
-// ReadableTenants are the Tenant objects among the documents that can be
-// read, in order: for files whose documents eval.EvaluateInputs judges next,
-// reporting each document that cannot be read in its place.
-func (in *Inputs) ReadableTenants() []map[string]any {
-	tenants, _ := in.tenants(false)
-	return tenants
-}
-
-// tenants reads the Tenants; strict stops at the first document that
-// cannot be read, with its error.
-func (in *Inputs) tenants(strict bool) ([]map[string]any, error) {
-	var tenants []map[string]any
-	for raw, err := range in.Documents() {
-		if err == nil && !raw.mayBeTenant() {
-			continue
-		}
-		var doc Document
-		if err == nil {
-			doc, err = raw.Decode()
-		}
-		if err != nil && strict {
-			return nil, err
-		}
-		if kind, ok := model.KindOfObject(doc.Object); ok && kind == model.KindTenant {
-			tenants = append(tenants, doc.Object)
-		}
-	}
-	return tenants, nil
 }

@@ -193,3 +193,31 @@ func FuzzReadingIsNeverASilentPass(f *testing.F) {
 		}
 	})
 }
+
+func TestContextReadsTenantsAndPolicyExceptionsInOnePass(t *testing.T) {
+	stream := "apiVersion: tenantguard.io/v1alpha1\nkind: Tenant\nmetadata: {name: a}\n---\n" +
+		"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: shop}\n---\n" +
+		"apiVersion: tenantguard.io/v1alpha1\nkind: PolicyException\nmetadata: {name: inc-4211}\n" +
+		"spec: {rules: [app-pinned-revision], expires: 2026-12-06T12:00:00Z}\n---\n" +
+		"apiVersion: example.com/v1\nkind: PolicyException\nmetadata: {name: someone-elses}\n"
+	in, err := Open([]string{Stdin}, strings.NewReader(stream))
+	require.NoError(t, err)
+	defer in.Close()
+	c, err := in.Context()
+	require.NoError(t, err)
+	require.Len(t, c.Tenants, 1)
+	require.Len(t, c.Exceptions, 1, "a PolicyException of another group is none of tenantguard's")
+	e := c.Exceptions[0]
+	assert.Equal(t, "inc-4211", e["metadata"].(map[string]any)["name"])
+	assert.Equal(t, "2026-12-06T12:00:00Z", e["spec"].(map[string]any)["expires"], "an unquoted timestamp stays the string it was written as")
+}
+
+func TestContextStopsAtAnUnreadablePolicyException(t *testing.T) {
+	stream := "apiVersion: tenantguard.io/v1alpha1\nkind: PolicyException\nmetadata: [\n"
+	in, err := Open([]string{Stdin}, strings.NewReader(stream))
+	require.NoError(t, err)
+	defer in.Close()
+	_, err = in.Context()
+	assert.ErrorContains(t, err, "-:3: document 1:")
+	assert.Empty(t, in.ReadableContext().Exceptions)
+}
