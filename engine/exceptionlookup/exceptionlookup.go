@@ -90,15 +90,18 @@ type Index struct {
 var _ Lookup = &Index{}
 
 // NewIndex files each exception under its keys; a document that does not
-// read as a PolicyException is filed under none and so waives nothing here,
-// as it could not be stored in a cluster.
+// read as a PolicyException, or that names one already filed (the first of
+// a name counts), is filed under none and so waives nothing here, as it
+// could not be stored in a cluster.
 func NewIndex(exceptions []map[string]any) *Index {
 	idx := &Index{byKey: map[string][]map[string]any{}}
+	filed := map[string]bool{}
 	for _, doc := range exceptions {
 		e, err := FromMap(doc)
-		if err != nil {
+		if err != nil || filed[e.Name] {
 			continue
 		}
+		filed[e.Name] = true
 		for _, key := range Keys(e) {
 			idx.byKey[key] = append(idx.byKey[key], doc)
 		}
