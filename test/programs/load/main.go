@@ -41,6 +41,7 @@ import (
 // options are the command-line flags, parsed in main.
 type options struct {
 	requests, concurrency, warmup, tenants int
+	exceptions                             int
 	duration, reloadInterval               time.Duration
 	cpuProfile                             string
 }
@@ -52,6 +53,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 60*time.Second, "cap on each target's measured run; a capped run stops sending and reports what it sent")
 	flag.IntVar(&o.warmup, "warmup", 1000, "unmeasured requests per target before measuring")
 	flag.IntVar(&o.tenants, "tenants", 50, "Tenants created in the API server")
+	flag.IntVar(&o.exceptions, "exceptions", 0, "PolicyExceptions created in the API server, each for an Application of another tenant")
 	flag.DurationVar(&o.reloadInterval, "reload-interval", 200*time.Millisecond, "tenantguard's policy and config reload interval")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of tenantguard's measured run (servers and client) to this file")
 	flag.Parse()
@@ -95,7 +97,7 @@ func runAll(o options) (bool, error) {
 	tenants := makeTenants(o.tenants)
 	warm := mix(o.warmup, "0000aaaa", 1, tenants, -1)
 	reqs := mix(o.requests, "0000bbbb", 2, tenants, 2*o.requests/3)
-	restConfig, stopControlPlane, err := startCluster(ctx, tenants)
+	restConfig, stopControlPlane, err := startCluster(ctx, tenants, o.exceptions)
 	if err != nil {
 		return false, err
 	}

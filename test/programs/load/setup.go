@@ -61,9 +61,9 @@ func writeAtomically(path, content string) error {
 	return os.Rename(tmp, path)
 }
 
-// startCluster starts the control plane and creates the Tenants in it. The
-// returned function stops the control plane.
-func startCluster(ctx context.Context, tenants []tenant) (*rest.Config, func(), error) {
+// startCluster starts the control plane and creates the Tenants and n
+// PolicyExceptions in it. The returned function stops the control plane.
+func startCluster(ctx context.Context, tenants []tenant, exceptions int) (*rest.Config, func(), error) {
 	api, err := cluster.StartAPIServer()
 	if err != nil {
 		return nil, nil, err
@@ -82,7 +82,31 @@ func startCluster(ctx context.Context, tenants []tenant) (*rest.Config, func(), 
 		stop()
 		return nil, nil, err
 	}
+	if err := api.CreatePolicyExceptions(ctx, otherExceptions(exceptions)...); err != nil {
+		stop()
+		return nil, nil, err
+	}
 	return api.Config, stop, nil
+}
+
+// otherExceptions are n PolicyExceptions in force, each for an Application
+// of a tenant the load does not send: they weigh on the cache and its index,
+// and must not on a review of another object.
+func otherExceptions(n int) []*tenantv1.PolicyException {
+	expires := metav1.NewTime(time.Now().Add(24 * time.Hour))
+	out := make([]*tenantv1.PolicyException, n)
+	for i := range out {
+		out[i] = &tenantv1.PolicyException{
+			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("other-%04d", i)},
+			Spec: tenantv1.PolicyExceptionSpec{
+				Rules: []string{"app-pinned-revision", "app-environment-path"},
+				Match: tenantv1.ExceptionMatch{Kind: "Application", Namespace: "argocd",
+					Names: []string{fmt.Sprintf("other-%04d", i)}, Tenant: fmt.Sprintf("other-%04d", i)},
+				Reason: "load", RequestedBy: "load", Expires: &expires,
+			},
+		}
+	}
+	return out
 }
 
 // servers are the two webhook servers, running in this process until ctx

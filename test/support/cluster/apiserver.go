@@ -46,6 +46,25 @@ func StartAPIServer() (*APIServer, error) {
 // before tenantguard starts, so that its cache lists them at start as it
 // would in a running cluster.
 func (a *APIServer) CreateTenants(ctx context.Context, tenants ...*tenantv1.Tenant) error {
+	objs := make([]client.Object, len(tenants))
+	for i, t := range tenants {
+		objs[i] = t
+	}
+	return a.create(ctx, objs)
+}
+
+// CreatePolicyExceptions creates PolicyExceptions through the API server,
+// as CreateTenants creates Tenants: before tenantguard's webhooks, which
+// would ask for an approver, are registered.
+func (a *APIServer) CreatePolicyExceptions(ctx context.Context, exceptions ...*tenantv1.PolicyException) error {
+	objs := make([]client.Object, len(exceptions))
+	for i, e := range exceptions {
+		objs[i] = e
+	}
+	return a.create(ctx, objs)
+}
+
+func (a *APIServer) create(ctx context.Context, objs []client.Object) error {
 	scheme := k8sruntime.NewScheme()
 	if err := tenantv1.AddToScheme(scheme); err != nil {
 		return err
@@ -54,9 +73,9 @@ func (a *APIServer) CreateTenants(ctx context.Context, tenants ...*tenantv1.Tena
 	if err != nil {
 		return err
 	}
-	for _, t := range tenants {
-		if err := cl.Create(ctx, t); err != nil {
-			return fmt.Errorf("creating Tenant %s: %w", t.Name, err)
+	for _, obj := range objs {
+		if err := cl.Create(ctx, obj); err != nil {
+			return fmt.Errorf("creating %T %s: %w", obj, obj.GetName(), err)
 		}
 	}
 	return nil
