@@ -99,6 +99,21 @@ tenantguard is serving. In another terminal:
   bin/kubectl get tenants                                         # READY, SYNC and HEALTH from the supervisor
   bin/kubectl apply -f - <<<'{"apiVersion":"tenantguard.io/v1alpha1","kind":"Tenant","metadata":{"name":"blog"},"spec":{"environment":"production"}}'
   bin/kubectl get namespace tenant-blog; bin/kubectl get appprojects,applications -n argocd
+
+An incident (docs/exceptions.md): the approver lead@example.com holds blog's production
+Application on a commit for an hour; anyone else, or an exception without expiry, is refused.
+An administrator who is not an approver is impersonated with --as-group system:masters.
+
+  sed "s/EXPIRES/$(date -u -d '+1 hour' +%%FT%%TZ)/" config/samples/policyexception-hold-blog.yaml |
+    bin/kubectl apply --as lead@example.com --as-group system:masters -f -
+  bin/kubectl -n argocd patch application tenant-blog --type merge -p '{"spec":{"source":{"targetRevision":"3f1c9a07"}}}'   # admitted, with a warning naming the exception
+  bin/kubectl -n argocd patch application shop-staging --type merge -p '{"spec":{"source":{"targetRevision":"3f1c9a07"}}}'  # refused by [app-pinned-revision]
+  sed "s/EXPIRES/$(date -u -d '+1 hour' +%%FT%%TZ)/" config/samples/policyexception-hold-blog.yaml |
+    bin/kubectl apply --as dev@example.com --as-group system:masters -f -   # refused by [exception-approver]
+  sed /expires/d config/samples/policyexception-hold-blog.yaml |
+    bin/kubectl apply --as lead@example.com --as-group system:masters -f -  # refused by [exception-expiry]
+  bin/kubectl get policyexceptions                                # RULES, KIND, NAMES, EXPIRES, STATE
+
   bin/kubectl delete tenant shop                                  # Application, then AppProject, then Namespace
 
 Press Ctrl-C to stop.

@@ -14,7 +14,8 @@ import (
 )
 
 // TestMakeRunDeletesATenantAndStopsCleanly runs this program as `make run`
-// does and uses it as its README says: `kubectl delete tenant shop` returns
+// does and uses it as its how-to says: an incident's PolicyException holds a
+// production Application on a commit; `kubectl delete tenant shop` returns
 // within a minute, the stand-ins having released the Application and
 // finalized the namespace in the supervisor's order; Ctrl-C (SIGINT) then
 // stops it with exit code 0 and no error line.
@@ -31,6 +32,9 @@ func TestMakeRunDeletesATenantAndStopsCleanly(t *testing.T) {
 
 	run := startDevcluster(t, bin, kubeconfig, out)
 	waitForOutput(t, out, "Press Ctrl-C", 3*time.Minute)
+	t.Run("an incident's exception, as the how-to shows it", func(t *testing.T) {
+		holdBlogOnACommit(t, kubectlAt(assets, kubeconfig))
+	})
 
 	start := time.Now()
 	kubectl := exec.Command(filepath.Join(assets, "kubectl"), "--kubeconfig", kubeconfig, "delete", "tenant", "shop", "--timeout=60s")
