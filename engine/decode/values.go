@@ -81,6 +81,9 @@ var (
 // is not YAML. Each node is measured once: an alias costs what
 // its anchor measured, not a walk of it, so the cost is linear in the text.
 func MeasureYAML(text string, maxNodes, maxDepth int) (int, error) {
+	if flowDepth(text) > maxDepth {
+		return 0, ErrTooDeep
+	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(strings.NewReader(text)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -91,6 +94,59 @@ func MeasureYAML(text string, maxNodes, maxDepth int) (int, error) {
 	m := measurer{maxNodes: maxNodes, maxDepth: maxDepth, sizes: map[*yaml.Node]measure{}}
 	got, err := m.measure(&doc, 0)
 	return got.nodes, err
+}
+
+// flowDepth is how deep the flow collections of text nest at most, read from
+// its brackets alone, outside quoted scalars and comments: the parser builds
+// every level before the measure sees one, and thousands of levels cost
+// milliseconds of CPU, so text nested past the limit in flow style is
+// refused before it is parsed. A bracket inside a plain scalar counts too,
+// which can only overstate the depth of text nobody writes (a hundred
+// unclosed brackets in plain scalars).
+func flowDepth(text string) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; c {
+		case '[', '{':
+			depth++
+			deepest = max(deepest, depth)
+		case ']', '}':
+			depth = max(depth-1, 0)
+		case '"', '\'':
+			i = closingQuote(text, i)
+		case '#':
+			if i == 0 || text[i-1] == ' ' || text[i-1] == '\t' || text[i-1] == '\n' {
+				i = endOfLine(text, i)
+			}
+		}
+	}
+	return deepest
+}
+
+// closingQuote is the index of the quote that closes the scalar opened at
+// text[open]: a double-quoted scalar escapes with a backslash, a
+// single-quoted one by doubling the quote. An unclosed one runs to the end.
+func closingQuote(text string, open int) int {
+	quote := text[open]
+	for i := open + 1; i < len(text); i++ {
+		switch {
+		case quote == '"' && text[i] == '\\':
+			i++
+		case text[i] == quote && quote == '\'' && i+1 < len(text) && text[i+1] == '\'':
+			i++
+		case text[i] == quote:
+			return i
+		}
+	}
+	return len(text)
+}
+
+// endOfLine is the index of the newline ending the line of text[i], or the end.
+func endOfLine(text string, i int) int {
+	if n := strings.IndexByte(text[i:], '\n'); n >= 0 {
+		return i + n
+	}
+	return len(text)
 }
 
 // measure is what a node expands to: its nodes and its height.
