@@ -40,6 +40,9 @@ type Handler struct {
 	// Receiving bounds the bytes of request bodies still arriving, across
 	// webhooks, so that clients sending slowly hold only what they sent.
 	Receiving *Budget
+	// Large bounds how many large reviews (more than LargeNodes values) are
+	// judged at once, across webhooks, one unit each; nil for no bound.
+	Large *Budget
 	// Wait is the longest a review waits for its bytes, received and judged.
 	// Defaults to 8 seconds.
 	Wait time.Duration
@@ -96,12 +99,41 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits clustercon
 		refused.UID = uidOf(body)
 		return nil, nil, refused
 	}
+	releaseLarge, err := h.takeLarge(ctx, shape)
+	if err != nil {
+		return nil, nil, refusal(http.StatusServiceUnavailable, err)
+	}
 	release, err := h.Budget.Acquire(ctx, shape.Cost())
 	if err != nil {
+		releaseLarge()
 		return nil, nil, refusal(http.StatusServiceUnavailable,
 			fmt.Errorf("tenantguard is at its limit of memory for reviews in flight (%d bytes): %w", h.Budget.Size(), err))
 	}
-	return body, release, nil
+	return body, func() { release(); releaseLarge() }, nil
+}
+
+// LargeNodes is the most values (objects, lists, keys, strings, scalars) a
+// review may hold and still be judged beside any number of others. An
+// Application as people and the supervisor write it holds a few hundred;
+// one at the edge of limits.maxNodes costs the rules about a second of CPU,
+// and a handful of those at once would take every CPU from the ordinary
+// reviews queued behind them.
+const LargeNodes = 20000
+
+// takeLarge waits, for a review of more than LargeNodes values, for one of
+// the Large budget's units: large reviews then take turns on some of the
+// CPUs, and ordinary ones never wait for them. The returned release is to
+// be called once, also for a review that took nothing.
+func (h *Handler) takeLarge(ctx context.Context, shape Shape) (func(), error) {
+	if h.Large == nil || shape.Nodes() <= LargeNodes {
+		return func() {}, nil
+	}
+	release, err := h.Large.Acquire(ctx, 1)
+	if err != nil {
+		return nil, fmt.Errorf("tenantguard is judging as many reviews of over %d values as it judges at once (%d): %w",
+			LargeNodes, h.Large.Size(), err)
+	}
+	return release, nil
 }
 
 func (h *Handler) wait() time.Duration {

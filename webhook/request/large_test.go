@@ -1,0 +1,35 @@
+package request_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tenantguard/tenantguard/webhook/request"
+)
+
+// largeReview is a review whose object holds more than request.LargeNodes values.
+func largeReview() string {
+	return `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-2",` +
+		`"kind":{"group":"argoproj.io","version":"v1alpha1","kind":"Application"},"operation":"CREATE",` +
+		`"object":{"spec":{"values":[` + strings.Repeat("1,", request.LargeNodes) + `1]}}}}`
+}
+
+func TestLargeReviewsTakeTurnsWhileOrdinaryOnesPass(t *testing.T) {
+	h := front(request.NewBudget(64 << 20))
+	h.Large = request.NewBudget(1)
+	release, err := h.Large.Acquire(t.Context(), 1) // a large review being judged
+	require.NoError(t, err)
+
+	assert.True(t, send(t, h, review("admission.k8s.io/v1")).Response.Allowed, "an ordinary review does not wait for large ones")
+	out := send(t, h, largeReview())
+	assert.EqualValues(t, http.StatusServiceUnavailable, out.Response.Result.Code, "a second large review waits, then is refused")
+	assert.Contains(t, out.Response.Result.Message, "reviews of over 20000 values")
+
+	release()
+	assert.True(t, send(t, h, largeReview()).Response.Allowed, "its turn comes once the first is judged")
+	assert.True(t, send(t, h, largeReview()).Response.Allowed, "and each large review gives its turn back")
+}
