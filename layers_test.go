@@ -20,7 +20,7 @@ const module = "github.com/tenantguard/tenantguard"
 var layers = map[string]int{
 	"api": 0, "clusterconfig": 0, "metrics": 0, "policies": 0,
 	"engine": 1, "report": 1, "manifests": 1,
-	"webhook": 2, "eval": 2, "supervisor": 2, "audit": 2, "changes": 2,
+	"webhook": 2, "eval": 2, "supervisor": 2, "audit": 2, "changes": 2, "exceptions": 2,
 	"cmd": 3,
 }
 
@@ -96,7 +96,7 @@ func TestImportsRunDownward(t *testing.T) {
 
 func TestBackgroundRunnersNeverReachTheWebhook(t *testing.T) {
 	pkgs := listPackages(t)
-	for _, runner := range []string{"supervisor", "audit", "changes"} {
+	for _, runner := range []string{"supervisor", "audit", "changes", "exceptions"} {
 		p, ok := pkgs[module+"/"+runner]
 		require.True(t, ok, runner)
 		for _, dep := range p.Deps {

@@ -122,7 +122,9 @@ func closed(value string, set []string) string {
 // Register adds tenantguard's metrics to controller-runtime's registry. It is
 // safe to call more than once.
 func Register() {
-	for _, c := range []prometheus.Collector{Reviews, ReviewDuration, EvaluationDuration, Violations, PolicyRevision, ReloadFailures, ConnectionsShed} {
+	for _, c := range []prometheus.Collector{
+		Reviews, ReviewDuration, EvaluationDuration, Violations, PolicyRevision, ReloadFailures, ConnectionsShed, PolicyExceptions,
+	} {
 		if err := ctrlmetrics.Registry.Register(c); err != nil {
 			if _, already := err.(prometheus.AlreadyRegisteredError); !already {
 				panic(err)
