@@ -10,9 +10,11 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/utils/clock"
+
+	"github.com/tenantguard/tenantguard/engine/exceptionlookup"
 	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/engine/pipeline"
-	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 	"github.com/tenantguard/tenantguard/eval"
 	"github.com/tenantguard/tenantguard/manifests"
 	"github.com/tenantguard/tenantguard/report"
@@ -22,6 +24,10 @@ import (
 type evalOptions struct {
 	paths      []string
 	tenants    stringList
+	exceptions stringList
+	// clock is the time PolicyExceptions are judged at: --now, else the
+	// wall clock (nil); tests in process set it.
+	clock      clock.PassiveClock
 	policies   live.Loader
 	format     report.Format
 	failOnWarn bool
@@ -53,6 +59,9 @@ func parseEvalFlags(args []string, stdout, stderr io.Writer) (evalOptions, error
 	flags := flag.NewFlagSet("eval", flag.ContinueOnError)
 	output := flags.String("o", string(report.Text), "output format: "+formatList())
 	flags.Var(&opts.tenants, "tenants", "file or directory of Tenants giving context to the Applications (repeatable)")
+	flags.Var(&opts.exceptions, "exceptions", "file or directory of PolicyExceptions that may waive findings (repeatable)")
+	flags.Var(nowFlag{&opts.clock}, "now", "judge PolicyExceptions as of this RFC 3339 time instead of the clock's,\n"+
+		"such as 2026-12-06T12:00:00Z, to see whether the manifests still pass once an exception expires")
 	bindPolicyFlags(flags, &opts.policies)
 	flags.BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings as well as violations")
 	flags.BoolVar(&opts.mutate, "mutate", false, "print the manifests with the webhook's defaults filled in, instead of evaluating them")
@@ -61,9 +70,11 @@ func parseEvalFlags(args []string, stdout, stderr io.Writer) (evalOptions, error
 		fmt.Fprintln(flags.Output(), "Usage: tenantguard eval [flags] PATH...\n\n"+
 			"Evaluates manifests (files, directories, - for stdin; multi-document YAML or JSON)\n"+
 			"against tenantguard's policies. Tenants among the documents give context to the\n"+
-			"Applications. A document that cannot be read or is malformed is reported in its\n"+
-			"place and the others are judged. Exit code 0 when clean, 1 on a violation, 2 on a\n"+
-			"usage error or a document not judged.\n\nFlags:")
+			"Applications; PolicyExceptions among them, or in --exceptions files, waive the\n"+
+			"findings they name until they expire: a waived finding is reported as WAIVED with\n"+
+			"its exception and expiry, and fails nothing. A document that cannot be read or is\n"+
+			"malformed is reported in its place and the others are judged. Exit code 0 when\n"+
+			"clean, 1 on a violation, 2 on a usage error or a document not judged.\n\nFlags:")
 		flags.PrintDefaults()
 	}
 	if err := parseFlags(flags, args, stdout, stderr); err != nil {
@@ -116,12 +127,12 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout, st
 		return exitUsage, err
 	}
 	defer inputs.Close()
-	tenants, err := tenantsOf(inputs, opts.tenants, stdin)
+	extra, err := contextOf(opts, stdin)
 	if err != nil {
 		return exitUsage, err
 	}
-	p.Tenants = tenantlookup.NewIndex(tenants, snapshot.Config)
-	results, err := eval.EvaluateInputs(ctx, &p, inputs)
+	judging := eval.WithContext(p, inputs, eval.Options{Context: extra, Clock: opts.clock})
+	results, err := eval.EvaluateInputs(ctx, judging, inputs)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -133,22 +144,40 @@ func evaluate(ctx context.Context, opts evalOptions, stdin io.Reader, stdout, st
 	return verdict(report.Summarize(results), opts.failOnWarn), nil
 }
 
-// tenantsOf are the Tenants among the manifests, then those of the --tenants
-// files: the first Tenant of a name counts, as in the webhook's cache.
-// A document of the manifests that cannot be read is reported in its place
-// by the judging; one of the --tenants files, judged nowhere, stops the run.
-func tenantsOf(inputs *manifests.Inputs, tenantPaths []string, stdin io.Reader) ([]map[string]any, error) {
-	tenants := inputs.ReadableTenants()
-	more, err := manifests.Open(tenantPaths, stdin)
+// contextOf reads the Tenants of the --tenants files and the
+// PolicyExceptions of the --exceptions files, which only give context: a
+// document of theirs that cannot be read, judged nowhere, stops the run,
+// naming the flag and the file, and so does an exception that could not
+// be stored in a cluster, which would waive nothing without a word.
+func contextOf(opts evalOptions, stdin io.Reader) (manifests.Context, error) {
+	tenants, err := readContext(opts.tenants, "--tenants", stdin)
 	if err != nil {
-		return nil, fmt.Errorf("--tenants: %w", err)
+		return manifests.Context{}, err
 	}
-	defer more.Close()
-	extra, err := more.Tenants()
+	exceptions, err := readContext(opts.exceptions, "--exceptions", stdin)
 	if err != nil {
-		return nil, fmt.Errorf("--tenants: %w", err)
+		return manifests.Context{}, err
 	}
-	return append(tenants, extra...), nil
+	for _, e := range exceptions.Exceptions {
+		if _, err := exceptionlookup.FromMap(e); err != nil {
+			return manifests.Context{}, fmt.Errorf("--exceptions: %w", err)
+		}
+	}
+	return manifests.Context{Tenants: tenants.Tenants, Exceptions: exceptions.Exceptions}, nil
+}
+
+// readContext reads the Tenants and PolicyExceptions of the files a flag names.
+func readContext(paths []string, flagName string, stdin io.Reader) (manifests.Context, error) {
+	in, err := manifests.Open(paths, stdin)
+	if err != nil {
+		return manifests.Context{}, fmt.Errorf("%s: %w", flagName, err)
+	}
+	defer in.Close()
+	c, err := in.Context()
+	if err != nil {
+		return manifests.Context{}, fmt.Errorf("%s: %w", flagName, err)
+	}
+	return c, nil
 }
 
 // mutateAll reads every document, those of --tenants first, and prints the

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"time"
+
+	"k8s.io/utils/clock"
 )
 
 // errUsage says that a command's arguments were refused and the reason was
@@ -39,3 +43,34 @@ func usageExit(err error) int {
 	}
 	return exitUsage
 }
+
+// nowFlag is --now: an RFC 3339 time that a fixed clock reads, in place of
+// the wall clock.
+type nowFlag struct{ clock *clock.PassiveClock }
+
+func (f nowFlag) String() string {
+	if f.clock == nil || *f.clock == nil {
+		return ""
+	}
+	return (*f.clock).Now().Format(time.RFC3339)
+}
+
+func (f nowFlag) Set(v string) error {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return fmt.Errorf("want an RFC 3339 time such as 2026-12-06T12:00:00Z: %w", err)
+	}
+	*f.clock = fixedClock(t)
+	return nil
+}
+
+// fixedClock is a clock that always reads one time.
+type fixedClock time.Time
+
+var _ clock.PassiveClock = fixedClock{}
+
+// Now is the clock's one time.
+func (c fixedClock) Now() time.Time { return time.Time(c) }
+
+// Since is how long after t the clock's time is.
+func (c fixedClock) Since(t time.Time) time.Duration { return time.Time(c).Sub(t) }
