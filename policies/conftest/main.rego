@@ -9,30 +9,46 @@
 #   document becomes a review through tenantguard.main.manifest_review, which
 #   finds an Application's Tenant (input.tenant, input.tenantLookup) and the
 #   Tenants claiming a Tenant's namespace (input.namespaceClaims) the way the
-#   webhook does. Each finding's msg starts with its rule id in brackets, as the
-#   webhook prints it.
+#   webhook does. The PolicyExceptions among the documents, and those of --data
+#   files under tenantguard.exceptions (a list), waive the findings they name
+#   until they expire, judged at data.tenantguard.now (RFC 3339) when a --data
+#   file sets it, else at the time conftest runs. Each finding's msg starts
+#   with its rule id in brackets, as the webhook prints it; a waived finding is
+#   no violation but a warning, whatever its enforcement, its msg ending
+#   "(waived by PolicyException NAME until EXPIRES)", as the webhook warns.
 package main
 
 import data.tenantguard.lib.appset
 import data.tenantguard.lib.config.config
+import data.tenantguard.lib.exceptions
 import data.tenantguard.lib.tenant
 import data.tenantguard.main as tenantguard
 
 violation contains _message(v) if {
 	some v in _findings
 	v.enforcement == "deny"
+	not v.waivedBy
 }
 
 warn contains _message(v) if {
 	some v in _findings
 	v.enforcement == "warn"
+	not v.waivedBy
 }
 
-# _findings are the findings on every document, judged with _tenants in place
-# of data.tenantguard.tenants: replaced once for all documents, so that what
-# is derived from the Tenants is built once, not once per document.
+warn contains _message(v) if {
+	some v in _findings
+	v.waivedBy
+}
+
+# _findings are the findings on every document, judged with _tenants,
+# _exceptions and _now in place of data.tenantguard.tenants, .exceptions and
+# .now: replaced once for all documents, so that what is derived from them
+# is built once, not once per document.
 _findings := findings if {
 	findings := _judged with data.tenantguard.tenants as _tenants
+		with data.tenantguard.exceptions as _exceptions
+		with data.tenantguard.now as _now
 }
 
 _judged contains v if {
@@ -78,7 +94,13 @@ _string(doc, key) := value if {
 # which the webhook never judges (as the Go pipeline decides for eval).
 _excluded(doc) if doc.metadata.namespace in config.excludedNamespaces
 
-_message(v) := object.union(v, {"msg": sprintf("[%s] %s", [v.rule, v.msg])})
+_message(v) := object.union(v, {"msg": sprintf("[%s] %s%s", [v.rule, v.msg, _waived_suffix(v)])})
+
+# _waived_suffix ends a waived finding's msg as Finding.String() ends it in
+# the webhook's warnings and eval's reports.
+_waived_suffix(v) := sprintf(" (waived by PolicyException %s until %s)", [v.waivedBy.name, v.waivedBy.expires]) if {
+	v.waivedBy
+} else := ""
 
 # _documents are the documents under review: the input, or every document of
 # every file when conftest runs with --combine.
@@ -113,3 +135,35 @@ _first_tenant(name) := [doc | some doc in _tenant_documents; doc.metadata.name =
 _data_tenants := data.tenantguard.tenants if {
 	is_object(data.tenantguard.tenants)
 } else := {}
+
+# _exceptions are the PolicyExceptions among the documents, then those of
+# --data files under tenantguard.exceptions; of two with the same name, the
+# first counts, as in eval, and one without a name is none, as no cluster
+# could store it.
+_exceptions := [_first_exception(name) | some name in _exception_names]
+
+_exception_documents := array.concat(
+	[doc | some doc in _documents; exceptions.is_exception(doc)],
+	[doc | some doc in _data_exceptions; exceptions.is_exception(doc)],
+)
+
+_exception_names := {name |
+	some doc in _exception_documents
+	name := doc.metadata.name
+	is_string(name)
+	name != ""
+}
+
+_first_exception(name) := [doc | some doc in _exception_documents; doc.metadata.name == name][0]
+
+_data_exceptions := data.tenantguard.exceptions if {
+	is_array(data.tenantguard.exceptions)
+} else := []
+
+# _now is the time the exceptions are judged at: data.tenantguard.now when a
+# --data file sets it, to judge as of another time (such as after an
+# exception's expiry), else the time conftest runs. The engine forbids
+# time.now_ns(); this package is conftest's alone.
+_now := data.tenantguard.now if {
+	is_string(data.tenantguard.now)
+} else := time.format(time.now_ns())

@@ -139,3 +139,68 @@ test_an_opaque_generators_template_is_judged_without_its_templated_fields if {
 	bad := json.patch(appset, [{"op": "replace", "path": "/spec/template/spec/project", "value": "default"}])
 	{v.rule | some v in main.violation} == {"app-project"} with input as [{"path": "all.yaml", "contents": [_staging_shop, bad]}]
 }
+
+# A PolicyException for app-pinned-revision on _pinned (argocd/shop) until noon.
+_hold(name, names) := {
+	"apiVersion": "tenantguard.io/v1alpha1", "kind": "PolicyException",
+	"metadata": {"name": name},
+	"spec": {
+		"rules": ["app-pinned-revision"],
+		"match": {"kind": "Application", "namespace": "argocd", "names": names},
+		"reason": "INC-4211", "requestedBy": "alice", "expires": "2026-12-06T12:00:00Z",
+	},
+}
+
+test_an_exception_among_the_documents_turns_a_violation_into_a_waived_warning if {
+	combined := [{"path": "all.yaml", "contents": [_pinned, _hold("inc-4211", ["shop"])]}]
+	count({v | some v in main.violation; v.rule == "app-pinned-revision"}) == 0 with input as combined
+		with data.tenantguard.now as "2026-12-06T11:59:59Z"
+	some w in main.warn with input as combined with data.tenantguard.now as "2026-12-06T11:59:59Z"
+	w.rule == "app-pinned-revision"
+	w.waivedBy.name == "inc-4211"
+	startswith(w.msg, "[app-pinned-revision] Application argocd/shop: ")
+	endswith(w.msg, " (waived by PolicyException inc-4211 until 2026-12-06T12:00:00Z)")
+}
+
+test_an_expired_exception_waives_nothing if {
+	combined := [{"path": "all.yaml", "contents": [_pinned, _hold("inc-4211", ["shop"])]}]
+	some v in main.violation with input as combined with data.tenantguard.now as "2026-12-06T12:00:00Z"
+	v.rule == "app-pinned-revision"
+	not v.waivedBy
+	count(main.warn) == 0 with input as combined with data.tenantguard.now as "2026-12-06T12:00:00Z"
+}
+
+test_an_exception_for_another_application_waives_nothing if {
+	combined := [{"path": "all.yaml", "contents": [_pinned, _hold("inc-9", ["cart"])]}]
+	rules := {v.rule | some v in main.violation} with input as combined
+		with data.tenantguard.now as "2026-12-06T11:00:00Z"
+	rules == {"app-pinned-revision"}
+}
+
+test_data_exceptions_waive_without_combine if {
+	count(main.violation) == 0 with input as _pinned
+		with data.tenantguard.exceptions as [_hold("inc-4211", ["shop"])]
+		with data.tenantguard.now as "2026-12-06T11:00:00Z"
+	count(main.warn) == 1 with input as _pinned
+		with data.tenantguard.exceptions as [_hold("inc-4211", ["shop"])]
+		with data.tenantguard.now as "2026-12-06T11:00:00Z"
+}
+
+test_without_data_now_the_clock_is_conftests_own if {
+	# At the fixed instant the exception is in force; at the time conftest
+	# runs (mocked to after the expiry) it is not.
+	count(main.violation) == 1 with input as _pinned
+		with data.tenantguard.exceptions as [_hold("inc-4211", ["shop"])]
+		with time.now_ns as 1796558400000000000
+	main._now == "2026-12-06T11:00:00Z" with time.now_ns as 1796554800000000000
+	main._now == "2030-01-01T00:00:00Z" with data.tenantguard.now as "2030-01-01T00:00:00Z"
+}
+
+test_the_first_exception_of_a_name_counts_documents_before_data if {
+	in_document := _hold("inc-4211", ["shop"])
+	in_data := json.patch(in_document, [{"op": "replace", "path": "/spec/expires", "value": "2030-01-01T00:00:00Z"}])
+	twice := json.patch(in_document, [{"op": "replace", "path": "/spec/reason", "value": "again"}])
+	unnamed := json.remove(in_document, ["metadata/name"])
+	combined := [{"path": "all.yaml", "contents": [_pinned, in_document, twice, unnamed]}]
+	main._exceptions == [in_document] with input as combined with data.tenantguard.exceptions as [in_data]
+}
