@@ -15,6 +15,7 @@ import (
 	reportsv1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 
 	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/engine/exceptionlookup"
 	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
@@ -28,6 +29,7 @@ type Auditor struct {
 	state   *live.Current
 	changes <-chan struct{}
 	tenants *tenantlookup.Finder
+	waivers exceptionlookup.Lookup
 	cache   client.Reader
 	scanner *Scanner
 	reports *reportWriter
@@ -41,9 +43,10 @@ var (
 )
 
 // Setup adds the audit to mgr. state is the snapshot being served (and
-// reloaded), tenants the webhooks' Tenant lookup in mgr's cache. The
+// reloaded), tenants and exceptions the webhooks' Tenant and PolicyException
+// lookups in mgr's cache, so that the audit waives what admission waives. The
 // OpenReports CRDs must be installed: without them it is an error naming them.
-func Setup(mgr manager.Manager, state *live.Current, tenants *tenantlookup.Finder, opts Options) error {
+func Setup(mgr manager.Manager, state *live.Current, tenants *tenantlookup.Finder, exceptions exceptionlookup.Lookup, opts Options) error {
 	opts = opts.withDefaults()
 	for _, kind := range []string{"Report", "ClusterReport"} {
 		gk := reportsv1.SchemeGroupVersion.WithKind(kind).GroupKind()
@@ -53,7 +56,7 @@ func Setup(mgr manager.Manager, state *live.Current, tenants *tenantlookup.Finde
 	}
 	registerMetrics()
 	a := &Auditor{
-		opts: opts, state: state, changes: state.Subscribe(), tenants: tenants, cache: mgr.GetCache(),
+		opts: opts, state: state, changes: state.Subscribe(), tenants: tenants, waivers: exceptions, cache: mgr.GetCache(),
 		scanner: &Scanner{Reader: mgr.GetAPIReader(), PageSize: opts.PageSize, Workers: opts.Workers},
 		reports: &reportWriter{client: mgr.GetClient(), reader: mgr.GetAPIReader(), maxResults: opts.MaxResults},
 		conds:   &conditionWriter{client: mgr.GetClient()},
@@ -94,7 +97,7 @@ func (a *Auditor) runLogged(ctx context.Context) {
 	}
 	Runs.WithLabelValues("succeeded").Inc()
 	a.log.Info("audited", "applications", summary.Applications, "applicationSets", summary.ApplicationSets, "tenants", summary.Tenants,
-		"findings", summary.Findings, "duration", time.Since(started).Round(time.Millisecond).String(),
+		"findings", summary.Findings, "waived", summary.Waived, "duration", time.Since(started).Round(time.Millisecond).String(),
 		"judging", summary.Judging.Round(time.Millisecond).String())
 }
 
@@ -102,8 +105,10 @@ func (a *Auditor) runLogged(ctx context.Context) {
 type RunSummary struct {
 	// Applications, ApplicationSets and Tenants are the objects judged.
 	Applications, ApplicationSets, Tenants int
-	// Findings counts the findings of every rule.
+	// Findings counts the findings of every rule that no PolicyException waives.
 	Findings int
+	// Waived counts the findings PolicyExceptions waive: skip results.
+	Waived int
 	// Judging is the time spent listing and judging; the rest of a run
 	// writes the reports and conditions.
 	Judging time.Duration
@@ -114,7 +119,7 @@ type RunSummary struct {
 func (a *Auditor) Run(ctx context.Context) (RunSummary, error) {
 	started := time.Now()
 	snapshot := a.state.Get()
-	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: a.tenants}
+	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: a.tenants, Exceptions: a.waivers, Clock: a.opts.Clock}
 	t := newTally(a.opts.MaxResults, metav1.Timestamp{Seconds: started.Unix()})
 	tenants, err := a.judgeTenants(ctx, p, t)
 	if err != nil {
@@ -145,7 +150,10 @@ func (a *Auditor) Run(ctx context.Context) (RunSummary, error) {
 	for _, n := range t.rules {
 		findings += n
 	}
-	return RunSummary{Applications: apps, ApplicationSets: appsets, Tenants: len(tenants), Findings: findings, Judging: judging}, nil
+	return RunSummary{
+		Applications: apps, ApplicationSets: appsets, Tenants: len(tenants),
+		Findings: findings, Waived: t.waived, Judging: judging,
+	}, nil
 }
 
 // judgeTenants judges the cached Tenants a page at a time and returns what

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tenantguard/tenantguard/report"
 
 	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/engine/exceptionlookup"
 	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/policy"
@@ -23,7 +25,8 @@ const ClusterSource = "cluster"
 // Results audits the cluster that reader reads once, as `tenantguard audit`
 // does, and returns a result per Tenant, Application and ApplicationSet in
 // eval's form, for eval's writers. Without a cache to look Tenants up in,
-// every Tenant is listed first and indexed as eval indexes its documents;
+// every Tenant and PolicyException is listed first and indexed as eval
+// indexes its documents (the exceptions judged at opts.Clock's time);
 // Applications and ApplicationSets are then listed a page at a time. An object that could not be judged is a
 // result with an Error in its place, as eval reports a malformed document;
 // the error is only for a cluster that could not be read.
@@ -33,7 +36,14 @@ func Results(ctx context.Context, reader client.Reader, snapshot *live.Snapshot,
 	if err != nil {
 		return nil, err
 	}
-	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: tenantlookup.NewIndex(tenants, snapshot.Config)}
+	exceptions, err := listExceptions(ctx, reader, opts.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeline.Pipeline{
+		Config: snapshot.Config, Engine: snapshot.Engine, Tenants: tenantlookup.NewIndex(tenants, snapshot.Config),
+		Exceptions: exceptionlookup.NewIndex(exceptions), Clock: opts.Clock,
+	}
 	s := &Scanner{Reader: reader, PageSize: opts.PageSize, Workers: opts.Workers}
 	var results []report.Result
 	visit := func(v *Verdict) error {
@@ -77,6 +87,34 @@ func listTenants(ctx context.Context, reader client.Reader, pageSize int64) ([]m
 				return nil, err
 			}
 			out = append(out, obj)
+		}
+		if token = page.Continue; token == "" {
+			return out, nil
+		}
+	}
+}
+
+// listExceptions lists every PolicyException, a page at a time, as the JSON
+// maps the rules read; none in a cluster without their CRD, which cannot
+// hold one.
+func listExceptions(ctx context.Context, reader client.Reader, pageSize int64) ([]map[string]any, error) {
+	var out []map[string]any
+	token := ""
+	for {
+		var page tenantv1.PolicyExceptionList
+		err := reader.List(ctx, &page, client.Limit(pageSize), client.Continue(token))
+		if meta.IsNoMatchError(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing PolicyExceptions: %w", err)
+		}
+		for i := range page.Items {
+			doc, err := exceptionlookup.ToMap(&page.Items[i])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, doc)
 		}
 		if token = page.Continue; token == "" {
 			return out, nil

@@ -37,6 +37,9 @@ func compliance(tf *tenantFindings, generation int64) metav1.Condition {
 	if tf == nil || tf.findings == 0 {
 		c.Status, c.Reason = metav1.ConditionTrue, ReasonNoFindings
 		c.Message = "the last audit found no finding on the tenant's Applications"
+		if tf != nil && tf.waived > 0 {
+			c.Message += fmt.Sprintf(" but %d waived by PolicyExceptions until they expire", tf.waived)
+		}
 		return c
 	}
 	c.Status, c.Reason = metav1.ConditionFalse, ReasonFindings

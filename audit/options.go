@@ -3,6 +3,8 @@ package audit
 import (
 	"cmp"
 	"time"
+
+	"k8s.io/utils/clock"
 )
 
 // Options configure the audit. The zero value of each field takes the
@@ -24,6 +26,10 @@ type Options struct {
 	// get a series of their own in tenantguard_audit_namespace_findings; the
 	// others are summed as "_other". Defaults to 20.
 	NamespaceSeries int
+	// Clock is the time PolicyExceptions are judged at, so that a finding
+	// comes back in the audit once its exception expired. The wall clock
+	// when nil; tests set a fake one.
+	Clock clock.PassiveClock
 }
 
 // The defaults of Options.

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -32,8 +33,10 @@ type tally struct {
 	reports map[string]*reportTally
 	// tenants are keyed by Tenant name: the findings of its Applications.
 	tenants map[string]*tenantFindings
-	// rules count findings by rule id and enforcement.
+	// rules count findings by rule id and enforcement, waived ones aside.
 	rules map[ruleKey]int
+	// waived counts the findings a PolicyException waives.
+	waived int
 	// objects counts the objects judged, by kind.
 	objects map[model.Kind]int
 }
@@ -47,11 +50,14 @@ type reportTally struct {
 	summary reportsv1.ReportSummary
 }
 
-// tenantFindings counts the findings of one Tenant's Applications.
+// tenantFindings counts the findings of one Tenant's Applications: those
+// no exception waives, and apart from them those waived, which do not make
+// the Tenant non-compliant.
 type tenantFindings struct {
 	findings     int
 	applications int
 	byEnforce    map[policy.Enforcement]int
+	waived       int
 }
 
 type ruleKey struct {
@@ -88,8 +94,13 @@ func (t *tally) add(v *Verdict) error {
 		return nil
 	}
 	for _, f := range v.Findings {
-		t.rules[ruleKey{f.Rule, f.Enforcement}]++
-		count(&r.summary, f.Enforcement)
+		if f.WaivedBy != nil {
+			t.waived++
+			r.summary.Skip++
+		} else {
+			t.rules[ruleKey{f.Rule, f.Enforcement}]++
+			count(&r.summary, f.Enforcement)
+		}
 		r.append(t.maxResults, t.result(v, f))
 	}
 	if v.Tenant != "" {
@@ -108,10 +119,17 @@ func (t *tally) tenant(name string) *tenantFindings {
 }
 
 func (tf *tenantFindings) addApplication(findings policy.Findings) {
+	waived := findings.Waived()
+	tf.waived += len(waived)
+	if len(waived) == len(findings) {
+		return
+	}
 	tf.applications++
-	tf.findings += len(findings)
+	tf.findings += len(findings) - len(waived)
 	for _, f := range findings {
-		tf.byEnforce[f.Enforcement]++
+		if f.WaivedBy == nil {
+			tf.byEnforce[f.Enforcement]++
+		}
 	}
 }
 
@@ -140,11 +158,13 @@ func errorResult(err error) policy.Finding {
 // result is the OpenReports result of one finding: the rule as policy and
 // rule, fail for deny, warn for warn, and warn of severity info for dryrun
 // (OpenReports has no result between warn and pass), the message, the
-// resource, and the enforcement and field as properties.
+// resource, and the enforcement and field as properties. A finding a
+// PolicyException waives is a skip of the severity its enforcement gives
+// (waived).
 func (t *tally) result(v *Verdict, f policy.Finding) reportsv1.ReportResult {
 	r := reportsv1.ReportResult{
 		Source: Source, Policy: f.Rule, Rule: f.Rule, Timestamp: t.now,
-		Description: truncate(f.Message, maxMessage),
+		Description: description(f),
 		Subjects: []corev1.ObjectReference{{
 			APIVersion: v.APIVersion, Kind: string(v.Kind), Namespace: v.Namespace, Name: v.Name, UID: types.UID(v.UID),
 		}},
@@ -166,7 +186,40 @@ func (t *tally) result(v *Verdict, f policy.Finding) reportsv1.ReportResult {
 	if f.Field != "" {
 		r.Properties["field"] = truncate(f.Field, 256)
 	}
+	if f.WaivedBy != nil {
+		waived(&r, f.WaivedBy)
+	}
 	return r
+}
+
+// The properties of a skip result that name the PolicyException waiving it.
+const (
+	// PropertyWaivedBy is the exception's name.
+	PropertyWaivedBy = "waivedBy"
+	// PropertyWaivedUntil is its expiry (RFC 3339).
+	PropertyWaivedUntil = "waivedUntil"
+	// PropertyWaiverReason is its reason.
+	PropertyWaiverReason = "waiverReason"
+)
+
+// waived makes r the skip of a finding w waives: OpenReports' skip is a rule
+// not applied to the resource, which is what the exception asks for, until
+// its expiry; the severity stays the enforcement's.
+func waived(r *reportsv1.ReportResult, w *policy.Waiver) {
+	r.Result = "skip"
+	r.Properties[PropertyWaivedBy] = w.Name
+	r.Properties[PropertyWaivedUntil] = w.Expires
+	r.Properties[PropertyWaiverReason] = truncate(w.Reason, 256)
+}
+
+// description is a result's message: the finding's, and for a waived one the
+// exception and its expiry after it, which the cut never takes.
+func description(f policy.Finding) string {
+	if f.WaivedBy == nil {
+		return truncate(f.Message, maxMessage)
+	}
+	waiver := fmt.Sprintf(" (waived by PolicyException %s until %s)", f.WaivedBy.Name, truncate(f.WaivedBy.Expires, 64))
+	return truncate(f.Message, max(maxMessage-len(waiver), 16)) + waiver
 }
 
 // truncate cuts s to at most n bytes, on a character boundary, marking the cut.

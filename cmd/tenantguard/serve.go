@@ -41,7 +41,8 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	flags.BoolVar(&opts.Supervisor, "supervisor", opts.Supervisor, "run the supervisor, which makes each Tenant's namespace, AppProject and Application, on the elected leader")
 	flags.IntVar(&opts.SupervisorOptions.Workers, "supervisor-workers", opts.SupervisorOptions.Workers, "Tenants the supervisor reconciles at once")
 	bindAuditFlags(flags, &opts)
-	flags.BoolVar(&opts.LeaderElection, "leader-elect", opts.LeaderElection, "elect one replica, by a Lease, to run the supervisor and the audit (only with --supervisor or --audit); the webhooks serve on every replica")
+	flags.BoolVar(&opts.Exceptions, "exception-controller", opts.Exceptions, "mark each PolicyException Active or Expired at its expiry, and delete expired ones when the cluster config says so, on the elected leader")
+	flags.BoolVar(&opts.LeaderElection, "leader-elect", opts.LeaderElection, "elect one replica, by a Lease, to run the supervisor, the audit and the exception controller (only with one of them); the webhooks serve on every replica")
 	flags.StringVar(&opts.LeaderElectionNamespace, "leader-election-namespace", "", "namespace of the leader election Lease (default the pod's namespace; required outside a cluster)")
 	flags.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default in-cluster config or $KUBECONFIG)")
 	logOpts := zap.Options{}
@@ -49,7 +50,8 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "Usage: tenantguard serve [flags]\n\n"+
 			"Serves the mutating and validating admission webhooks over HTTPS, and on the\n"+
-			"elected replica the supervisor and the audit when asked for.\n\nFlags:")
+			"elected replica the supervisor, the audit and the exception controller when\n"+
+			"asked for.\n\nFlags:")
 		flags.PrintDefaults()
 	}
 	if err := parseFlags(flags, args, stdout, stderr); err != nil {
@@ -72,7 +74,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		setupLog.Error(err, "unable to set up the webhook server")
 		return exitUsage
 	}
-	setupLog.Info("serving", "version", version, "port", opts.Port, "supervisor", opts.Supervisor, "audit", opts.Audit, "leaderElection", opts.LeaderElection)
+	setupLog.Info("serving", "version", version, "port", opts.Port, "supervisor", opts.Supervisor, "audit", opts.Audit, "exceptionController", opts.Exceptions, "leaderElection", opts.LeaderElection)
 	if err := mgr.Start(ctx); err != nil {
 		setupLog.Error(err, "webhook server stopped")
 		return exitViolation

@@ -1,9 +1,9 @@
 // Package app assembles the process `tenantguard serve` runs: a
 // controller-runtime manager and its cache, the webhooks (package webhook) on
 // the bounded HTTPS server and ports of webhook/server, the reloads of the
-// policies and cluster config, and, on the elected leader, the supervisor and
-// the audit. It is the only package that knows all of them; the end-to-end
-// tests start the same process through New.
+// policies and cluster config, and, on the elected leader, the supervisor, the
+// audit and the exception controller. It is the only package that knows all
+// of them; the end-to-end tests start the same process through New.
 package app
 
 import (
@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -28,8 +29,10 @@ import (
 	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
 	"github.com/tenantguard/tenantguard/audit"
 	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/exceptionlookup"
 	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
+	"github.com/tenantguard/tenantguard/exceptions"
 	"github.com/tenantguard/tenantguard/metrics"
 	"github.com/tenantguard/tenantguard/supervisor"
 	"github.com/tenantguard/tenantguard/webhook"
@@ -88,12 +91,23 @@ type Options struct {
 	// Applications and Tenants and writes OpenReports, on the elected leader
 	// when LeaderElection is on. Off by default: it needs the OpenReports CRDs.
 	Audit bool
-	// AuditOptions configure the audit.
+	// AuditOptions configure the audit. Its Clock, left nil, is Clock.
 	AuditOptions audit.Options
+	// Exceptions runs the exception controller (package exceptions), which
+	// marks each PolicyException Active or Expired and deletes expired ones
+	// when the cluster config says so, on the elected leader when
+	// LeaderElection is on. Off in the zero value; `tenantguard serve` turns
+	// it on by default. The webhooks and the audit honour exceptions either way.
+	Exceptions bool
+	// Clock is the time PolicyExceptions are judged at, by the webhooks, the
+	// audit and the exception controller alike. The wall clock when nil;
+	// tests set a fake one and step it past an expiry.
+	Clock clock.WithTicker
 	// LeaderElection elects one replica, by the Lease LeaseName in
-	// LeaderElectionNamespace, to run the supervisor and the audit; the
-	// webhooks serve on every replica. Without either there is nothing to
-	// elect for. Off in the zero value; `tenantguard serve` turns it on by default.
+	// LeaderElectionNamespace, to run the supervisor, the audit and the
+	// exception controller; the webhooks serve on every replica. Without any
+	// of them there is nothing to elect for. Off in the zero value;
+	// `tenantguard serve` turns it on by default.
 	LeaderElection bool
 	// LeaderElectionNamespace is the namespace of the Lease. Defaults to the
 	// pod's own namespace in a cluster; required outside one.
@@ -117,6 +131,7 @@ func DefaultOptions() Options {
 		Supervisor:        true,
 		SupervisorOptions: supervisor.Options{Workers: supervisor.DefaultWorkers},
 		AuditOptions:      audit.DefaultOptions(),
+		Exceptions:        true,
 		LeaderElection:    true,
 	}
 }
@@ -164,16 +179,12 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	if err != nil {
 		return nil, err
 	}
-	if opts.Supervisor {
-		served := func() *clusterconfig.ClusterConfig { return state.Get().Config }
-		if err := supervisor.Setup(mgr, served, opts.SupervisorOptions); err != nil {
-			return nil, err
-		}
+	waivers, err := watchExceptions(ctx, mgr)
+	if err != nil {
+		return nil, err
 	}
-	if opts.Audit {
-		if err := audit.Setup(mgr, state, tenants, opts.AuditOptions); err != nil {
-			return nil, err
-		}
+	if err := opts.setupLeaderRunners(mgr, state, tenants, waivers); err != nil {
+		return nil, err
 	}
 	watcher := &live.Watcher{Loader: loader, Current: state, Interval: opts.ReloadInterval, Log: mgr.GetLogger().WithName("reload")}
 	if err := mgr.Add(watcher); err != nil {
@@ -182,12 +193,36 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	// The manager starts its webhook server only once GetWebhookServer was called.
 	hooks := mgr.GetWebhookServer()
 	for path, h := range webhook.Handlers(webhook.Options{
-		Tenants: tenants, State: state, Limits: opts.Limits,
+		Tenants: tenants, Exceptions: waivers, Clock: opts.Clock, State: state, Limits: opts.Limits,
 		Budget: request.NewBudget(opts.MaxInFlightBytes), Receiving: request.NewBudget(opts.MaxReceivingBytes),
 	}) {
 		hooks.Register(path, h)
 	}
 	return mgr, server.AddPorts(mgr, opts.serverOptions(), hooks)
+}
+
+// setupLeaderRunners adds what runs on the elected leader, each when asked
+// for: the supervisor, the audit and the exception controller.
+func (o Options) setupLeaderRunners(mgr manager.Manager, state *live.Current, tenants *tenantlookup.Finder, waivers *exceptionlookup.Finder) error {
+	if o.Supervisor {
+		served := func() *clusterconfig.ClusterConfig { return state.Get().Config }
+		if err := supervisor.Setup(mgr, served, o.SupervisorOptions); err != nil {
+			return err
+		}
+	}
+	if o.Audit {
+		auditOpts := o.AuditOptions
+		if auditOpts.Clock == nil {
+			auditOpts.Clock = o.Clock
+		}
+		if err := audit.Setup(mgr, state, tenants, waivers, auditOpts); err != nil {
+			return err
+		}
+	}
+	if o.Exceptions {
+		return exceptions.Setup(mgr, state, exceptions.Options{Clock: o.Clock})
+	}
+	return nil
 }
 
 // serverOptions are the options of the HTTPS server and the ports beside it.
@@ -249,7 +284,7 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 		Metrics:                       metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress:        "0",
 		Cache:                         cacheOpts,
-		LeaderElection:                opts.LeaderElection && (opts.Supervisor || opts.Audit),
+		LeaderElection:                opts.LeaderElection && (opts.Supervisor || opts.Audit || opts.Exceptions),
 		LeaderElectionID:              LeaseName,
 		LeaderElectionNamespace:       opts.LeaderElectionNamespace,
 		LeaderElectionReleaseOnCancel: true,
@@ -258,6 +293,21 @@ func newManager(cfg *rest.Config, opts Options) (manager.Manager, error) {
 		return nil, fmt.Errorf("creating manager: %w", err)
 	}
 	return mgr, nil
+}
+
+// watchExceptions indexes PolicyExceptions by the names and tenants they
+// select in the manager's cache and starts their informer with the manager,
+// as watchTenants does for Tenants, so that the first review finds them
+// synced (readiness waits for the whole cache) and reads only those that may
+// apply to its object.
+func watchExceptions(ctx context.Context, mgr manager.Manager) (*exceptionlookup.Finder, error) {
+	if err := exceptionlookup.IndexExceptions(ctx, mgr.GetFieldIndexer()); err != nil {
+		return nil, fmt.Errorf("indexing PolicyExceptions: %w", err)
+	}
+	if _, err := mgr.GetCache().GetInformer(ctx, &tenantv1.PolicyException{}); err != nil {
+		return nil, fmt.Errorf("watching PolicyExceptions (is the policyexceptions.tenantguard.io CRD installed?): %w", err)
+	}
+	return &exceptionlookup.Finder{Reader: mgr.GetCache()}, nil
 }
 
 // watchTenants indexes Tenants by namespace in the manager's cache and starts
