@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var update = flag.Bool("update", false, "write lib/common/gates.rego from the rules' gates")
+var update = flag.Bool("update", false, "write the generated lib/common/gates.rego and lib/ruleids/ruleids.rego")
 
 // gatesFile is lib.common's application, written from the rules' gates.
 const gatesFile = "lib/common/gates.rego"

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -23,10 +24,22 @@ type Rule struct {
 	Enforcement Enforcement `json:"enforcement"`
 	// Reads lists the fields the rule reads.
 	Reads []string `json:"reads"`
-	// Judges is what the rule judges, from its package: application, tenant,
+	// Judges is what the rule judges, from its package: application,
+	// applicationset, tenant, policyexception,
 	// change (a change set of the platform repository), or "" for a rule of
 	// any kind of object.
 	Judges string `json:"judges,omitempty"`
+}
+
+// ReadRules lists the rules among the Rego files of fsys from their
+// METADATA, sorted by id, without compiling them: what a tool that writes
+// down the rules' ids needs, even while another file does not compile.
+func ReadRules(fsys fs.FS) ([]Rule, error) {
+	modules, err := parseModules(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return rulesOf(modules)
 }
 
 // rulesOf lists the rules among modules, sorted by id. Every rule package needs
