@@ -1,5 +1,6 @@
 // Package parity checks that the three runners of the policies agree: conftest
-// and tenantguard eval give the same verdicts on the same rendered manifests.
+// and tenantguard eval give the same verdicts on the same rendered manifests,
+// PolicyExceptions among them judged at the same instant.
 package parity
 
 import (
@@ -11,20 +12,25 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
 	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/policy"
-	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 	"github.com/tenantguard/tenantguard/eval"
 	"github.com/tenantguard/tenantguard/manifests"
 	"github.com/tenantguard/tenantguard/policies"
 )
 
 const root = "../../.."
+
+// now is the instant both runners judge PolicyExceptions at: conftest
+// through data.tenantguard.now, eval through its clock.
+var now = time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)
 
 // verdict is one finding as both runners print it.
 type verdict struct {
@@ -43,9 +49,10 @@ func TestConftestAndEvalAgree(t *testing.T) {
 	dirs, err := filepath.Glob(filepath.Join(root, "test", "testdata", "manifests", "*"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
+	data := writeNow(t)
 	for _, file := range append(files, dirs...) {
 		t.Run(strings.TrimPrefix(file, filepath.Join(root, "test", "testdata", "manifests")+"/"), func(t *testing.T) {
-			want := conftestVerdicts(t, conftest, file)
+			want := conftestVerdicts(t, conftest, data, file)
 			got := evalVerdicts(t, file)
 			assert.Equal(t, want, got)
 			if strings.Contains(file, "violations") {
@@ -55,10 +62,45 @@ func TestConftestAndEvalAgree(t *testing.T) {
 	}
 }
 
-func conftestVerdicts(t *testing.T, conftest, file string) []verdict {
+// The exceptions directory holds an exception in force, one expired a
+// second before now and one for an Application that is not there: both
+// runners waive the one finding, and only it.
+func TestConftestAndEvalWaiveTheSameFinding(t *testing.T) {
+	conftest := os.Getenv("TENANTGUARD_CONFTEST")
+	if conftest == "" {
+		t.Skip("TENANTGUARD_CONFTEST names the conftest binary; `make test` sets it")
+	}
+	dir := filepath.Join(root, "test", "testdata", "manifests", "exceptions")
+	got := evalVerdicts(t, dir)
+	assert.Equal(t, conftestVerdicts(t, conftest, writeNow(t), dir), got)
+	var waived, pinned []string
+	for _, v := range got {
+		switch {
+		case strings.HasSuffix(v.Message, "(waived by PolicyException inc-4211 until 2026-12-06T12:00:00Z)"):
+			waived = append(waived, v.Message)
+		case strings.HasPrefix(v.Message, "[app-pinned-revision] "):
+			pinned = append(pinned, v.Message)
+		}
+	}
+	require.Len(t, waived, 1, "%v", got)
+	assert.True(t, strings.HasPrefix(waived[0], "[app-pinned-revision] Application argocd/shop: "))
+	require.Len(t, pinned, 1, "%v", got)
+	assert.True(t, strings.HasPrefix(pinned[0], "[app-pinned-revision] Application argocd/cart: "),
+		"the exception that expired a second ago waives nothing")
+}
+
+// writeNow writes the --data file that sets conftest's clock to now.
+func writeNow(t *testing.T) string {
+	t.Helper()
+	data := filepath.Join(t.TempDir(), "now.yaml")
+	require.NoError(t, os.WriteFile(data, []byte("tenantguard:\n  now: \""+now.Format(time.RFC3339)+"\"\n"), 0o600))
+	return data
+}
+
+func conftestVerdicts(t *testing.T, conftest, data, file string) []verdict {
 	rel, err := filepath.Rel(root, file)
 	require.NoError(t, err)
-	cmd := exec.Command(conftest, "test", "--combine", "--no-fail", "-o", "json", "--policy", "policies", rel)
+	cmd := exec.Command(conftest, "test", "--combine", "--no-fail", "-o", "json", "--policy", "policies", "--data", data, rel)
 	cmd.Dir = root
 	out, err := cmd.Output()
 	require.NoError(t, err, "conftest: %s", out)
@@ -89,17 +131,19 @@ func evalVerdicts(t *testing.T, file string) []verdict {
 	inputs, err := manifests.Open([]string{file}, nil)
 	require.NoError(t, err)
 	defer inputs.Close()
-	tenants, err := inputs.Tenants()
-	require.NoError(t, err)
 	engine, err := policy.NewWithConfig(ctx, policies.FS, clusterconfig.Default())
 	require.NoError(t, err)
-	p := &pipeline.Pipeline{Config: clusterconfig.Default(), Engine: engine, Tenants: tenantlookup.NewIndex(tenants, clusterconfig.Default())}
-	results, err := eval.EvaluateInputs(ctx, p, inputs)
+	p := pipeline.Pipeline{Config: clusterconfig.Default(), Engine: engine}
+	judging := eval.WithContext(p, inputs, eval.Options{Clock: clocktesting.NewFakePassiveClock(now)})
+	results, err := eval.EvaluateInputs(ctx, judging, inputs)
 	require.NoError(t, err)
 	var verdicts []verdict
 	for _, r := range results {
 		for _, f := range r.Findings {
-			if f.Enforcement != policy.DryRun {
+			switch {
+			case f.WaivedBy != nil: // conftest warns of every waived finding, as the webhook does
+				verdicts = append(verdicts, verdict{filepath.Base(file), string(policy.Warn), f.String()})
+			case f.Enforcement != policy.DryRun:
 				verdicts = append(verdicts, verdict{filepath.Base(file), string(f.Enforcement), f.String()})
 			}
 		}
