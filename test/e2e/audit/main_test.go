@@ -3,9 +3,10 @@
 // registered, and the supervisor running beside the audit: the server runs as its service account with exactly the RBAC
 // of config/rbac and config/audit, elected by a Lease, and audits every
 // second. The tests change what the audit judges the way an operator would
-// (a Tenant's arch, the cluster config, deleting an Application) and read
-// what a user reads: the Reports, the Tenant's condition, the metrics and
-// `tenantguard audit`.
+// (a Tenant's arch, the cluster config, deleting an Application, a
+// PolicyException and its expiry on a clock the tests step) and read what a
+// user reads: the Reports, the Tenant's condition, the exception's status,
+// the metrics and `tenantguard audit`.
 package audit
 
 import (
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -39,8 +41,14 @@ var configFile string
 const repoURL = "https://git.example.com/platform/tenants.git"
 
 // baseConfig is the cluster config of the tests: one allowed repository,
-// which is the supervisor's platform repository.
-const baseConfig = "allowedRepos: [" + repoURL + "]\nsupervisor: {repoURL: " + repoURL + "}\n"
+// which is the supervisor's platform repository, and the tests' user (an
+// administrator) among the approvers of PolicyExceptions.
+const baseConfig = "allowedRepos: [" + repoURL + "]\nsupervisor: {repoURL: " + repoURL + "}\n" +
+	"exceptions: {approverGroups: [system:masters]}\n"
+
+// clock is the time the server judges PolicyExceptions at: its webhooks,
+// audit and exception controller. Tests step it past an expiry, never sleep.
+var clock = clocktesting.NewFakeClock(time.Now().Truncate(time.Second))
 
 // interval is how often the server audits; a test waits a few of them.
 const interval = time.Second
@@ -55,6 +63,7 @@ func run(m *testing.M) int {
 	}
 	suite, err := cluster.StartSuite(context.Background(), "audit", baseConfig, cluster.Options{
 		Audit: true, AuditInterval: interval, Supervisor: true, AsServiceAccount: true, LeaderElection: true,
+		Exceptions: true, Clock: clock,
 	})
 	if errors.Is(err, cluster.ErrNoAssets) {
 		return cluster.NoAssets("the audit tests", err)

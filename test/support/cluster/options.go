@@ -19,6 +19,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -57,6 +58,12 @@ type Options struct {
 	// AsServiceAccount, the RBAC of config/audit are installed.
 	Audit         bool
 	AuditInterval time.Duration
+	// Exceptions runs the exception controller in the webhook server's manager.
+	Exceptions bool
+	// Clock is the time the server judges PolicyExceptions at (the webhooks,
+	// the audit and the exception controller); the wall clock when nil.
+	// Tests give a fake one and step it past an expiry.
+	Clock clock.WithTicker
 	// External serves nothing in this process: the caller starts `tenantguard
 	// serve` at WebhookAddress, with ServingCertDir and ServerKubeConfig.
 	// The other options only prepare the cluster (RBAC, namespaces).
@@ -83,6 +90,7 @@ func (o Options) serverOptions() app.Options {
 	opts.SupervisorOptions.Workers = o.SupervisorWorkers
 	opts.Audit = o.Audit
 	opts.AuditOptions.Interval = o.AuditInterval
+	opts.Exceptions, opts.Clock = o.Exceptions, o.Clock
 	if o.LeaderElection {
 		opts.LeaderElectionNamespace = ServerNamespace
 	}
