@@ -122,3 +122,16 @@ clientConfig:
   caBundle: {{ required "tls.caBundle is required when tls.source is secret" .root.Values.tls.caBundle }}
   {{- end }}
 {{- end }}
+
+{{- /* The cluster config: clusterConfig, with the users and groups of exceptions.approvers added to its exceptions section. */}}
+{{- define "tenantguard.clusterConfig" -}}
+{{- $config := deepCopy .Values.clusterConfig -}}
+{{- $approvers := .Values.exceptions.approvers -}}
+{{- if or $approvers.users $approvers.groups -}}
+{{- $section := deepCopy (default dict $config.exceptions) -}}
+{{- with $approvers.users }}{{ $_ := set $section "approvers" (concat (default list $section.approvers) . | uniq) }}{{ end -}}
+{{- with $approvers.groups }}{{ $_ := set $section "approverGroups" (concat (default list $section.approverGroups) . | uniq) }}{{ end -}}
+{{- $_ := set $config "exceptions" $section -}}
+{{- end -}}
+{{- toYaml $config -}}
+{{- end }}

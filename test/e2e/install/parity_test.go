@@ -37,15 +37,16 @@ func TestChartAndKustomizeInstallTheSameObjects(t *testing.T) {
 	}
 }
 
-// TestChartCRDIsTheGeneratedOne keeps the chart's copy of the Tenant CRD equal to
-// the one `make generate` writes.
+// TestChartCRDIsTheGeneratedOne keeps the chart's copies of the Tenant and
+// PolicyException CRDs equal to those `make generate` writes.
 func TestChartCRDIsTheGeneratedOne(t *testing.T) {
-	const file = "tenantguard.io_tenants.yaml"
-	generated, err := os.ReadFile(filepath.Join(repoRoot, "config", "crd", "bases", file))
-	require.NoError(t, err)
-	copied, err := os.ReadFile(filepath.Join(chartDir, "files", file))
-	require.NoError(t, err)
-	assert.Equal(t, string(generated), string(copied), "copy config/crd/bases/%s to charts/tenantguard/files/", file)
+	for _, file := range []string{"tenantguard.io_tenants.yaml", "tenantguard.io_policyexceptions.yaml"} {
+		generated, err := os.ReadFile(filepath.Join(repoRoot, "config", "crd", "bases", file))
+		require.NoError(t, err)
+		copied, err := os.ReadFile(filepath.Join(chartDir, "files", file))
+		require.NoError(t, err)
+		assert.Equal(t, string(generated), string(copied), "copy config/crd/bases/%s to charts/tenantguard/files/", file)
+	}
 }
 
 type objectKey struct{ Kind, Namespace, Name string }
