@@ -63,14 +63,16 @@ func handle(mux *http.ServeMux, path string, checks map[string]healthz.Checker) 
 	mux.Handle(path+"/", h)
 }
 
-// cacheSynced is ready once the Tenant cache has synced (the policies are
-// loaded before New returns).
+// cacheSynced is ready once the manager's cache has synced: the Tenants and
+// PolicyExceptions the webhooks look up among the rest (the policies are
+// loaded before New returns). The check keeps its first name, tenant-cache,
+// which probes and dashboards may already call.
 func cacheSynced(mgr manager.Manager) healthz.Checker {
 	return func(req *http.Request) error {
 		ctx, cancel := context.WithTimeout(req.Context(), time.Second)
 		defer cancel()
 		if !mgr.GetCache().WaitForCacheSync(ctx) {
-			return fmt.Errorf("the Tenant cache has not synced")
+			return fmt.Errorf("the cache of Tenants and PolicyExceptions has not synced")
 		}
 		return nil
 	}
