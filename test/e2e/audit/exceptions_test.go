@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -59,6 +60,28 @@ func TestAWaivedPinIsASkipUntilTheExceptionExpiresThenAFail(t *testing.T) {
 	waitForCompliance(t, tenant.Name, metav1.ConditionFalse, "1 findings on 1 of the tenant's Applications")
 	assert.Equal(t, 0.0, exceptionGauge(t, "app-pinned-revision", "active"))
 	assert.GreaterOrEqual(t, exceptionGauge(t, "app-pinned-revision", "expired"), 1.0)
+}
+
+// An expired exception is kept as the record until the config says after
+// how long to delete it; a reload of the config reaches the exceptions
+// already expired, and the server's own RBAC lets it delete them.
+func TestAnExpiredExceptionIsDeletedOnceTheConfigSaysAfterHowLong(t *testing.T) {
+	ns := createNamespace(t)
+	tenant := createTenant(t, "amd64")
+	app := createApplication(t, ns, tenant)
+	expires := clock.Now().Add(time.Hour)
+	pex := createException(t, ns, app.GetName(), expires)
+	waitForExceptionState(t, pex.Name, tenantv1.StateActive, metav1.ConditionFalse, exceptions.ReasonActive)
+
+	clock.SetTime(expires.Add(time.Minute))
+	waitForExceptionState(t, pex.Name, tenantv1.StateExpired, metav1.ConditionTrue, exceptions.ReasonExpired)
+
+	writeConfig(t, "allowedRepos: ["+repoURL+"]\nsupervisor: {repoURL: "+repoURL+"}\n"+
+		"exceptions: {approverGroups: [system:masters], deleteExpiredAfter: 1m}\n")
+	t.Cleanup(func() { writeConfig(t, baseConfig) })
+	require.Eventually(t, func() bool {
+		return apierrors.IsNotFound(reader.Get(context.Background(), client.ObjectKeyFromObject(pex), &tenantv1.PolicyException{}))
+	}, within, 50*time.Millisecond, "PolicyException %s is deleted a minute after its expiry", pex.Name)
 }
 
 // createException creates, as an approver, an exception of app-pinned-revision
