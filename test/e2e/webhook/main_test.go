@@ -10,22 +10,26 @@ import (
 	"os"
 	"testing"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/tenantguard/tenantguard/test/support/cluster"
 )
 
 // env is the cluster every test in this package talks to.
 var env *cluster.Cluster
 
+// suiteConfig is the cluster config served: the defaults, and the
+// approvers of PolicyExceptions (exception_test.go).
+const suiteConfig = `exceptions:
+  approvers: [` + approver + `]
+  approverGroups: [` + approverGroup + `]
+`
+
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
 
 func run(m *testing.M) int {
-	var err error
-	env, err = cluster.Start(context.Background())
+	// StartSuite also makes Argo CD's namespace, where Applications live.
+	suite, err := cluster.StartSuite(context.Background(), "webhook", suiteConfig, cluster.Options{})
 	if errors.Is(err, cluster.ErrNoAssets) {
 		return cluster.NoAssets("the end-to-end tests", err)
 	}
@@ -33,14 +37,9 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "starting the test cluster:", err)
 		return 1
 	}
-	// Argo CD's Applications live in its namespace.
-	argocd := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}
-	if err := env.Client.Create(context.Background(), argocd); err != nil {
-		fmt.Fprintln(os.Stderr, "creating namespace argocd:", err)
-		return 1
-	}
+	env = suite.Cluster
 	code := m.Run()
-	if err := env.Stop(); err != nil {
+	if err := suite.Stop(); err != nil {
 		fmt.Fprintln(os.Stderr, "stopping the test cluster:", err)
 	}
 	return code
