@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
@@ -40,9 +43,16 @@ func TestAWaivedPinIsASkipUntilTheExceptionExpiresThenAFail(t *testing.T) {
 	pex := createException(t, ns, app.GetName(), expires)
 	waitForExceptionState(t, pex.Name, tenantv1.StateActive, metav1.ConditionFalse, exceptions.ReasonActive)
 
-	pin(t, app, "3f1c9a0")
-	skip := waitForResult(t, ns, app.GetName(), "app-pinned-revision", "skip")
 	until := expires.UTC().Format(time.RFC3339)
+	warnings, err := pin(t, app, "3f1c9a0")
+	require.NoError(t, err, "the exception admits the pin")
+	require.Len(t, warnings, 1)
+	assert.True(t, strings.HasPrefix(warnings[0], "[app-pinned-revision] Application "+ns+"/"+app.GetName()), warnings[0])
+	assert.True(t, strings.HasSuffix(warnings[0], fmt.Sprintf("(waived by PolicyException %s until %s)", pex.Name, until)), warnings[0])
+	_, err = pin(t, createApplication(t, ns, tenant), "3f1c9a0")
+	require.Error(t, err, "the same pin on another Application is refused")
+	assert.Contains(t, err.Error(), "[app-pinned-revision]")
+	skip := waitForResult(t, ns, app.GetName(), "app-pinned-revision", "skip")
 	assert.Equal(t, pex.Name, skip.Properties[audit.PropertyWaivedBy])
 	assert.Equal(t, until, skip.Properties[audit.PropertyWaivedUntil])
 	assert.Contains(t, skip.Description, fmt.Sprintf("(waived by PolicyException %s until %s)", pex.Name, until))
@@ -60,6 +70,9 @@ func TestAWaivedPinIsASkipUntilTheExceptionExpiresThenAFail(t *testing.T) {
 	waitForCompliance(t, tenant.Name, metav1.ConditionFalse, "1 findings on 1 of the tenant's Applications")
 	assert.Equal(t, 0.0, exceptionGauge(t, "app-pinned-revision", "active"))
 	assert.GreaterOrEqual(t, exceptionGauge(t, "app-pinned-revision", "expired"), 1.0)
+	_, err = pin(t, app, "9b2e4d1")
+	require.Error(t, err, "after the expiry the webhook refuses the pin")
+	assert.Contains(t, err.Error(), "[app-pinned-revision]")
 }
 
 // An expired exception is kept as the record until the config says after
@@ -105,11 +118,31 @@ func createException(t *testing.T, ns, name string, expires time.Time) *tenantv1
 	return pex
 }
 
-// pin sets an Application's revision to a commit, through the webhooks.
-func pin(t *testing.T, app *unstructured.Unstructured, revision string) {
+// pin sets an Application's revision to a commit, through the webhooks, and
+// returns the admission warnings the API server passed on.
+func pin(t *testing.T, app *unstructured.Unstructured, revision string) ([]string, error) {
 	t.Helper()
+	var warnings warningRecorder
+	cfg := rest.CopyConfig(env.Config)
+	cfg.WarningHandler = &warnings
+	c, err := client.New(cfg, client.Options{Scheme: env.Client.Scheme()})
+	require.NoError(t, err)
 	patch := []byte(fmt.Sprintf(`{"spec":{"source":{"targetRevision":%q}}}`, revision))
-	require.NoError(t, env.Client.Patch(context.Background(), app, client.RawPatch("application/merge-patch+json", patch)))
+	err = c.Patch(context.Background(), app.DeepCopy(), client.RawPatch("application/merge-patch+json", patch))
+	return warnings.texts, err
+}
+
+// warningRecorder keeps the warnings of a client's responses.
+type warningRecorder struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+// HandleWarningHeader implements rest.WarningHandler.
+func (w *warningRecorder) HandleWarningHeader(_ int, _ string, text string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.texts = append(w.texts, text)
 }
 
 // waitForResult waits until the Report of ns holds a result of rule about
