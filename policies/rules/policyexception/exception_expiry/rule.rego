@@ -62,7 +62,7 @@ violation contains v if {
 		]),
 		[
 			exceptions.display_name(input.object), lib.quote(_expires), _limit.duration, _limit.key,
-			input.now, time.format(_now + _limit.ns),
+			input.now, time.format(_whole_seconds(_now + _limit.ns)),
 		],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.expires", _expires, msg)
@@ -111,8 +111,14 @@ _rules := exceptions.spec(input.object).rules if is_array(exceptions.spec(input.
 
 else := []
 
-# _example is an expiry the message suggests: an hour after now, when the
-# time of the request is known.
-_example := sprintf("such as %s", [time.format(_now + 3600000000000)]) if {
+# _example is an expiry the message suggests: an hour after now, to the
+# minute, when the time of the request is known.
+_example := sprintf("such as %s", [time.format((_now - (_now % _minute)) + (60 * _minute))]) if {
 	_now
 } else := "such as 2026-01-31T18:00:00Z"
+
+_minute := 60000000000
+
+# _whole_seconds is ns without its fraction of a second: a time a message
+# shows, never after the ns it stands for.
+_whole_seconds(ns) := ns - (ns % 1000000000)

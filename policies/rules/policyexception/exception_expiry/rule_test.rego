@@ -63,6 +63,14 @@ test_an_expiry_of_thirty_days_is_refused_naming_the_latest_allowed if {
 	])}
 }
 
+test_a_clock_with_fractions_of_a_second_suggests_whole_times if {
+	review := {"operation": "CREATE", "object": _exception({"expires": "2027-01-05T12:00:00Z"}), "now": "2026-12-06T12:34:56.789Z"}
+	some msg in _msgs(review)
+	contains(msg, "set it to 2026-12-13T12:34:56Z at the latest")
+	some missing in _msgs(json.remove(review, ["object/spec/expires"]))
+	endswith(missing, "such as 2026-12-06T13:34:00Z")
+}
+
 test_one_second_past_the_bound_is_refused if {
 	count(rule.violation) == 1 with input as _review({"expires": "2026-12-13T12:00:01Z"})
 }
