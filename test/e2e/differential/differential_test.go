@@ -13,6 +13,9 @@
 // lines as jsonnet -y writes them, and both mixed; and two of its
 // Applications are partial (no spec), which the webhook refuses as
 // malformed and eval reports in place while it judges every other document.
+// Its PolicyExceptions (exceptions_test.go), judged at one fixed instant by
+// every runner, waive findings: the runners must agree on which findings
+// each waives, including none for one that expired a second before.
 package differential
 
 import (
@@ -54,7 +57,8 @@ type clusterConfig struct {
 
 var configs = []clusterConfig{
 	{"defaults", map[string]any{}},
-	{"main-and-head", map[string]any{
+	{neverWaivableConfig, map[string]any{
+		"exceptions":         map[string]any{"neverWaivable": []any{"app-project"}},
 		"trackingRefs":       []any{"main", "HEAD"},
 		"excludedNamespaces": []any{"kube-system", platformNamespace},
 		"allowedRepos":       []any{platformRepo, chartRepo},
@@ -100,7 +104,10 @@ func TestRunnersReportTheSameRules(t *testing.T) {
 	conftest, rootDir := conftestAndRoot(t)
 
 	start := time.Now()
+	snapshot, err := live.Loader{}.Load(t.Context())
+	require.NoError(t, err)
 	c := generate(seed, randomTenants, corpusApps)
+	c.addExceptions(snapshot.Engine.Rules())
 	tmp := t.TempDir()
 	corpusDir := filepath.Join(tmp, "corpus")
 	require.NoError(t, os.Mkdir(corpusDir, 0o755))
@@ -172,21 +179,27 @@ func TestRunnersReportTheSameRules(t *testing.T) {
 			for _, v := range got {
 				for _, ids := range v {
 					for id := range ids {
-						fired[id] = true
+						rule, _, _ := strings.Cut(id, "~")
+						fired[rule] = true
 					}
 				}
 			}
 			if report := compare(c, got, judged); report != "" {
 				t.Errorf("the runners disagree under cluster config %q (%s):\n%s", cc.name, compactJSON(withLimits(cc.config), 400), report)
 			}
+			for _, name := range judged {
+				if problems := checkWaivers(got[name], cc.name); len(problems) > 0 {
+					t.Errorf("%s's waivers under cluster config %q: %s", name, cc.name, strings.Join(problems, "; "))
+				}
+			}
 		})
 	}
-	snapshot, err := live.Loader{}.Load(t.Context())
-	require.NoError(t, err)
 	for _, rule := range snapshot.Engine.Rules() {
 		// The change-set rules judge a pull request's change set, not objects;
-		// test/e2e/parity holds their runners together.
-		if !fired[rule.ID] && !slices.Contains(cannotFire, rule.ID) && rule.Judges != "change" {
+		// test/e2e/parity holds their runners together. The corpus's few
+		// PolicyExceptions are written to waive, not to break the rules on
+		// exceptions, whose own tests draw each.
+		if !fired[rule.ID] && !slices.Contains(cannotFire, rule.ID) && rule.Judges != "change" && rule.Judges != "policyexception" {
 			t.Errorf("no runner reported %s on any object under any config: extend the generator so that the corpus exercises it", rule.ID)
 		}
 	}
@@ -203,7 +216,7 @@ func compare(c *corpus, got map[string]verdicts, runners []string) string {
 	}
 	keys := map[string]bool{}
 	for _, d := range c.Docs {
-		if kind := d.Object["kind"]; kind == "Application" || kind == "Tenant" {
+		if kind := d.Object["kind"]; kind == "Application" || kind == "Tenant" || kind == "PolicyException" {
 			keys[d.Key] = true
 		}
 	}
@@ -343,9 +356,9 @@ func (c *corpus) describe() string {
 			count["malformed"]++
 		}
 	}
-	return fmt.Sprintf("%d documents in %d files: %d Tenants, %d Applications (%d multi-source, %d hydrator, %d with an empty tenant label, %d outside argocd, %d malformed), %d other",
+	return fmt.Sprintf("%d documents in %d files: %d Tenants, %d Applications (%d multi-source, %d hydrator, %d with an empty tenant label, %d outside argocd, %d malformed), %d PolicyExceptions, %d other",
 		len(c.Docs), len(c.Files), count["Tenant"], count["Application"], count["multi-source"], count["hydrator"],
-		count["empty tenant label"], count["outside argocd"], count["malformed"], count["Namespace"])
+		count["empty tenant label"], count["outside argocd"], count["malformed"], count["PolicyException"], count["Namespace"])
 }
 
 // conftestAndRoot returns the conftest binary `make test` names and the

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -20,11 +21,13 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tenantguard/tenantguard/engine/decode"
+	"github.com/tenantguard/tenantguard/engine/exceptionlookup"
 	"github.com/tenantguard/tenantguard/engine/live"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 	"github.com/tenantguard/tenantguard/webhook/handler"
@@ -49,8 +52,10 @@ const refused = "!refused as malformed"
 var ruleLine = regexp.MustCompile(`^\[([a-z0-9][a-z0-9-]*)\] `)
 
 // handlerVerdicts sends every admitted document to the validating handler as
-// kube-apiserver would send its CREATE, with every Tenant of the corpus in the
-// lookup, and reads the rule ids from the denial lines and the warnings.
+// kube-apiserver would send its CREATE, with every Tenant and PolicyException
+// of the corpus in the lookups and its clock at judgedAt, and reads the rule
+// ids from the denial lines and the warnings (a waived finding's warning
+// names its exception: lineID).
 func handlerVerdicts(ctx context.Context, c *corpus, configFile string) (verdicts, error) {
 	snapshot, err := live.Loader{ConfigFile: configFile}.Load(ctx)
 	if err != nil {
@@ -64,7 +69,18 @@ func handlerVerdicts(ctx context.Context, c *corpus, configFile string) (verdict
 		}
 		tenants = append(tenants, obj)
 	}
-	v := &handler.Validator{State: live.NewCurrent(snapshot), Tenants: tenantlookup.NewIndex(tenants, snapshot.Config)}
+	exceptions := make([]map[string]any, 0)
+	for _, e := range c.exceptions() {
+		obj, err := roundTrip(e)
+		if err != nil {
+			return nil, err
+		}
+		exceptions = append(exceptions, obj)
+	}
+	v := &handler.Validator{
+		State: live.NewCurrent(snapshot), Tenants: tenantlookup.NewIndex(tenants, snapshot.Config),
+		Exceptions: exceptionlookup.NewIndex(exceptions), Clock: clocktesting.NewFakePassiveClock(judgedAt),
+	}
 	// The handler logs each decision; thousands of them would bury the report.
 	ctx = log.IntoContext(ctx, logr.Discard())
 
@@ -109,7 +125,7 @@ func handlerVerdicts(ctx context.Context, c *corpus, configFile string) (verdict
 func handle(ctx context.Context, v *handler.Validator, obj map[string]any) (map[string]bool, error) {
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
-	if kind != "Application" && kind != "ApplicationSet" && kind != "Tenant" {
+	if kind != "Application" && kind != "ApplicationSet" && kind != "Tenant" && kind != "PolicyException" {
 		return nil, nil
 	}
 	raw, err := json.Marshal(obj)
@@ -152,7 +168,7 @@ func handle(ctx context.Context, v *handler.Validator, obj map[string]any) (map[
 			ids["!unreadable line: "+shorten(line, 120)] = true
 			continue
 		}
-		ids[m[1]] = true
+		ids[lineID(m[1], line)] = true
 	}
 	return ids, nil
 }
@@ -196,9 +212,11 @@ var tenantguardBinary = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
-// evalVerdicts runs `tenantguard eval -o json --config <config> <dir>` and
-// reads the deny and warn rule ids of each document, found by its file and
-// position; a document eval did not judge is refused. Exit code 2 is eval's
+// evalVerdicts runs `tenantguard eval -o json --config <config> --now
+// <judgedAt> <dir>` and reads the deny and warn rule ids of each document,
+// and the waived ones whatever their enforcement (the webhook warns of
+// each), found by its file and position; a document eval did not judge is
+// refused. Exit code 2 is eval's
 // answer when it did not judge some document, and its report must say which.
 func evalVerdicts(bin, configFile, dir string, c *corpus) (verdicts, error) {
 	report, err := runEval(bin, configFile, dir)
@@ -215,7 +233,7 @@ func evalVerdicts(bin, configFile, dir string, c *corpus) (verdicts, error) {
 		if !ok {
 			return nil, fmt.Errorf("eval reports %s document %d, which the corpus does not have", r.File, r.Document)
 		}
-		if kind := d.Object["kind"]; kind == "Application" || kind == "ApplicationSet" || kind == "Tenant" {
+		if kind := d.Object["kind"]; kind == "Application" || kind == "ApplicationSet" || kind == "Tenant" || kind == "PolicyException" {
 			if out[d.Key] == nil {
 				out[d.Key] = map[string]bool{}
 			}
@@ -224,7 +242,10 @@ func evalVerdicts(bin, configFile, dir string, c *corpus) (verdicts, error) {
 			out.add(d.Key, refused)
 		}
 		for _, f := range r.Findings {
-			if f.Enforcement == "deny" || f.Enforcement == "warn" {
+			switch {
+			case f.WaivedBy != nil:
+				out.add(d.Key, waivedID(f.Rule, f.WaivedBy.Name))
+			case f.Enforcement == "deny" || f.Enforcement == "warn":
 				out.add(d.Key, f.Rule)
 			}
 		}
@@ -256,8 +277,11 @@ type evalReport struct {
 		File                  string
 		Document, Line        int
 		Kind, Namespace, Name string
-		Findings              []struct{ Rule, Enforcement string }
-		Error                 *struct{ Message string }
+		Findings              []struct {
+			Rule, Enforcement string
+			WaivedBy          *struct{ Name string }
+		}
+		Error *struct{ Message string }
 	}
 	Summary struct{ Errors int }
 }
@@ -265,7 +289,7 @@ type evalReport struct {
 // runEval runs eval -o json on a directory and reads its report: exit code
 // 0 or 1, or 2 with the documents it did not judge in the report.
 func runEval(bin, configFile, dir string) (evalReport, error) {
-	cmd := exec.Command(bin, "eval", "-o", "json", "--config", configFile, dir)
+	cmd := exec.Command(bin, "eval", "-o", "json", "--config", configFile, "--now", judgedAt.Format(time.RFC3339), dir)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -282,8 +306,10 @@ func runEval(bin, configFile, dir string) (evalReport, error) {
 
 // conftestSubject reads the object a conftest message is about from the
 // message itself, which is all conftest reports: "[rule] Application ns/name: ..."
-// "[rule] ApplicationSet ns/name: ..." or "[rule] Tenant name: ...".
-var conftestSubject = regexp.MustCompile(`^\[([a-z0-9][a-z0-9-]*)\] (Application ([^/ :]*)/([^ :]+)|Tenant ([^ :]+)|ApplicationSet ([^/ :]*)/([^ :]+)):`)
+// "[rule] ApplicationSet ns/name: ...", "[rule] Tenant name: ..." or
+// "[rule] PolicyException name: ...".
+var conftestSubject = regexp.MustCompile(
+	`^\[([a-z0-9][a-z0-9-]*)\] (Application ([^/ :]*)/([^ :]+)|Tenant ([^ :]+)|ApplicationSet ([^/ :]*)/([^ :]+)|PolicyException ([^ :]+)):`)
 
 // conftestVerdicts runs `conftest test --combine -o json --policy policies
 // --data <data> <dir>` from the repository root and attributes each failure
@@ -312,13 +338,16 @@ func conftestVerdicts(conftest, root, dataFile, dir string) (verdicts, error) {
 				out.add("?/unattributed", "!"+shorten(f.Msg, 160))
 				continue
 			}
+			id := lineID(m[1], f.Msg)
 			switch {
 			case m[5] != "":
-				out.add("Tenant//"+m[5], m[1])
+				out.add("Tenant//"+m[5], id)
 			case m[7] != "":
-				out.add("ApplicationSet/"+m[6]+"/"+m[7], m[1])
+				out.add("ApplicationSet/"+m[6]+"/"+m[7], id)
+			case m[8] != "":
+				out.add("PolicyException//"+m[8], id)
 			default:
-				out.add("Application/"+m[3]+"/"+m[4], m[1])
+				out.add("Application/"+m[3]+"/"+m[4], id)
 			}
 		}
 	}
@@ -333,7 +362,8 @@ func shorten(s string, n int) string {
 }
 
 // writeConfigs writes a cluster config for eval and the webhook, and the same
-// config as the data file conftest reads it from.
+// config as the data file conftest reads it from, with judgedAt as the time
+// it judges PolicyExceptions at.
 func writeConfigs(dir string, cfg map[string]any) (configFile, dataFile string, err error) {
 	configFile = filepath.Join(dir, "cfg.yaml")
 	dataFile = filepath.Join(dir, "data.yaml")
@@ -344,7 +374,7 @@ func writeConfigs(dir string, cfg map[string]any) (configFile, dataFile string, 
 	if err := os.WriteFile(configFile, raw, 0o644); err != nil {
 		return "", "", err
 	}
-	data, err := yaml.Marshal(map[string]any{"tenantguard": map[string]any{"config": cfg}})
+	data, err := yaml.Marshal(map[string]any{"tenantguard": map[string]any{"config": cfg, "now": judgedAt.Format(time.RFC3339)}})
 	if err != nil {
 		return "", "", err
 	}
