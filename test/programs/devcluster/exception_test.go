@@ -51,7 +51,9 @@ func holdBlogOnACommit(t *testing.T, run kubectl) {
 
 	sample, err := os.ReadFile(filepath.Join(cluster.RepoRoot(), "config", "samples", "policyexception-hold-blog.yaml"))
 	require.NoError(t, err)
-	inAnHour := strings.Replace(string(sample), "EXPIRES", time.Now().UTC().Add(time.Hour).Format(time.RFC3339), 1)
+	// The sample's comment names EXPIRES too: only the field's is replaced.
+	inAnHour := strings.Replace(string(sample), `expires: "EXPIRES"`,
+		`expires: "`+time.Now().UTC().Add(time.Hour).Format(time.RFC3339)+`"`, 1)
 
 	out, err = run(inAnHour, append(nonApprover, "apply", "-f", "-")...)
 	require.Error(t, err, "a non-approver's exception is refused: %s", out)
