@@ -2,12 +2,14 @@ package exceptionlookup
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	tenantv1 "github.com/tenantguard/tenantguard/api/v1alpha1"
+	"github.com/tenantguard/tenantguard/engine/model"
 )
 
 // KeyIndex is the cache index of PolicyExceptions by Keys.
@@ -80,11 +82,18 @@ func ruleView(e *tenantv1.PolicyException) (map[string]any, error) {
 	}, nil
 }
 
-// FromMap reads a PolicyException from its JSON map.
+// FromMap reads a PolicyException from its JSON map, numbers kept as
+// written (json.Number) or not: through JSON, as the API server reads it,
+// since the unstructured converter refuses a json.Number such as an
+// exported exception's metadata.generation.
 func FromMap(doc map[string]any) (*tenantv1.PolicyException, error) {
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("reading PolicyException %s: %w", model.Name(doc), err)
+	}
 	var e tenantv1.PolicyException
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(doc, &e); err != nil {
-		return nil, fmt.Errorf("reading PolicyException %v: %w", doc["metadata"], err)
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return nil, fmt.Errorf("reading PolicyException %s: %w", model.Name(doc), err)
 	}
 	return &e, nil
 }

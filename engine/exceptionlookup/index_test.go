@@ -1,6 +1,7 @@
 package exceptionlookup_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,4 +39,24 @@ func TestAnIndexFindsAnExceptionByTheNamesItSelects(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, found, want, name)
 	}
+}
+
+// eval reads documents with their numbers kept as written: an exception
+// exported from a cluster carries metadata.generation as a json.Number.
+func TestAnIndexReadsAnExceptionWhoseNumbersAreKeptAsWritten(t *testing.T) {
+	exported := exception("inc-4211", "2026-12-06T12:00:00Z", "shop")
+	exported["metadata"].(map[string]any)["generation"] = json.Number("3")
+	e, err := exceptionlookup.FromMap(exported)
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), e.Generation)
+	found, err := exceptionlookup.NewIndex([]map[string]any{exported}).For(t.Context(), exceptionlookup.Object{Kind: "Application", Name: "shop"})
+	require.NoError(t, err)
+	assert.Len(t, found, 1)
+}
+
+func TestFromMapNamesTheExceptionItCannotRead(t *testing.T) {
+	broken := exception("inc-4211", "2026-12-06T12:00:00Z", "shop")
+	broken["spec"].(map[string]any)["rules"] = "app-pinned-revision"
+	_, err := exceptionlookup.FromMap(broken)
+	assert.ErrorContains(t, err, "reading PolicyException inc-4211: ")
 }
