@@ -143,3 +143,19 @@ func TestEvalJudgesExceptionsAtItsOptionsClock(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, code, stdout.String())
 }
+
+// The exceptions a cluster holds, exported as `kubectl get pex -o json |
+// jq .items` writes them: a JSON array, with the server's fields and numbers.
+func TestEvalReadsExceptionsExportedFromACluster(t *testing.T) {
+	dir := t.TempDir()
+	app := writeFile(t, dir, "app.yaml", pinnedApp)
+	exported := writeFile(t, dir, "exceptions.json", `[{"apiVersion": "tenantguard.io/v1alpha1", "kind": "PolicyException",
+  "metadata": {"name": "inc-4211", "generation": 1, "resourceVersion": "4711", "creationTimestamp": "2026-12-06T10:00:00Z"},
+  "spec": {"rules": ["app-pinned-revision"], "match": {"kind": "Application", "namespace": "argocd", "names": ["shop"]},
+    "reason": "INC-4211", "requestedBy": "alice", "approvedBy": "lead", "expires": "2026-12-06T12:00:00Z"},
+  "status": {"state": "Active"}}]`)
+
+	code, out, errOut := tenantguard("", "eval", "--exceptions", exported, "--now", beforeNoon, app)
+	assert.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "(waived by PolicyException inc-4211 until 2026-12-06T12:00:00Z)")
+}
