@@ -33,8 +33,8 @@ func manyExceptions(n int, waiving bool) []*tenantv1.PolicyException {
 		return &tenantv1.PolicyException{
 			ObjectMeta: metav1.ObjectMeta{Name: name},
 			Spec: tenantv1.PolicyExceptionSpec{
-				Rules: []string{"app-pinned-revision", "app-environment-path"},
-				Match: tenantv1.ExceptionMatch{Kind: "Application", Namespace: "argocd", Names: []string{app}, Tenant: tenant},
+				Rules:  []string{"app-pinned-revision", "app-environment-path"},
+				Match:  tenantv1.ExceptionMatch{Kind: "Application", Namespace: "argocd", Names: []string{app}, Tenant: tenant},
 				Reason: "INC-4211", RequestedBy: "alice", Expires: &expires, ApprovedBy: "alice",
 			},
 		}
