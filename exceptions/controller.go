@@ -81,7 +81,6 @@ func Setup(mgr manager.Manager, state *live.Current, opts Options) error {
 	if err := mgr.Add(&reloadWatch{reader: mgr.GetCache(), changes: state.Subscribe(), out: reloads}); err != nil {
 		return fmt.Errorf("setting up the exception controller: %w", err)
 	}
-	registerMetrics(mgr.GetCache(), state, clk)
 	return nil
 }
 

@@ -17,9 +17,15 @@ import (
 // the rules were rid of after the exception was written.
 const otherRule = "_other"
 
-// registerMetrics counts the exceptions of reader (the manager's cache)
-// for tenantguard_policy_exceptions, at each scrape, by clk.
-func registerMetrics(reader client.Reader, state *live.Current, clk clock.PassiveClock) {
+// RegisterMetrics counts the exceptions of reader (the manager's cache)
+// for tenantguard_policy_exceptions at each scrape, judged at clk's time
+// (the wall clock when nil), with the rule ids of the snapshot state serves.
+// serve calls it on every replica, whether the controller runs there or not:
+// every replica's cache holds the exceptions.
+func RegisterMetrics(reader client.Reader, state *live.Current, clk clock.PassiveClock) {
+	if clk == nil {
+		clk = clock.RealClock{}
+	}
 	metrics.Register()
 	metrics.PolicyExceptions.CountWith(func() []metrics.ExceptionCount {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -29,8 +29,9 @@ var policyExceptionsDesc = prometheus.NewDesc(
 )
 
 // PolicyExceptions is the collector of tenantguard_policy_exceptions. It
-// counts when scraped, through the function the exception controller's
-// setup gives CountWith, rather than holding gauges the controller updates:
+// counts when scraped, through the function serve gives CountWith
+// (exceptions.RegisterMetrics), rather than holding gauges the exception
+// controller updates:
 // the count is then that of the exceptions the cache holds at the scrape,
 // each judged expired or not at that instant by the same comparison the
 // rules make, on every replica (the webhooks' cache holds the exceptions on

@@ -183,6 +183,7 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	if err != nil {
 		return nil, err
 	}
+	exceptions.RegisterMetrics(mgr.GetCache(), state, opts.Clock)
 	if err := opts.setupLeaderRunners(mgr, state, tenants, waivers); err != nil {
 		return nil, err
 	}
