@@ -40,6 +40,9 @@ type Options struct {
 	// Budget bounds the bytes of the reviews being judged at once, across
 	// both webhooks; Receiving those of request bodies still arriving.
 	Budget, Receiving *request.Budget
+	// Large bounds how many large reviews are judged at once, across both
+	// webhooks (request.Handler.Large); nil for no bound.
+	Large *request.Budget
 }
 
 // Handlers are the two webhooks, by the path each is served on.
@@ -64,7 +67,7 @@ func Chain(path string, h admission.Handler, opts Options) http.Handler {
 	limits := func() clusterconfig.Limits { return opts.State.Get().Config.Limits }
 	guarded := handler.Guarded(name, h, opts.Limits)
 	return &request.Handler{
-		Webhook: name, Limits: limits, Budget: opts.Budget, Receiving: opts.Receiving, Wait: opts.Limits.Deadline,
+		Webhook: name, Limits: limits, Budget: opts.Budget, Receiving: opts.Receiving, Large: opts.Large, Wait: opts.Limits.Deadline,
 		Review: &admission.Webhook{Handler: guarded, LogConstructor: reviewLogger},
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"runtime/debug"
 	"time"
 
@@ -196,6 +197,7 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 	for path, h := range webhook.Handlers(webhook.Options{
 		Tenants: tenants, Exceptions: waivers, Clock: opts.Clock, State: state, Limits: opts.Limits,
 		Budget: request.NewBudget(opts.MaxInFlightBytes), Receiving: request.NewBudget(opts.MaxReceivingBytes),
+		Large: request.NewBudget(largeTurns()),
 	}) {
 		hooks.Register(path, h)
 	}
@@ -326,4 +328,11 @@ func watchTenants(ctx context.Context, mgr manager.Manager, served func() *clust
 		return nil, fmt.Errorf("watching Tenants: %w", err)
 	}
 	return &tenantlookup.Finder{Reader: mgr.GetCache(), Config: served}, nil
+}
+
+// largeTurns is how many large reviews are judged at once: half the CPUs the
+// Go runtime schedules on, at least one, so that the other half is left to
+// the ordinary reviews whatever large ones arrive.
+func largeTurns() int64 {
+	return int64(max(1, goruntime.GOMAXPROCS(0)/2))
 }
