@@ -97,25 +97,26 @@ func (s *Supervisor) ensure(ctx context.Context, tenant *tenantv1.Tenant, desire
 // holds reports whether live holds everything desired holds (covers). For an
 // object the cache holds without its spec, its metadata is compared as
 // read, and its spec holds desired's when their digests are equal: the spec
-// is then the one the supervisor applied, the common case. When they differ,
-// someone changed the spec, or added fields to it that the supervisor leaves
-// alone: the object is read from the API server and compared whole.
+// is then the one the supervisor applied, the common case. When either
+// differs, someone changed the object, or added fields to it that the
+// supervisor leaves alone: the object is read from the API server and
+// compared whole.
 func (s *Supervisor) holds(ctx context.Context, live *unstructured.Unstructured, spec *specDigest, desired *unstructured.Unstructured) (bool, error) {
 	if spec == nil {
 		return s.coversKeeping(ctx, live, desired)
 	}
 	metadata := maps.Clone(desired.Object)
 	delete(metadata, "spec")
-	if !covers(live.Object, metadata) {
-		return false, nil // applied again, spec and all
-	}
 	want, err := digestOf(desired.Object["spec"])
 	if err != nil {
 		return false, err
 	}
-	if *spec == want {
+	if covers(live.Object, metadata) && *spec == want {
 		return true, nil
 	}
+	// Applied again, spec and all, unless the whole object covers desired:
+	// read whole, so that a spec an exception lets stand is kept in what is
+	// applied (coversKeeping), whichever part drifted.
 	whole, err := s.read(ctx, desired.GroupVersionKind(), client.ObjectKeyFromObject(desired), nil)
 	if err != nil || whole == nil {
 		return false, err
