@@ -1,7 +1,8 @@
-// Package differential checks that the three runners of tenantguard's rules
-// decide alike: the validating webhook's handler, `tenantguard eval` and
-// `conftest test --combine` report the same rule ids for every object of a
-// generated corpus of Tenants and Applications, under several cluster configs.
+// Package differential checks that the runners of tenantguard's rules decide
+// alike: the validating webhook's handler, `tenantguard eval`, `conftest
+// test --combine` and the audit's judging of stored objects report the same
+// rule ids for every object of a generated corpus of Tenants and
+// Applications, under several cluster configs.
 //
 // The corpus is drawn from a fixed seed, so a failure reproduces exactly; it
 // covers empty tenant labels, labels naming unknown Tenants, two Tenants on one
@@ -93,7 +94,7 @@ func withLimits(cfg map[string]any) map[string]any {
 }
 
 // runners in the order reports list them.
-var runners = []string{"handler", "eval", "conftest"}
+var runners = []string{"handler", "eval", "conftest", "audit"}
 
 // cannotFire are the rules a CREATE from a manifest cannot draw: they need a
 // user, an old object or a DELETE. Every other rule must fire on some object of
@@ -160,6 +161,7 @@ func TestRunnersReportTheSameRules(t *testing.T) {
 			}
 			timed("handler", func() (verdicts, error) { return handlerVerdicts(t.Context(), c, configFiles[i]) })
 			timed("eval", func() (verdicts, error) { return evalVerdicts(bin, configFiles[i], corpusDir, c) })
+			timed("audit", func() (verdicts, error) { return auditVerdicts(t.Context(), c, configFiles[i]) })
 			wg.Wait()
 			a := <-conftestAnswers[i]
 			got["conftest"], errs["conftest"], timings["conftest"] = a.verdicts, a.err, a.took
@@ -173,8 +175,9 @@ func TestRunnersReportTheSameRules(t *testing.T) {
 				}
 				judged = append(judged, name)
 			}
-			t.Logf("handler %s, eval %s, conftest %s", timings["handler"].Round(time.Millisecond),
-				timings["eval"].Round(time.Millisecond), timings["conftest"].Round(time.Millisecond))
+			t.Logf("handler %s, eval %s, conftest %s, audit %s", timings["handler"].Round(time.Millisecond),
+				timings["eval"].Round(time.Millisecond), timings["conftest"].Round(time.Millisecond),
+				timings["audit"].Round(time.Millisecond))
 
 			for _, v := range got {
 				for _, ids := range v {
@@ -229,12 +232,12 @@ func compare(c *corpus, got map[string]verdicts, runners []string) string {
 	type example struct{ key, line string }
 	groups := map[string][]example{}
 	disagreeing := 0
-	malformed := map[string]bool{}
+	docs := map[string]document{}
 	for _, d := range c.Docs {
-		malformed[d.Key] = d.Malformed
+		docs[d.Key] = d
 	}
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		sig := signature(k, got, comparedOn(runners, malformed[k]))
+		sig := signature(k, got, comparedOn(runners, docs[k]))
 		if sig == "" {
 			continue
 		}
@@ -280,12 +283,20 @@ func compare(c *corpus, got map[string]verdicts, runners []string) string {
 
 // comparedOn are the runners compared on an object: all, but for a
 // malformed one, which conftest judges as it judges any document (it
-// refuses nothing), the handler and eval, which must both refuse it.
-func comparedOn(runners []string, malformed bool) []string {
-	if !malformed {
+// refuses nothing), the others, which must all refuse it; and for a
+// PolicyException, which the audit does not judge (the webhook judged it
+// when it was written), the others.
+func comparedOn(runners []string, d document) []string {
+	var skip string
+	switch {
+	case d.Malformed:
+		skip = "conftest"
+	case d.Object["kind"] == "PolicyException":
+		skip = "audit"
+	default:
 		return runners
 	}
-	return slices.DeleteFunc(slices.Clone(runners), func(r string) bool { return r == "conftest" })
+	return slices.DeleteFunc(slices.Clone(runners), func(r string) bool { return r == skip })
 }
 
 // signature says, rule by rule, which runners reported a rule that not all of
