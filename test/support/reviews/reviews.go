@@ -91,6 +91,12 @@ func Application(name, tenant, env, revision string, historyLimit int) map[strin
 			"name": name, "namespace": "argocd",
 			"labels":     map[string]any{"tenantguard.io/tenant": tenant, "tenantguard.io/environment": env},
 			"finalizers": []any{"resources-finalizer.argocd.argoproj.io"},
+			// The ApplicationSet that renders it, which the ApplicationSet
+			// controller's trust for production paths requires.
+			"ownerReferences": []any{map[string]any{
+				"apiVersion": "argoproj.io/v1alpha1", "kind": "ApplicationSet", "name": "tenants",
+				"uid": "6a1c3e2f-0000-4000-8000-000000000001", "controller": true,
+			}},
 		},
 		"spec": map[string]any{
 			"project":              "tenant-" + tenant,
