@@ -27,6 +27,7 @@ COPY policies/ policies/
 COPY supervisor/ supervisor/
 COPY audit/ audit/
 COPY changes/ changes/
+COPY exceptions/ exceptions/
 RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -buildvcs=false -ldflags="-s -w -X main.version=${VERSION} -X main.commit=${REVISION}" -o ${OUT}/tenantguard ./cmd/tenantguard
 
 FROM gcr.io/distroless/static-debian12:nonroot
