@@ -32,6 +32,7 @@ judges := {
 	"exception-approver": "policyexception",
 	"exception-expiry": "policyexception",
 	"exception-match-kind": "policyexception",
+	"exception-reason": "policyexception",
 	"exception-rules": "policyexception",
 	"exception-too-wide": "policyexception",
 	"tenant-air-gapped-mirror": "tenant",
