@@ -116,6 +116,15 @@ func shorten(raw []byte) string {
 	return model.Clip(string(raw))
 }
 
+// Judged is the object the review is judged by: Object, or on a DELETE,
+// which carries none, the stored OldObject; nil when it has neither.
+func (r *Review) Judged() map[string]any {
+	if r.Object == nil {
+		return r.OldObject
+	}
+	return r.Object
+}
+
 // Deleting reports whether the review updates an object kube-apiserver is
 // deleting: the stored object, OldObject, has a deletionTimestamp. A CREATE
 // is never one (kube-apiserver drops the field on create), so a manifest that

@@ -43,7 +43,9 @@ func (f *Finder) For(ctx context.Context, o Object) ([]map[string]any, error) {
 	var out []map[string]any
 	for _, key := range keysOf(o) {
 		var list tenantv1.PolicyExceptionList
-		if err := f.Reader.List(ctx, &list, client.MatchingFields{KeyIndex: key}); err != nil {
+		// Read only: ruleView copies what the rules read, so the cache's
+		// own objects need no copy first.
+		if err := f.Reader.List(ctx, &list, client.MatchingFields{KeyIndex: key}, client.UnsafeDisableDeepCopy); err != nil {
 			return nil, fmt.Errorf("listing PolicyExceptions: %w", err)
 		}
 		for i := range list.Items {

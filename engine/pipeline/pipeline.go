@@ -114,10 +114,7 @@ func (p *Pipeline) evaluate(ctx context.Context, review *decode.Review) (policy.
 // exceptionsFor finds the PolicyExceptions that may waive a finding on the
 // review's object (the stored one on a deletion).
 func (p *Pipeline) exceptionsFor(ctx context.Context, review *decode.Review, tc tenantlookup.Context) ([]map[string]any, error) {
-	obj := review.Object
-	if obj == nil {
-		obj = review.OldObject
-	}
+	obj := review.Judged()
 	if p.Exceptions == nil || obj == nil {
 		return nil, nil
 	}
@@ -144,10 +141,7 @@ var errOverBudget = errors.New("over limits.maxEvaluationTime")
 // an Application's Tenant and how it was looked for, or the other Tenants
 // claiming a Tenant's namespace. A DELETE is judged by its old object.
 func (p *Pipeline) TenantContext(ctx context.Context, review *decode.Review) (tenantlookup.Context, error) {
-	obj := review.Object
-	if obj == nil {
-		obj = review.OldObject
-	}
+	obj := review.Judged()
 	if p.Tenants == nil || obj == nil {
 		return tenantlookup.Context{}, nil
 	}
