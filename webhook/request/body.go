@@ -8,40 +8,57 @@ import (
 	"net/http"
 	"slices"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
 // chunk is how many bytes of a body are reserved and read at a time: a client
 // that stops sending holds at most one chunk it has not sent.
 const chunk = 32 << 10
 
-// receive reads the body within maxBytes, reserving each chunk from the
-// Receiving budget before reading into it, so that the bytes held by bodies
-// still arriving are bytes their clients actually sent. The returned release
-// gives them back.
-func (h *Handler) receive(ctx context.Context, w http.ResponseWriter, r *http.Request, maxBytes int64) ([]byte, func(), error) {
+// receive reads the body within limits.maxReviewBytes, reserving each chunk
+// from the Receiving budget before reading into it, so that the bytes held by
+// bodies still arriving are bytes their clients actually sent, and measures
+// each chunk's shape as it arrives, so that a body past limits.maxNodes or
+// limits.maxDepth is refused at the chunk that passes it, the rest unread.
+// The returned release gives the bytes back.
+func (h *Handler) receive(ctx context.Context, w http.ResponseWriter, r *http.Request, limits clusterconfig.Limits) ([]byte, Shape, func(), error) {
 	var releases []func()
 	release := func() {
 		for _, rel := range releases {
 			rel()
 		}
 	}
+	fail := func(err error) ([]byte, Shape, func(), error) {
+		release()
+		return nil, Shape{}, nil, err
+	}
+	measure := newMeasure(limits)
 	body := make([]byte, 0, min(max(r.ContentLength, 0), chunk)+1)
-	reader := http.MaxBytesReader(w, r.Body, maxBytes)
+	reader := http.MaxBytesReader(w, r.Body, limits.MaxReviewBytes)
 	for {
 		rel, err := h.Receiving.Acquire(ctx, chunk)
 		if err != nil {
-			release()
-			return nil, nil, errReceivingFull{size: h.Receiving.Size(), err: err}
+			return fail(errReceivingFull{size: h.Receiving.Size(), err: err})
 		}
 		releases = append(releases, rel)
+		read := len(body)
 		body, err = readChunk(reader, body)
+		if shapeErr := measure.write(body[read:]); shapeErr != nil {
+			return fail(errShape{err: shapeErr, uid: uidOf(body)})
+		}
 		if errors.Is(err, io.EOF) {
-			return body, release, nil
+			shape, shapeErr := measure.finish()
+			if shapeErr != nil {
+				return fail(errShape{err: shapeErr, uid: uidOf(body)})
+			}
+			return body, shape, release, nil
 		}
 		if err != nil {
-			release()
-			return nil, nil, err
+			return fail(err)
 		}
 	}
 }
@@ -73,11 +90,26 @@ func (e errReceivingFull) Error() string {
 	return fmt.Sprintf("tenantguard is at its limit of request bytes being received (%d bytes): %v", e.size, e.err)
 }
 
+// errShape is a body refused for its shape (MeasureShape), with the UID of
+// the review where the bytes read hold it.
+type errShape struct {
+	err error
+	uid types.UID
+}
+
+func (e errShape) Error() string { return e.err.Error() }
+
 // bodyRefusal answers a body that could not be read whole.
 func bodyRefusal(err error, maxBytes int64) *admission.Response {
 	var tooLarge *http.MaxBytesError
 	var full errReceivingFull
+	var shape errShape
 	switch {
+	case errors.As(err, &shape):
+		refused := refusal(http.StatusBadRequest, shape.err)
+		// kube-apiserver shows the reason only in an answer to its request.
+		refused.UID = shape.uid
+		return refused
 	case errors.As(err, &tooLarge):
 		return refusal(http.StatusRequestEntityTooLarge, tooLargeError(maxBytes))
 	case errors.As(err, &full):

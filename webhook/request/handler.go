@@ -1,12 +1,14 @@
 package request
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -40,8 +42,9 @@ type Handler struct {
 	// Receiving bounds the bytes of request bodies still arriving, across
 	// webhooks, so that clients sending slowly hold only what they sent.
 	Receiving *Budget
-	// Large bounds how many large reviews (more than LargeNodes values) are
-	// judged at once, across webhooks, one unit each; nil for no bound.
+	// Large bounds how many large reviews (more than LargeNodes values or
+	// LargeBytes bytes) are judged at once, across webhooks, one unit each;
+	// nil for no bound.
 	Large *Budget
 	// Wait is the longest a review waits for its bytes, received and judged.
 	// Defaults to 8 seconds.
@@ -75,8 +78,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	write(r.Context(), w, h.Review.Handle(r.Context(), req))
 }
 
-// read receives the body, measures its shape, then takes what judging it
-// costs from the budget of reviews being judged. It returns a response
+// read receives the body, measuring its shape as it arrives, then takes what
+// judging it costs from the budget of reviews being judged. It returns a response
 // instead when the request is refused; release is set whenever judging bytes
 // were taken.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits clusterconfig.Limits) ([]byte, func(), *admission.Response) {
@@ -85,20 +88,13 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits clustercon
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.wait())
 	defer cancel()
-	body, received, err := h.receive(ctx, w, r, limits.MaxReviewBytes)
+	body, shape, received, err := h.receive(ctx, w, r, limits)
 	if err != nil {
 		return nil, nil, bodyRefusal(err, limits.MaxReviewBytes)
 	}
 	// The received bytes are held until the judging bytes are: the body stays
 	// accounted for while it waits.
 	defer received()
-	shape, err := MeasureShape(body, limits)
-	if err != nil {
-		refused := refusal(http.StatusBadRequest, err)
-		// kube-apiserver shows the reason only in an answer to its request.
-		refused.UID = uidOf(body)
-		return nil, nil, refused
-	}
 	releaseLarge, err := h.takeLarge(ctx, shape)
 	if err != nil {
 		return nil, nil, refusal(http.StatusServiceUnavailable, err)
@@ -120,18 +116,25 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, limits clustercon
 // reviews queued behind them.
 const LargeNodes = 20000
 
-// takeLarge waits, for a review of more than LargeNodes values, for one of
-// the Large budget's units: large reviews then take turns on some of the
-// CPUs, and ordinary ones never wait for them. The returned release is to
-// be called once, also for a review that took nothing.
+// LargeBytes is the longest review body judged beside any number of others.
+// An Application's review, oldObject and managed fields included, is a few
+// KiB; the bytes of a longer one are mostly Helm values, whose text the
+// decoder parses as YAML at tens of nanoseconds a byte, so that a flood of
+// them would otherwise hold every CPU as dense ones would.
+const LargeBytes = 64 << 10
+
+// takeLarge waits, for a review of more than LargeNodes values or LargeBytes
+// bytes, for one of the Large budget's units: large reviews then take turns
+// on some of the CPUs, and ordinary ones never wait for them. The returned
+// release is to be called once, also for a review that took nothing.
 func (h *Handler) takeLarge(ctx context.Context, shape Shape) (func(), error) {
-	if h.Large == nil || shape.Nodes() <= LargeNodes {
+	if h.Large == nil || (shape.Nodes() <= LargeNodes && shape.Bytes <= LargeBytes) {
 		return func() {}, nil
 	}
 	release, err := h.Large.Acquire(ctx, 1)
 	if err != nil {
-		return nil, fmt.Errorf("tenantguard is judging as many reviews of over %d values as it judges at once (%d): %w",
-			LargeNodes, h.Large.Size(), err)
+		return nil, fmt.Errorf("tenantguard is judging as many reviews of over %d values or %d bytes as it judges at once (%d): %w",
+			LargeNodes, LargeBytes, h.Large.Size(), err)
 	}
 	return release, nil
 }
@@ -194,18 +197,44 @@ func decodeReview(body []byte) (admission.Request, error) {
 var reviewJSON = jsonv2.JoinOptions(jsonv2.MatchCaseInsensitiveNames(true),
 	jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
-// uidOf reads only request.uid from a body refused before decoding. Go's JSON
-// decoder checks the syntax first, reads no YAML, and skips what it does not
-// keep without building it, within a nesting bound of its own; "" when the
-// body is not JSON.
+// uidOf reads only request.uid from a body refused before decoding. It reads
+// tokens, skipping every value it does not need without building it, and
+// stops at the UID: kube-apiserver writes it first in the request, so a
+// refusal of a body of millions of values costs a few tokens, and a body
+// that places it last costs one pass over its bytes. "" when the body is not
+// JSON or has no UID before its first syntax error.
 func uidOf(body []byte) types.UID {
-	var review struct {
-		Request struct {
-			UID types.UID `json:"uid"`
-		} `json:"request"`
+	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if !enterMember(dec, "request") || !enterMember(dec, "uid") {
+		return ""
 	}
-	_ = json.Unmarshal(body, &review) // a partial read keeps what it found
-	return review.Request.UID
+	tok, err := dec.ReadToken()
+	if err != nil || tok.Kind() != '"' {
+		return ""
+	}
+	return types.UID(tok.String())
+}
+
+// enterMember reads the object dec is at up to the value of its member name
+// (in any case, as encoding/json matches names; the first where a name
+// repeats), skipping the values before it; false when the object has no such
+// member or is not an object.
+func enterMember(dec *jsontext.Decoder, name string) bool {
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	for {
+		tok, err := dec.ReadToken()
+		if err != nil || tok.Kind() != '"' {
+			return false // the object ended, or the body is not JSON
+		}
+		if strings.EqualFold(tok.String(), name) {
+			return true
+		}
+		if dec.SkipValue() != nil {
+			return false
+		}
+	}
 }
 
 func refusal(code int32, err error) *admission.Response {

@@ -84,7 +84,7 @@ func TestBodiesThatAreNotV1JSONReviewsAreRefusedBeforeDecoding(t *testing.T) {
 		"lists nested past the limit":      {`{"a":` + strings.Repeat(`[`, 100) + strings.Repeat(`]`, 100) + `}`, "(limits.maxDepth)"},
 		"a request that is not an object":  {`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"x"}`, "must be a JSON AdmissionReview"},
 		"leading whitespace then YAML map": {"  \n" + aliases, "starting with '{'"},
-		"more values than the limit":       {`{"request":{"uid":"u","object":[` + strings.Repeat("{},", 500000) + `{}]}}`, "more than 500000 (limits.maxNodes)"},
+		"more values than the limit":       {`{"request":{"uid":"u","object":[` + strings.Repeat("{},", 500000) + `{}]}}`, "more than 500000 values and keys (limits.maxNodes)"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -232,4 +232,50 @@ func TestARefusalShowsAClippedValue(t *testing.T) {
 
 	assert.EqualValues(t, http.StatusBadRequest, out.Response.Result.Code)
 	assert.Less(t, len(out.Response.Result.Message), 300)
+}
+
+func TestARefusalBeforeDecodingCarriesTheReviewsUID(t *testing.T) {
+	many := `[` + strings.Repeat("{},", 500000) + `{}]`
+	tests := map[string]struct{ body, uid string }{
+		"uid first, values after it":      {`{"apiVersion":"admission.k8s.io/v1","request":{"uid":"u-first","object":` + many + `}}`, "u-first"},
+		"uid after the values":            {`{"request":{"object":` + many + `,"uid":"u-last"}}`, "u-last"},
+		"names in another case":           {`{"REQUEST":{"Uid":"u-case","object":` + many + `}}`, "u-case"},
+		"request after other members":     {`{"kind":{"a":[1,{"uid":"no"}]},"request":{"uid":"u-2","o":` + many + `}}`, "u-2"},
+		"a uid that is not a string":      {`{"request":{"uid":7,"object":` + many + `}}`, ""},
+		"no request":                      {`{"uid":"no","object":` + many + `}`, ""},
+		"broken JSON before the uid":      {`{"request":{"object":[}` + many + `,"uid":"no"}}`, ""},
+		"nesting past the limit, uid set": {`{"request":{"uid":"u-deep","x":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}}`, "u-deep"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			out := send(t, front(request.NewBudget(1<<20)), tt.body)
+
+			assert.EqualValues(t, http.StatusBadRequest, out.Response.Result.Code, out.Response.Result.Message)
+			assert.EqualValues(t, tt.uid, out.Response.UID, "kube-apiserver shows the reason only in an answer carrying its UID")
+		})
+	}
+}
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+func TestABodyPastMaxNodesIsRefusedBeforeItIsReadWhole(t *testing.T) {
+	body := `{"request":{"uid":"u-dense","object":[` + strings.Repeat("{},", 1300000) + `{}]}}`
+	counted := &countingReader{r: strings.NewReader(body)}
+
+	out := post(t, front(request.NewBudget(1<<20)), counted, int64(len(body)))
+
+	assert.EqualValues(t, http.StatusBadRequest, out.Response.Result.Code)
+	assert.Contains(t, out.Response.Result.Message, "(limits.maxNodes)")
+	assert.EqualValues(t, "u-dense", out.Response.UID)
+	assert.Less(t, counted.n, len(body)/2, "the bytes past the limit are not read: 500,000 values are 1.5 MB of the 3.9 MB")
 }

@@ -18,6 +18,13 @@ func largeReview() string {
 		`"object":{"spec":{"values":[` + strings.Repeat("1,", request.LargeNodes) + `1]}}}}`
 }
 
+// longReview is a review of few values but more than request.LargeBytes bytes.
+func longReview() string {
+	return `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-3",` +
+		`"kind":{"group":"argoproj.io","version":"v1alpha1","kind":"Application"},"operation":"CREATE",` +
+		`"object":{"spec":{"values":"` + strings.Repeat("x", request.LargeBytes) + `"}}}}`
+}
+
 func TestLargeReviewsTakeTurnsWhileOrdinaryOnesPass(t *testing.T) {
 	h := front(request.NewBudget(64 << 20))
 	h.Large = request.NewBudget(1)
@@ -27,9 +34,12 @@ func TestLargeReviewsTakeTurnsWhileOrdinaryOnesPass(t *testing.T) {
 	assert.True(t, send(t, h, review("admission.k8s.io/v1")).Response.Allowed, "an ordinary review does not wait for large ones")
 	out := send(t, h, largeReview())
 	assert.EqualValues(t, http.StatusServiceUnavailable, out.Response.Result.Code, "a second large review waits, then is refused")
-	assert.Contains(t, out.Response.Result.Message, "reviews of over 20000 values")
+	assert.Contains(t, out.Response.Result.Message, "reviews of over 20000 values or 65536 bytes")
+	long := send(t, h, longReview())
+	assert.EqualValues(t, http.StatusServiceUnavailable, long.Response.Result.Code, "a long review of few values waits too")
 
 	release()
 	assert.True(t, send(t, h, largeReview()).Response.Allowed, "its turn comes once the first is judged")
 	assert.True(t, send(t, h, largeReview()).Response.Allowed, "and each large review gives its turn back")
+	assert.True(t, send(t, h, longReview()).Response.Allowed, "long ones too")
 }

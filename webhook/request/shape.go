@@ -1,7 +1,7 @@
 package request
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
@@ -34,34 +34,48 @@ func (s Shape) Nodes() int { return s.Objects + s.Lists + s.Keys + s.Strings + s
 // value. The pass does not validate JSON: the decoder does, and on valid JSON
 // the counts are exact.
 func MeasureShape(body []byte, limits clusterconfig.Limits) (Shape, error) {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return Shape{}, fmt.Errorf("request body: must be a JSON AdmissionReview object, starting with '{'")
-	}
-	s := Shape{Bytes: len(body)}
-	if err := s.scan(trimmed, limits.MaxDepth); err != nil {
+	m := newMeasure(limits)
+	if err := m.write(body); err != nil {
 		return Shape{}, err
 	}
-	if n := s.Nodes(); n > limits.MaxNodes {
-		return Shape{}, fmt.Errorf("request body: holds %d values and keys, more than %d (limits.maxNodes)", n, limits.MaxNodes)
-	}
-	return s, nil
+	return m.finish()
 }
 
-// scan counts body's values. A scalar starts where a value is expected (after
-// '[', ':' or ',') with a byte that opens no string or container; a string
-// followed by ':' is a key, which the ':' tells.
-func (s *Shape) scan(body []byte, maxDepth int) error {
-	depth, inString, escaped, expectValue := 0, false, false, true
-	for _, c := range body {
-		if inString {
+// measure reads a body's shape a piece at a time, as its bytes arrive, so
+// that a body is refused at the first byte past a limit rather than after
+// the client has sent, and the server read, all of it.
+type measure struct {
+	shape  Shape
+	limits clusterconfig.Limits
+	// started is set at the body's first byte other than white space.
+	started bool
+	// depth is the nesting at the current byte; the others say what the
+	// current byte is inside of or follows.
+	depth                          int
+	inString, escaped, expectValue bool
+}
+
+func newMeasure(limits clusterconfig.Limits) *measure {
+	return &measure{limits: limits, expectValue: true}
+}
+
+// write counts the values in the next piece of the body. A scalar starts
+// where a value is expected (after '[', ':' or ',') with a byte that opens no
+// string or container; a string followed by ':' is a key, which the ':'
+// tells. It stops at the first comma past limits.maxNodes, so that refusing
+// a body of millions of values costs no more than reading one at the limit.
+func (m *measure) write(piece []byte) error {
+	m.shape.Bytes += len(piece)
+	s := &m.shape
+	for _, c := range piece {
+		if m.inString {
 			switch {
-			case escaped:
-				escaped = false
+			case m.escaped:
+				m.escaped = false
 			case c == '\\':
-				escaped = true
+				m.escaped = true
 			case c == '"':
-				inString = false
+				m.inString = false
 			}
 			continue
 		}
@@ -69,30 +83,56 @@ func (s *Shape) scan(body []byte, maxDepth int) error {
 		case ' ', '\t', '\r', '\n':
 			continue
 		case '"':
-			inString = true
+			m.inString = true
 			s.Strings++
 		case '{', '[':
-			if depth++; depth > maxDepth {
-				return fmt.Errorf("request body: objects and lists nest deeper than %d levels (limits.maxDepth)", maxDepth)
+			if m.depth++; m.depth > m.limits.MaxDepth {
+				return fmt.Errorf("request body: objects and lists nest deeper than %d levels (limits.maxDepth)", m.limits.MaxDepth)
 			}
-			s.Depth = max(s.Depth, depth)
+			s.Depth = max(s.Depth, m.depth)
 			if c == '{' {
 				s.Objects++
 			} else {
 				s.Lists++
 			}
 		case '}', ']':
-			depth--
+			m.depth--
 		case ':':
 			s.Keys++
 			s.Strings-- // the string before it was a key
 		case ',':
+			if s.Nodes() > m.limits.MaxNodes {
+				return tooManyNodes(m.limits.MaxNodes)
+			}
 		default:
-			if expectValue {
+			if m.expectValue {
 				s.Scalars++
 			}
 		}
-		expectValue = c == '[' || c == ':' || c == ','
+		if !m.started {
+			if c != '{' {
+				return errNotAnObject
+			}
+			m.started = true
+		}
+		m.expectValue = c == '[' || c == ':' || c == ','
 	}
 	return nil
+}
+
+// finish checks the whole body once it has been read, and returns its shape.
+func (m *measure) finish() (Shape, error) {
+	if !m.started {
+		return Shape{}, errNotAnObject
+	}
+	if m.shape.Nodes() > m.limits.MaxNodes {
+		return Shape{}, tooManyNodes(m.limits.MaxNodes)
+	}
+	return m.shape, nil
+}
+
+var errNotAnObject = errors.New("request body: must be a JSON AdmissionReview object, starting with '{'")
+
+func tooManyNodes(maxNodes int) error {
+	return fmt.Errorf("request body: holds more than %d values and keys (limits.maxNodes)", maxNodes)
 }

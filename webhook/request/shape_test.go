@@ -29,12 +29,20 @@ func TestTheShapeCountsEachKindOfValue(t *testing.T) {
 func TestABodyOfMoreValuesThanTheLimitIsRefusedNamingIt(t *testing.T) {
 	limits := clusterconfig.DefaultLimits()
 	limits.MaxNodes = 10000
-	body := `{"request":{"object":[` + strings.Repeat("{},", 10000) + `{}]}}`
+	// The review, request, object and list and their two keys are 5 values.
+	body := func(objects int) []byte {
+		return []byte(`{"request":{"object":[` + strings.Repeat("{},", objects-1) + `{}]}}`)
+	}
 
-	_, err := request.MeasureShape([]byte(body), limits)
+	shape, err := request.MeasureShape(body(9995), limits)
+	require.NoError(t, err, "a body at the limit is read")
+	assert.Equal(t, 10000, shape.Nodes())
 
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "holds 10006 values and keys, more than 10000 (limits.maxNodes)")
+	for _, objects := range []int{9996, 1000000} {
+		_, err = request.MeasureShape(body(objects), limits)
+		require.Error(t, err, "%d objects", objects)
+		assert.Contains(t, err.Error(), "holds more than 10000 values and keys (limits.maxNodes)")
+	}
 }
 
 func TestADenseReviewIsChargedByItsValuesNotItsBytes(t *testing.T) {

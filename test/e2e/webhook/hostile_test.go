@@ -102,7 +102,7 @@ func TestHostileBodiesAreRefusedNamingWhy(t *testing.T) {
 			400, "admission.k8s.io/v1 AdmissionReviews only",
 		},
 		"Helm values of 600,000 empty objects": {
-			hostileReview("dense", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, denseSpec(600000))), 400, "more than 500000 (limits.maxNodes)",
+			hostileReview("dense", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, denseSpec(600000))), 400, "more than 500000 values and keys (limits.maxNodes)",
 		},
 		"a body past limits.maxReviewBytes": {
 			hostileReview("big", `"Application"`, `"CREATE"`, hostileApplication(shopMeta, `{"x":"`+strings.Repeat("x", 4<<20)+`"}`)),
