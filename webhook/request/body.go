@@ -15,16 +15,16 @@ import (
 	"github.com/tenantguard/tenantguard/clusterconfig"
 )
 
-// chunk is how many bytes of a body are reserved and read at a time: a client
-// that stops sending holds at most one chunk it has not sent.
+// chunk is the first buffer a body is read into and the most bytes read
+// between two measures of its shape.
 const chunk = 32 << 10
 
-// receive reads the body within limits.maxReviewBytes, reserving each chunk
-// from the Receiving budget before reading into it, so that the bytes held by
-// bodies still arriving are bytes their clients actually sent, and measures
-// each chunk's shape as it arrives, so that a body past limits.maxNodes or
-// limits.maxDepth is refused at the chunk that passes it, the rest unread.
-// The returned release gives the bytes back.
+// receive reads the body within limits.maxReviewBytes into a buffer that
+// doubles as it fills, reserving each growth from the Receiving budget
+// before making it, so that a client holds at most twice what it actually
+// sent; and it measures the shape of every chunk as it arrives, so that a
+// body past limits.maxNodes or limits.maxDepth is refused at the chunk that
+// passes it, the rest unread. The returned release gives the bytes back.
 func (h *Handler) receive(ctx context.Context, w http.ResponseWriter, r *http.Request, limits clusterconfig.Limits) ([]byte, Shape, func(), error) {
 	var releases []func()
 	release := func() {
@@ -36,16 +36,27 @@ func (h *Handler) receive(ctx context.Context, w http.ResponseWriter, r *http.Re
 		release()
 		return nil, Shape{}, nil, err
 	}
+	// One byte past the end lets a read see the end of a body that filled it.
+	most := limits.MaxReviewBytes + 1
+	if r.ContentLength > 0 {
+		most = min(most, r.ContentLength+1)
+	}
 	measure := newMeasure(limits)
-	body := make([]byte, 0, min(max(r.ContentLength, 0), chunk)+1)
+	var body []byte
 	reader := http.MaxBytesReader(w, r.Body, limits.MaxReviewBytes)
 	for {
-		rel, err := h.Receiving.Acquire(ctx, chunk)
-		if err != nil {
-			return fail(errReceivingFull{size: h.Receiving.Size(), err: err})
+		if len(body) == cap(body) {
+			grown := int64(cap(body))
+			size := max(min(2*grown, most), grown+1, min(chunk, most))
+			rel, err := h.Receiving.Acquire(ctx, size-grown)
+			if err != nil {
+				return fail(errReceivingFull{size: h.Receiving.Size(), err: err})
+			}
+			releases = append(releases, rel)
+			body = slices.Grow(body, int(size)-len(body))
 		}
-		releases = append(releases, rel)
 		read := len(body)
+		var err error
 		body, err = readChunk(reader, body)
 		if shapeErr := measure.write(body[read:]); shapeErr != nil {
 			return fail(errShape{err: shapeErr, uid: uidOf(body)})
@@ -63,13 +74,8 @@ func (h *Handler) receive(ctx context.Context, w http.ResponseWriter, r *http.Re
 	}
 }
 
-// readChunk appends up to one chunk from r to body, growing body only once it
-// is full: a body whose length was declared arrives into the buffer made for
-// it, and one of unknown length grows as append would grow it.
+// readChunk appends to body up to one chunk from r, within body's capacity.
 func readChunk(r io.Reader, body []byte) ([]byte, error) {
-	if len(body) == cap(body) {
-		body = slices.Grow(body, chunk)
-	}
 	free := min(cap(body)-len(body), chunk)
 	n, err := io.ReadFull(r, body[len(body):len(body)+free])
 	body = body[:len(body)+n]

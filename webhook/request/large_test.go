@@ -2,6 +2,7 @@ package request_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -42,4 +43,24 @@ func TestLargeReviewsTakeTurnsWhileOrdinaryOnesPass(t *testing.T) {
 	assert.True(t, send(t, h, largeReview()).Response.Allowed, "its turn comes once the first is judged")
 	assert.True(t, send(t, h, largeReview()).Response.Allowed, "and each large review gives its turn back")
 	assert.True(t, send(t, h, longReview()).Response.Allowed, "long ones too")
+}
+
+// BenchmarkRefuseDense is what refusing the densest body limits.maxReviewBytes
+// admits costs the request stage: 4 MiB of empty objects, refused at the chunk
+// that passes limits.maxNodes (about 1.5 MB in).
+func BenchmarkRefuseDense(b *testing.B) {
+	body := `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-4",` +
+		`"object":{"spec":{"values":[` + strings.Repeat("{},", 1390000) + `{}]}}}}`
+	h := front(request.NewBudget(64 << 20))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequestWithContext(b.Context(), http.MethodPost, "/validate", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if !strings.Contains(rec.Body.String(), "(limits.maxNodes)") {
+			b.Fatal(rec.Body.String())
+		}
+	}
 }
