@@ -29,14 +29,15 @@ type row struct {
 // and returns false when a check failed.
 func printReport(o options, rows []*row) bool {
 	fmt.Println()
-	fmt.Println("| attack | wall | sent | answers | unexpected | answer p50 / p99 / max | server RSS MiB start → peak | server fds peak | valid n / failed / wrong | valid p50 / p99 | /metrics | server log |")
+	fmt.Println("| attack | wall | sent | answers | unexpected | answer p50 / p99 / max | server RSS MiB start → peak (cgroup peak) | server fds peak | valid n / failed / wrong | valid p50 / p99 | /metrics | server log |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, r := range rows {
 		fmt.Println(r.tableLine())
 	}
 	fmt.Println()
 	fmt.Println("(answers: the attack's outcomes by class, a number alone being the review's status code; answer p50/p99/max: time to the answer,")
-	fmt.Println(" or for connection attacks how long the server held each handshaken one; server RSS: VmRSS every 20 ms; valid: reviews sent,")
+	fmt.Println(" or for connection attacks how long the server held each handshaken one; server RSS: VmRSS every 20 ms, and in")
+	fmt.Println(" parentheses the most its memory cgroup was charged, page cache included; valid: reviews sent,")
 	fmt.Println(" failed (not judged: transport error, 503 or 500) and wrong (judged wrongly), with the latency of those answered)")
 	fmt.Println()
 	var failures []string
@@ -75,9 +76,13 @@ func (r *row) tableLine() string {
 	if longest > 0 {
 		times = fmt.Sprintf("%s / %s / %s", runstats.Ms(p50), runstats.Ms(p99), runstats.Ms(longest))
 	}
-	return fmt.Sprintf("| %s | %s | %d | %s | %d | %s | %s → %s | %d | %d / %d / %d | %s / %s | %s | %s |",
+	memory := mib(r.mem.startRSS) + " → " + mib(r.mem.peakRSS)
+	if r.mem.cgroupPeak >= 0 {
+		memory += " (" + mib(r.mem.cgroupPeak) + ")"
+	}
+	return fmt.Sprintf("| %s | %s | %d | %s | %d | %s | %s | %d | %d / %d / %d | %s / %s | %s | %s |",
 		r.attack.name, wall, t.total(), t.summary(), unexpected, times,
-		mib(r.mem.startRSS), mib(r.mem.peakRSS), r.mem.peakFDs,
+		memory, r.mem.peakFDs,
 		r.valid.sent, r.valid.failed, r.valid.wrong,
 		runstats.Ms(runstats.Percentile(vs, 0.5)), runstats.Ms(runstats.Percentile(vs, 0.99)),
 		metrics, byteSize(r.logBytes))

@@ -25,7 +25,10 @@ type memWindow struct {
 	// descriptors counted.
 	startRSS, peakRSS int64
 	peakFDs           int
-	samples           int
+	// cgroupPeak is the most memory charged to the server's cgroup, -1
+	// without one.
+	cgroupPeak int64
+	samples    int
 }
 
 // sampler reads the server's VmRSS from /proc/<pid>/status. It measures the
@@ -35,6 +38,9 @@ type sampler struct {
 	mu  sync.Mutex
 	pid int
 	cur memWindow
+	// cgroup, when set, is the server's memory cgroup, whose peak each
+	// window reports.
+	cgroup *memoryCgroup
 }
 
 // watch switches the sampler to a new server process, after a restart.
@@ -87,6 +93,7 @@ func (s *sampler) window() memWindow {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	w := s.cur
+	w.cgroupPeak = s.cgroup.takePeak()
 	s.cur = memWindow{}
 	if rss, err := readRSS(s.pid); err == nil {
 		s.record(rss, countFDs(s.pid))

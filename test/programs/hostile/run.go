@@ -47,6 +47,9 @@ func run(o options) (bool, error) {
 		return false, err
 	}
 	defer stopAPI()
+	files.cgroup = memoryCgroupFor(o)
+	// Removed after the server stops: a cgroup with a process in it stays.
+	defer files.cgroup.remove()
 	flags, err := serveFlags(files.bin)
 	if err != nil {
 		return false, err
@@ -60,6 +63,7 @@ func run(o options) (bool, error) {
 		return false, err
 	}
 	h := &harness{o: o, files: files, fdBudget: fdBudget()}
+	h.sampler.cgroup = files.cgroup
 	h.srv.Store(first)
 	defer func() { h.srv.Load().stop() }()
 	h.rig = &rig{
@@ -68,18 +72,39 @@ func run(o options) (bool, error) {
 		metricsURL: func() string { return h.srv.Load().metricsURL },
 		probeAddr:  func() string { return h.srv.Load().probeAddr },
 	}
-	fmt.Printf("setup: server pid %d on %s, GOMEMLIMIT=%s, scale %g, hold %s, duration cap %s, %d valid clients at %g reviews/s, up to %d attack connections\n",
-		first.pid(), first.addr, o.goMemLimit, o.scale, o.holdTime(), o.duration, o.validClients, o.validRate, h.fdBudget)
+	fmt.Printf("setup: server pid %d on %s, TENANTGUARD_MEMORY_LIMIT=%d MiB, GOMEMLIMIT=%q, scale %g, hold %s, duration cap %s, %d valid clients at %g reviews/s, up to %d attack connections\n",
+		first.pid(), first.addr, o.memoryMiB, o.goMemLimit, o.scale, o.holdTime(), o.duration, o.validClients, o.validRate, h.fdBudget)
 	rows := h.runAttacks()
 	ok = printReport(o, rows)
+	if kills := files.cgroup.oomKills(); kills > 0 {
+		fmt.Printf("the kernel killed the server for memory %d times in its cgroup\n", kills)
+		ok = false
+	}
 	return ok, nil
+}
+
+// memoryCgroupFor makes the memory cgroup -memory-cgroup asks for, and says
+// which limit the server runs under; nil when none is asked for or none can
+// be made here.
+func memoryCgroupFor(o options) *memoryCgroup {
+	if !o.cgroup {
+		fmt.Println("memory cgroup: none asked for; the server runs under its Go memory limit alone")
+		return nil
+	}
+	c, err := newMemoryCgroup(o.memoryMiB << 20)
+	if err != nil {
+		fmt.Printf("memory cgroup: NONE, none can be made here (%v); the server runs under its Go memory limit alone\n", err)
+		return nil
+	}
+	fmt.Printf("memory cgroup: %s, limited to %d MiB, swap included\n", c.dir, o.memoryMiB)
+	return c
 }
 
 // prepare builds the server, issues its certificate, starts the API server
 // with the Tenants and writes its kubeconfig: everything a server start
 // needs. The returned function stops the API server.
 func prepare(dir string, o options) (serverFiles, *testcert.Authority, func(), error) {
-	files := serverFiles{dir: dir, goMemLimit: o.goMemLimit, kubeconfig: filepath.Join(dir, "kubeconfig")}
+	files := serverFiles{dir: dir, memoryLimit: o.memoryMiB << 20, goMemLimit: o.goMemLimit, kubeconfig: filepath.Join(dir, "kubeconfig")}
 	var err error
 	if files.bin, err = buildServer(cluster.RepoRoot(), dir); err != nil {
 		return files, nil, nil, err

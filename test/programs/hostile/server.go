@@ -98,11 +98,18 @@ type serverProc struct {
 // serverFiles is what every start of the server reads: the binary, the
 // kubeconfig of the API server, the certificate directory, and where logs go.
 type serverFiles struct {
-	bin, kubeconfig, certDir, dir, goMemLimit string
+	bin, kubeconfig, certDir, dir string
+	// memoryLimit is the pod's memory limit in bytes, handed to the server as
+	// the chart hands it; goMemLimit, when set, is its GOMEMLIMIT.
+	memoryLimit int64
+	goMemLimit  string
+	// cgroup is the memory cgroup every server process is put in; nil for none.
+	cgroup *memoryCgroup
 }
 
-// startServer starts the server on free loopback ports with GOMEMLIMIT set,
-// its output appended to a log file, and waits until /readyz answers 200.
+// startServer starts the server on free loopback ports with the pod's memory
+// limit set, in the memory cgroup when there is one, its output appended to
+// a log file, and waits until /readyz answers 200.
 func startServer(f serverFiles, generation int) (*serverProc, error) {
 	ports, err := freePorts(3)
 	if err != nil {
@@ -126,7 +133,10 @@ func startServer(f serverFiles, generation int) (*serverProc, error) {
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[2]),
 		// The webhooks alone: the control plane has no Argo CD CRDs to supervise.
 		"--supervisor=false", "--leader-elect=false")
-	s.cmd.Env = append(os.Environ(), "GOMEMLIMIT="+f.goMemLimit)
+	s.cmd.Env = append(os.Environ(), "TENANTGUARD_MEMORY_LIMIT="+strconv.FormatInt(f.memoryLimit, 10))
+	if f.goMemLimit != "" {
+		s.cmd.Env = append(s.cmd.Env, "GOMEMLIMIT="+f.goMemLimit)
+	}
 	s.cmd.Stdout, s.cmd.Stderr = s.logFile, s.logFile
 	if err := s.cmd.Start(); err != nil {
 		s.logFile.Close()
@@ -136,6 +146,12 @@ func startServer(f serverFiles, generation int) (*serverProc, error) {
 		s.exitErr = s.cmd.Wait()
 		close(s.exited)
 	}()
+	if f.cgroup != nil {
+		if err := f.cgroup.add(s.cmd.Process.Pid); err != nil {
+			s.stop()
+			return nil, fmt.Errorf("moving the server into its memory cgroup: %w", err)
+		}
+	}
 	if err := s.waitReady(60 * time.Second); err != nil {
 		s.stop()
 		return nil, fmt.Errorf("%w\nserver log:\n%s", err, s.logTail(20))
