@@ -3,12 +3,13 @@ package handler
 import (
 	"github.com/tenantguard/tenantguard/engine/exceptionlookup"
 	"github.com/tenantguard/tenantguard/engine/live"
-	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/tenantlookup"
 )
 
 // State gives the snapshot of cluster config and rule set being served; the
-// hot reload swaps it between requests.
+// hot reload swaps it between requests. A handler reads it once per request
+// and builds the request's pipeline from it, so that a reload in the middle
+// of a review cannot mix two configs.
 type State interface {
 	Get() *live.Snapshot
 }
@@ -18,9 +19,3 @@ type Lookup = tenantlookup.Lookup
 
 // ExceptionLookup finds PolicyExceptions: the manager's cache when serving.
 type ExceptionLookup = exceptionlookup.Lookup
-
-// pipelineOf is the pipeline of one request: the snapshot read once, so that
-// a reload in the middle of a review cannot mix two configs.
-func pipelineOf(snapshot *live.Snapshot, tenants Lookup) *pipeline.Pipeline {
-	return &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: tenants}
-}

@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/engine/decode"
+	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/webhook/respond"
 )
 
@@ -29,7 +30,8 @@ func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.R
 	if err != nil {
 		return respond.Malformed(err)
 	}
-	changes, err := pipelineOf(snapshot, m.Tenants).Mutate(ctx, review)
+	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: m.Tenants}
+	changes, err := p.Mutate(ctx, review)
 	if err != nil {
 		return respond.Failed("defaulting", err)
 	}

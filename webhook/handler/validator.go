@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/tenantguard/tenantguard/engine/decode"
+	"github.com/tenantguard/tenantguard/engine/pipeline"
 	"github.com/tenantguard/tenantguard/engine/policy"
 	"github.com/tenantguard/tenantguard/metrics"
 	"github.com/tenantguard/tenantguard/webhook/respond"
@@ -39,8 +40,7 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		return respond.Malformed(err)
 	}
 	start := time.Now()
-	p := pipelineOf(snapshot, v.Tenants)
-	p.Exceptions, p.Clock = v.Exceptions, v.Clock
+	p := &pipeline.Pipeline{Config: snapshot.Config, Engine: snapshot.Engine, Tenants: v.Tenants, Exceptions: v.Exceptions, Clock: v.Clock}
 	findings, err := p.Validate(ctx, review)
 	metrics.EvaluationDuration.Observe(time.Since(start).Seconds())
 	if err != nil {
