@@ -2,7 +2,9 @@
 # title: PolicyExceptions expire, and soon
 # description: |
 #   A PolicyException says when it stops waiving anything: spec.expires is
-#   required, an RFC 3339 time after the time of the request, and no further
+#   required, an RFC 3339 time to the whole second (the cluster's typed
+#   readers keep no fraction, so that every runner sees one instant only
+#   when there is none), after the time of the request, and no further
 #   from it than the cluster config allows: exceptions.maxDuration (168h by
 #   default), or for an exception of rules listed in
 #   exceptions.maxDurationByRule the shortest duration of its rules. An update
@@ -38,6 +40,19 @@ violation contains v if {
 	msg := sprintf(
 		"%s: spec.expires %s is not an RFC 3339 time; write it as a time at most %s after now, %s",
 		[exceptions.display_name(input.object), lib.quote(_expires), _limit.duration, _example],
+	)
+	v := lib.violation(rego.metadata.chain(), "spec.expires", _expires, msg)
+}
+
+violation contains v if {
+	exceptions.is_exception(input.object)
+	_expiry % 1000000000 != 0
+	msg := sprintf(
+		concat("", [
+			"%s: spec.expires %s has a fraction of a second, which not every reader keeps; ",
+			"write it to the whole second, such as %s",
+		]),
+		[exceptions.display_name(input.object), lib.quote(_expires), time.format(_whole_seconds(_expiry))],
 	)
 	v := lib.violation(rego.metadata.chain(), "spec.expires", _expires, msg)
 }

@@ -71,6 +71,18 @@ test_a_clock_with_fractions_of_a_second_suggests_whole_times if {
 	endswith(missing, "such as 2026-12-06T13:34:00Z")
 }
 
+test_a_fraction_of_a_second_is_refused_with_or_without_a_clock if {
+	expires := "2026-12-06T16:00:00.5Z"
+	_refused(_review({"expires": expires})) == {["exception-expiry", "spec.expires", expires]}
+	_refused({"operation": "CREATE", "object": _exception({"expires": expires})}) == {["exception-expiry", "spec.expires", expires]}
+	_msgs(_review({"expires": "2026-12-06T17:00:00.25+01:00"})) == {concat("", [
+		`PolicyException inc-4211: spec.expires "2026-12-06T17:00:00.25+01:00" has a fraction of a second, `,
+		"which not every reader keeps; write it to the whole second, such as 2026-12-06T16:00:00Z",
+	])}
+	count(rule.violation) == 0 with input as _review({"expires": "2026-12-06T17:00:00+01:00"})
+	count(rule.violation) == 0 with input as _review({"expires": "2026-12-06T16:00:00.000Z"})
+}
+
 test_one_second_past_the_bound_is_refused if {
 	count(rule.violation) == 1 with input as _review({"expires": "2026-12-13T12:00:01Z"})
 }
