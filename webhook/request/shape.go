@@ -1,6 +1,7 @@
 package request
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -64,18 +65,30 @@ func newMeasure(limits clusterconfig.Limits) *measure {
 // string or container; a string followed by ':' is a key, which the ':'
 // tells. It stops at the first comma past limits.maxNodes, so that refusing
 // a body of millions of values costs no more than reading one at the limit.
+// The loop works on a local copy of the state, stored back once the piece is
+// read: the compiler keeps the bytes' state in registers.
 func (m *measure) write(piece []byte) error {
-	m.shape.Bytes += len(piece)
-	s := &m.shape
+	s := m.shape
+	depth, inString, escaped, expectValue := m.depth, m.inString, m.escaped, m.expectValue
+	maxDepth, maxNodes := m.limits.MaxDepth, m.limits.MaxNodes
+	// nodes is Shape.Nodes: a key turns a string into a key, leaving it as it is.
+	nodes := s.Nodes()
+	if !m.started {
+		rest := bytes.TrimLeft(piece, " \t\r\n")
+		if len(rest) > 0 && rest[0] != '{' {
+			return errNotAnObject
+		}
+		m.started = len(rest) > 0
+	}
 	for _, c := range piece {
-		if m.inString {
+		if inString {
 			switch {
-			case m.escaped:
-				m.escaped = false
+			case escaped:
+				escaped = false
 			case c == '\\':
-				m.escaped = true
+				escaped = true
 			case c == '"':
-				m.inString = false
+				inString = false
 			}
 			continue
 		}
@@ -83,40 +96,40 @@ func (m *measure) write(piece []byte) error {
 		case ' ', '\t', '\r', '\n':
 			continue
 		case '"':
-			m.inString = true
+			inString = true
 			s.Strings++
+			nodes++
 		case '{', '[':
-			if m.depth++; m.depth > m.limits.MaxDepth {
-				return fmt.Errorf("request body: objects and lists nest deeper than %d levels (limits.maxDepth)", m.limits.MaxDepth)
+			if depth++; depth > maxDepth {
+				return fmt.Errorf("request body: objects and lists nest deeper than %d levels (limits.maxDepth)", maxDepth)
 			}
-			s.Depth = max(s.Depth, m.depth)
+			s.Depth = max(s.Depth, depth)
+			nodes++
 			if c == '{' {
 				s.Objects++
 			} else {
 				s.Lists++
 			}
 		case '}', ']':
-			m.depth--
+			depth--
 		case ':':
 			s.Keys++
 			s.Strings-- // the string before it was a key
 		case ',':
-			if s.Nodes() > m.limits.MaxNodes {
-				return tooManyNodes(m.limits.MaxNodes)
+			if nodes > maxNodes {
+				return tooManyNodes(maxNodes)
 			}
 		default:
-			if m.expectValue {
+			if expectValue {
 				s.Scalars++
+				nodes++
 			}
 		}
-		if !m.started {
-			if c != '{' {
-				return errNotAnObject
-			}
-			m.started = true
-		}
-		m.expectValue = c == '[' || c == ':' || c == ','
+		expectValue = c == '[' || c == ':' || c == ','
 	}
+	s.Bytes += len(piece)
+	m.shape = s
+	m.depth, m.inString, m.escaped, m.expectValue = depth, inString, escaped, expectValue
 	return nil
 }
 
