@@ -73,12 +73,8 @@ func (m *measure) write(piece []byte) error {
 	maxDepth, maxNodes := m.limits.MaxDepth, m.limits.MaxNodes
 	// nodes is Shape.Nodes: a key turns a string into a key, leaving it as it is.
 	nodes := s.Nodes()
-	if !m.started {
-		rest := bytes.TrimLeft(piece, " \t\r\n")
-		if len(rest) > 0 && rest[0] != '{' {
-			return errNotAnObject
-		}
-		m.started = len(rest) > 0
+	if err := m.start(piece); err != nil {
+		return err
 	}
 	for _, c := range piece {
 		if inString {
@@ -130,6 +126,21 @@ func (m *measure) write(piece []byte) error {
 	s.Bytes += len(piece)
 	m.shape = s
 	m.depth, m.inString, m.escaped, m.expectValue = depth, inString, escaped, expectValue
+	return nil
+}
+
+// start refuses a body whose first byte other than white space, in the first
+// piece that has one, opens no object: a decoder that guesses YAML from it
+// could expand aliases without bound.
+func (m *measure) start(piece []byte) error {
+	if m.started {
+		return nil
+	}
+	rest := bytes.TrimLeft(piece, " \t\r\n")
+	if len(rest) > 0 && rest[0] != '{' {
+		return errNotAnObject
+	}
+	m.started = len(rest) > 0
 	return nil
 }
 
