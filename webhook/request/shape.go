@@ -68,14 +68,14 @@ func newMeasure(limits clusterconfig.Limits) *measure {
 // The loop works on a local copy of the state, stored back once the piece is
 // read: the compiler keeps the bytes' state in registers.
 func (m *measure) write(piece []byte) error {
+	if err := m.start(piece); err != nil {
+		return err
+	}
 	s := m.shape
 	depth, inString, escaped, expectValue := m.depth, m.inString, m.escaped, m.expectValue
 	maxDepth, maxNodes := m.limits.MaxDepth, m.limits.MaxNodes
 	// nodes is Shape.Nodes: a key turns a string into a key, leaving it as it is.
 	nodes := s.Nodes()
-	if err := m.start(piece); err != nil {
-		return err
-	}
 	for _, c := range piece {
 		if inString {
 			switch {
