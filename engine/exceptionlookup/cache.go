@@ -70,18 +70,23 @@ func ToMap(e *tenantv1.PolicyException) (map[string]any, error) {
 	return obj, nil
 }
 
-// ruleView is what the rules read of an exception: its name and spec. The
-// rest of a stored object (managed fields, status) would only be converted
-// into every review's input for nothing.
+// ruleView is what the rules read of a cached exception (view).
 func ruleView(e *tenantv1.PolicyException) (map[string]any, error) {
 	spec, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&e.Spec)
 	if err != nil {
 		return nil, fmt.Errorf("converting PolicyException %s: %w", e.Name, err)
 	}
+	return view(e.Name, spec), nil
+}
+
+// view is what the rules read of an exception: its name and spec. The rest
+// of a stored or exported object (managed fields, status) would only be
+// converted into every review's input for nothing.
+func view(name string, spec any) map[string]any {
 	return map[string]any{
 		"apiVersion": tenantv1.GroupVersion.String(), "kind": "PolicyException",
-		"metadata": map[string]any{"name": e.Name}, "spec": spec,
-	}, nil
+		"metadata": map[string]any{"name": name}, "spec": spec,
+	}
 }
 
 // FromMap reads a PolicyException from its JSON map, numbers kept as

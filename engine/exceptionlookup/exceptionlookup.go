@@ -89,10 +89,11 @@ type Index struct {
 
 var _ Lookup = &Index{}
 
-// NewIndex files each exception under its keys; a document that does not
-// read as a PolicyException, or that names one already filed (the first of
-// a name counts), is filed under none and so waives nothing here, as it
-// could not be stored in a cluster.
+// NewIndex files each exception under its keys, as the rules read it (its
+// name and its spec as written, which conftest reads too); a document that
+// does not read as a PolicyException, or that names one already filed (the
+// first of a name counts), is filed under none and so waives nothing here,
+// as it could not be stored in a cluster.
 func NewIndex(exceptions []map[string]any) *Index {
 	idx := &Index{byKey: map[string][]map[string]any{}}
 	filed := map[string]bool{}
@@ -102,8 +103,9 @@ func NewIndex(exceptions []map[string]any) *Index {
 			continue
 		}
 		filed[e.Name] = true
+		filedView := view(e.Name, doc["spec"])
 		for _, key := range Keys(e) {
-			idx.byKey[key] = append(idx.byKey[key], doc)
+			idx.byKey[key] = append(idx.byKey[key], filedView)
 		}
 	}
 	return idx

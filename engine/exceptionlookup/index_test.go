@@ -60,3 +60,16 @@ func TestFromMapNamesTheExceptionItCannotRead(t *testing.T) {
 	_, err := exceptionlookup.FromMap(broken)
 	assert.ErrorContains(t, err, "reading PolicyException inc-4211: ")
 }
+
+func TestAnIndexHandsTheRulesTheNameAndTheSpecAsWritten(t *testing.T) {
+	exported := exception("inc-4211", "2026-12-06T12:00:00.5Z", "shop")
+	exported["metadata"].(map[string]any)["managedFields"] = []any{map[string]any{"manager": "kubectl"}}
+	exported["status"] = map[string]any{"state": "Active"}
+
+	found, err := exceptionlookup.NewIndex([]map[string]any{exported}).For(t.Context(), exceptionlookup.Object{Kind: "Application", Name: "shop"})
+
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Equal(t, exception("inc-4211", "2026-12-06T12:00:00.5Z", "shop"), found[0],
+		"what the cache's Finder hands too: no managed fields or status, the expiry as conftest reads it")
+}
