@@ -78,7 +78,10 @@ func Setup(mgr manager.Manager, state *live.Current, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("setting up the exception controller: %w", err)
 	}
-	if err := mgr.Add(&reloadWatch{reader: mgr.GetCache(), changes: state.Subscribe(), out: reloads}); err != nil {
+	// After a reload, a changed exceptions.deleteExpiredAfter must reach the
+	// exceptions already expired, which nothing else brings back.
+	resend := live.NewResend(state, mgr.GetCache(), func() client.ObjectList { return &tenantv1.PolicyExceptionList{} }, reloads)
+	if err := mgr.Add(resend); err != nil {
 		return fmt.Errorf("setting up the exception controller: %w", err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/tenantguard/tenantguard/clusterconfig"
+	"github.com/tenantguard/tenantguard/engine/live"
 )
 
 const (
@@ -69,23 +70,24 @@ type Supervisor struct {
 const DefaultWorkers = 4
 
 // Setup adds the supervisor to mgr as a controller that runs on the elected
-// leader. config returns the cluster config being served; it is read at every
-// reconcile, so a reloaded config applies to the next one. The manager's cache
-// must be built with CacheByObject, its scheme with AddToScheme.
-func Setup(mgr manager.Manager, config func() *clusterconfig.ClusterConfig, opts Options) error {
+// leader. state holds the cluster config being served; it is read at every
+// reconcile, so a reloaded config applies to the next one, and every Tenant
+// is reconciled after a reload. The manager's cache must be built with
+// CacheByObject, its scheme with AddToScheme.
+func Setup(mgr manager.Manager, state *live.Current, opts Options) error {
 	opts.Workers = cmp.Or(opts.Workers, DefaultWorkers)
 	events := newEventWriter(mgr.GetClient(), mgr.GetScheme(), recorderName, mgr.GetLogger().WithName("events"))
 	s := &Supervisor{
 		client: mgr.GetClient(),
 		live:   mgr.GetAPIReader(),
-		config: config,
+		config: func() *clusterconfig.ClusterConfig { return state.Get().Config },
 		events: events,
 		judge:  opts.Judge,
 	}
 	if err := mgr.Add(events); err != nil {
 		return fmt.Errorf("setting up the supervisor's Events: %w", err)
 	}
-	if err := s.watch(mgr, opts); err != nil {
+	if err := s.watch(mgr, state, opts); err != nil {
 		return fmt.Errorf("setting up the supervisor: %w", err)
 	}
 	registerMetrics(mgr.GetCache())

@@ -208,12 +208,11 @@ func New(ctx context.Context, cfg *rest.Config, opts Options) (manager.Manager, 
 // for: the supervisor, the audit and the exception controller.
 func (o Options) setupLeaderRunners(mgr manager.Manager, state *live.Current, tenants *tenantlookup.Finder, waivers *exceptionlookup.Finder) error {
 	if o.Supervisor {
-		served := func() *clusterconfig.ClusterConfig { return state.Get().Config }
 		supervisorOpts := o.SupervisorOptions
 		if supervisorOpts.Judge == nil {
 			supervisorOpts.Judge = supervisorJudge(state, tenants, waivers, o.Clock)
 		}
-		if err := supervisor.Setup(mgr, served, supervisorOpts); err != nil {
+		if err := supervisor.Setup(mgr, state, supervisorOpts); err != nil {
 			return err
 		}
 	}
