@@ -75,23 +75,22 @@ func Results(ctx context.Context, reader client.Reader, snapshot *live.Snapshot,
 // listTenants lists every Tenant, a page at a time, as the JSON maps the rules read.
 func listTenants(ctx context.Context, reader client.Reader, pageSize int64) ([]map[string]any, error) {
 	var out []map[string]any
-	token := ""
-	for {
-		var page tenantv1.TenantList
-		if err := reader.List(ctx, &page, client.Limit(pageSize), client.Continue(token)); err != nil {
-			return nil, fmt.Errorf("listing Tenants: %w", err)
-		}
-		for i := range page.Items {
-			obj, err := tenantlookup.ToMap(&page.Items[i])
+	newList := func() client.ObjectList { return &tenantv1.TenantList{} }
+	err := eachPage(ctx, reader, pageSize, "Tenants", newList, func(page client.ObjectList) error {
+		items := page.(*tenantv1.TenantList).Items
+		for i := range items {
+			obj, err := tenantlookup.ToMap(&items[i])
 			if err != nil {
-				return nil, err
+				return err
 			}
 			out = append(out, obj)
 		}
-		if token = page.Continue; token == "" {
-			return out, nil
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // listExceptions lists every PolicyException, a page at a time, as the JSON
@@ -99,25 +98,43 @@ func listTenants(ctx context.Context, reader client.Reader, pageSize int64) ([]m
 // hold one.
 func listExceptions(ctx context.Context, reader client.Reader, pageSize int64) ([]map[string]any, error) {
 	var out []map[string]any
-	token := ""
-	for {
-		var page tenantv1.PolicyExceptionList
-		err := reader.List(ctx, &page, client.Limit(pageSize), client.Continue(token))
-		if meta.IsNoMatchError(err) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("listing PolicyExceptions: %w", err)
-		}
-		for i := range page.Items {
-			doc, err := exceptionlookup.ToMap(&page.Items[i])
+	newList := func() client.ObjectList { return &tenantv1.PolicyExceptionList{} }
+	err := eachPage(ctx, reader, pageSize, "PolicyExceptions", newList, func(page client.ObjectList) error {
+		items := page.(*tenantv1.PolicyExceptionList).Items
+		for i := range items {
+			doc, err := exceptionlookup.ToMap(&items[i])
 			if err != nil {
-				return nil, err
+				return err
 			}
 			out = append(out, doc)
 		}
-		if token = page.Continue; token == "" {
-			return out, nil
+		return nil
+	})
+	if meta.IsNoMatchError(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachPage lists every object of newList's kind (kinds, as a message names
+// them) through reader, pageSize at a time, and hands each page to do,
+// stopping at the first error.
+func eachPage(ctx context.Context, reader client.Reader, pageSize int64, kinds string,
+	newList func() client.ObjectList, do func(client.ObjectList) error) error {
+	token := ""
+	for {
+		page := newList()
+		if err := reader.List(ctx, page, client.Limit(pageSize), client.Continue(token)); err != nil {
+			return fmt.Errorf("listing %s: %w", kinds, err)
+		}
+		if err := do(page); err != nil {
+			return err
+		}
+		if token = page.GetContinue(); token == "" {
+			return nil
 		}
 	}
 }

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 
@@ -59,25 +58,25 @@ func (s *Scanner) Applications(ctx context.Context, p *pipeline.Pipeline, visit 
 // and visits the verdicts in list order.
 func (s *Scanner) each(ctx context.Context, p *pipeline.Pipeline, gvk schema.GroupVersionKind, visit func(*Verdict) error) (int, error) {
 	count := 0
-	token := ""
-	for {
+	newList := func() client.ObjectList {
 		page := &unstructured.UnstructuredList{}
 		page.SetGroupVersionKind(gvk)
-		if err := s.Reader.List(ctx, page, client.Limit(s.PageSize), client.Continue(token)); err != nil {
-			return count, fmt.Errorf("listing %ss: %w", strings.TrimSuffix(gvk.Kind, "List"), err)
-		}
-		objs := make([]map[string]any, len(page.Items))
-		for i := range page.Items {
-			objs[i] = page.Items[i].Object
+		return page
+	}
+	kinds := strings.TrimSuffix(gvk.Kind, "List") + "s"
+	err := eachPage(ctx, s.Reader, s.PageSize, kinds, newList, func(page client.ObjectList) error {
+		items := page.(*unstructured.UnstructuredList).Items
+		objs := make([]map[string]any, len(items))
+		for i := range items {
+			objs[i] = items[i].Object
 		}
 		if err := s.Judge(ctx, p, objs, visit); err != nil {
-			return count, err
+			return err
 		}
 		count += len(objs)
-		if token = page.GetContinue(); token == "" {
-			return count, nil
-		}
-	}
+		return nil
+	})
+	return count, err
 }
 
 // Judge judges objs on Workers workers and visits the verdicts in order. It

@@ -95,6 +95,33 @@ func TestTheAuditCommandReportsALiveClustersFindingsLikeEval(t *testing.T) {
 	assert.Contains(t, out, "documents,", "the text report ends with eval's summary")
 }
 
+func TestTheAuditCommandReadsEveryPageOfACluster(t *testing.T) {
+	ns := createNamespace(t)
+	for range 3 {
+		tenant := createTenant(t, "amd64")
+		createApplication(t, ns, tenant)
+		createApplication(t, ns, tenant)
+	}
+	config := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(config, []byte(baseConfig), 0o600))
+	path := kubeconfig(t)
+	judged := func(pageSize string) []string {
+		out, stderr, code := runAudit(t, "--kubeconfig", path, "--config", config, "-o", "json", "--page-size", pageSize)
+		require.Contains(t, []int{0, 1}, code, "stderr: %s", stderr)
+		var report struct{ Results []struct{ Kind, Namespace, Name string } }
+		require.NoError(t, json.Unmarshal([]byte(out), &report))
+		var names []string
+		for _, r := range report.Results {
+			names = append(names, r.Kind+" "+r.Namespace+"/"+r.Name)
+		}
+		return names
+	}
+
+	whole := judged("500")
+	require.GreaterOrEqual(t, len(whole), 9, "three Tenants and six Applications at least")
+	assert.Equal(t, whole, judged("1"), "a page of one object at a time judges every object, in the same order")
+}
+
 func TestTheAuditCommandRefusesBadUsageWithExit2(t *testing.T) {
 	for name, args := range map[string][]string{
 		"an unknown format":    {"-o", "yaml"},
