@@ -108,7 +108,9 @@ func TestTheAuditCommandReadsEveryPageOfACluster(t *testing.T) {
 	judged := func(pageSize string) []string {
 		out, stderr, code := runAudit(t, "--kubeconfig", path, "--config", config, "-o", "json", "--page-size", pageSize)
 		require.Contains(t, []int{0, 1}, code, "stderr: %s", stderr)
-		var report struct{ Results []struct{ Kind, Namespace, Name string } }
+		var report struct {
+			Results []struct{ Kind, Namespace, Name string }
+		}
 		require.NoError(t, json.Unmarshal([]byte(out), &report))
 		var names []string
 		for _, r := range report.Results {
