@@ -9,13 +9,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tenantguard/tenantguard/test/support/dockerfile"
 )
 
 // TestEachImageRunsWhatTheDockerfileSays checks each platform's config against
 // the Dockerfile's final stage: user, entrypoint, command, labels.
 func TestEachImageRunsWhatTheDockerfileSays(t *testing.T) {
 	idx, _ := builtIndex(t, imageDir(t))
-	dockerfile, err := ReadDockerfile(filepath.Join(repoRoot, "Dockerfile"))
+	stage, err := dockerfile.ReadFinalStage(filepath.Join(repoRoot, "Dockerfile"))
 	require.NoError(t, err)
 	index, err := idx.IndexManifest()
 	require.NoError(t, err)
@@ -27,12 +29,12 @@ func TestEachImageRunsWhatTheDockerfileSays(t *testing.T) {
 			assert.Equal(t, p.OS, cfg.OS)
 			assert.Equal(t, p.Architecture, cfg.Architecture)
 			assert.Equal(t, "65532:65532", cfg.Config.User)
-			assert.Equal(t, dockerfile.User, cfg.Config.User)
-			assert.Equal(t, dockerfile.Entrypoint, cfg.Config.Entrypoint)
+			assert.Equal(t, stage.User, cfg.Config.User)
+			assert.Equal(t, stage.Entrypoint, cfg.Config.Entrypoint)
 			assert.Equal(t, []string{"serve"}, cfg.Config.Cmd)
-			assert.Equal(t, dockerfile.Cmd, cfg.Config.Cmd)
+			assert.Equal(t, stage.Cmd, cfg.Config.Cmd)
 			assert.Equal(t, commitTime(t), cfg.Created.UTC())
-			for _, key := range dockerfile.Labels {
+			for _, key := range stage.Labels {
 				assert.Equal(t, index.Annotations[key], cfg.Config.Labels[key], "label %s", key)
 			}
 			manifest, err := img.Manifest()
@@ -47,10 +49,10 @@ func TestEachImageRunsWhatTheDockerfileSays(t *testing.T) {
 // all owned by root and dated at the commit, so that they cannot vary.
 func TestTheLayerHoldsTheBinaryAndTheNonrootAccount(t *testing.T) {
 	idx, _ := builtIndex(t, imageDir(t))
-	dockerfile, err := ReadDockerfile(filepath.Join(repoRoot, "Dockerfile"))
+	stage, err := dockerfile.ReadFinalStage(filepath.Join(repoRoot, "Dockerfile"))
 	require.NoError(t, err)
-	require.NotEmpty(t, dockerfile.Entrypoint)
-	binary := strings.TrimPrefix(dockerfile.Entrypoint[0], "/")
+	require.NotEmpty(t, stage.Entrypoint)
+	binary := strings.TrimPrefix(stage.Entrypoint[0], "/")
 	for _, p := range platforms {
 		t.Run(p.String(), func(t *testing.T) {
 			files := layerFiles(t, platformImage(t, idx, p))

@@ -1,3 +1,5 @@
+// Package image checks tenantguard's container image: the one `make image`
+// assembles (an OCI layout) against the Dockerfile it must stay in step with.
 package image
 
 import (

@@ -13,7 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
-	"github.com/tenantguard/tenantguard/test/e2e/image"
+	"github.com/tenantguard/tenantguard/test/support/dockerfile"
 )
 
 // TestTheInstallsRunTheImageTheMakefileBuilds holds the chart's and
@@ -21,11 +21,11 @@ import (
 // chart's appVersion, started through the Dockerfile's entrypoint with its
 // command, as its user.
 func TestTheInstallsRunTheImageTheMakefileBuilds(t *testing.T) {
-	dockerfile, err := image.ReadDockerfile(filepath.Join(repoRoot, "Dockerfile"))
+	stage, err := dockerfile.ReadFinalStage(filepath.Join(repoRoot, "Dockerfile"))
 	require.NoError(t, err)
-	uid, gid, ok := strings.Cut(dockerfile.User, ":")
-	require.True(t, ok, "the Dockerfile's USER is uid:gid, got %q", dockerfile.User)
-	require.NotEmpty(t, dockerfile.Cmd)
+	uid, gid, ok := strings.Cut(stage.User, ":")
+	require.True(t, ok, "the Dockerfile's USER is uid:gid, got %q", stage.User)
+	require.NotEmpty(t, stage.Cmd)
 	want := makefileImageRepo(t) + ":" + chartAppVersion(t)
 	renderings := map[string]func(*testing.T) []*unstructured.Unstructured{
 		"the chart with default values": func(t *testing.T) []*unstructured.Unstructured {
@@ -42,7 +42,7 @@ func TestTheInstallsRunTheImageTheMakefileBuilds(t *testing.T) {
 			assert.Equal(t, want, c.Image)
 			assert.Empty(t, c.Command, "the image's entrypoint runs")
 			require.NotEmpty(t, c.Args)
-			assert.Equal(t, dockerfile.Cmd[0], c.Args[0], "the pod runs the image's command")
+			assert.Equal(t, stage.Cmd[0], c.Args[0], "the pod runs the image's command")
 			pod := d.Spec.Template.Spec.SecurityContext
 			require.NotNil(t, pod)
 			assert.Equal(t, uid, strconv.FormatInt(*pod.RunAsUser, 10))

@@ -1,8 +1,8 @@
-// Package image checks tenantguard's container image: the one `make image`
-// assembles (an OCI layout, see image_test.go) and the Dockerfile it must stay
-// in step with. The install tests use ReadDockerfile to hold the chart and the
-// kustomize bases to the same user, entrypoint and command.
-package image
+// Package dockerfile reads what tenantguard's Dockerfile says its image
+// runs, so that the image tests hold the image `make image` assembles to it,
+// and the install tests the chart and the kustomize bases to the same user,
+// entrypoint and command.
+package dockerfile
 
 import (
 	"bufio"
@@ -12,8 +12,8 @@ import (
 	"strings"
 )
 
-// Dockerfile is what the Dockerfile's final stage says the image runs.
-type Dockerfile struct {
+// Stage is what the Dockerfile's final stage says the image runs.
+type Stage struct {
 	// User is the USER instruction's argument, "uid:gid".
 	User string
 	// Entrypoint and Cmd are the exec-form ENTRYPOINT and CMD.
@@ -22,15 +22,15 @@ type Dockerfile struct {
 	Labels []string
 }
 
-// ReadDockerfile reads the final stage of the Dockerfile at path: the
+// ReadFinalStage reads the final stage of the Dockerfile at path: the
 // instructions after its last FROM, with line continuations joined.
-func ReadDockerfile(path string) (Dockerfile, error) {
+func ReadFinalStage(path string) (Stage, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return Dockerfile{}, err
+		return Stage{}, err
 	}
 	defer f.Close()
-	var d Dockerfile
+	var d Stage
 	var line string
 	scanner := bufio.NewScanner(f)
 	for scanner.Scan() {
@@ -43,7 +43,7 @@ func ReadDockerfile(path string) (Dockerfile, error) {
 			continue
 		}
 		if err := d.apply(line + text); err != nil {
-			return Dockerfile{}, fmt.Errorf("%s: %w", path, err)
+			return Stage{}, fmt.Errorf("%s: %w", path, err)
 		}
 		line = ""
 	}
@@ -51,12 +51,12 @@ func ReadDockerfile(path string) (Dockerfile, error) {
 }
 
 // apply records one instruction; FROM starts the stage anew.
-func (d *Dockerfile) apply(instruction string) error {
+func (d *Stage) apply(instruction string) error {
 	keyword, args, _ := strings.Cut(instruction, " ")
 	var err error
 	switch strings.ToUpper(keyword) {
 	case "FROM":
-		*d = Dockerfile{}
+		*d = Stage{}
 	case "USER":
 		d.User = strings.TrimSpace(args)
 	case "ENTRYPOINT":
