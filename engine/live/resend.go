@@ -10,13 +10,12 @@ import (
 )
 
 // Resend sends every object of a controller's kind to the controller again
-// after each reload of the served policies and cluster config, so that a reloaded config
-// reaches the objects that no event of their own would bring back (a Tenant
-// whose platform repository moved, an expired PolicyException the config
-// now says to delete). It runs on the elected leader, as the controllers it
-// feeds do, which alone read its channel.
+// after each reload of the served policies and cluster config, so that a
+// reloaded config reaches the objects that no event of their own would bring
+// back (a Tenant whose platform repository moved, an expired PolicyException
+// the config now says to delete). It runs on the elected leader, as the
+// controllers it feeds do, which alone read its channel.
 type Resend[T client.Object] struct {
-	current *Current
 	changes <-chan struct{}
 	reader  client.Reader
 	newList func() client.ObjectList
@@ -29,7 +28,7 @@ var _ manager.LeaderElectionRunnable = &Resend[client.Object]{}
 // newList's kind through reader and sends every item, a T, to out.
 func NewResend[T client.Object](current *Current, reader client.Reader, newList func() client.ObjectList,
 	out chan<- event.TypedGenericEvent[T]) *Resend[T] {
-	return &Resend[T]{current: current, changes: current.Subscribe(), reader: reader, newList: newList, out: out}
+	return &Resend[T]{changes: current.Subscribe(), reader: reader, newList: newList, out: out}
 }
 
 // NeedLeaderElection is true: only the leader's controller reads the events.
