@@ -46,9 +46,9 @@ func (h *Handler) receive(ctx context.Context, w http.ResponseWriter, r *http.Re
 	reader := http.MaxBytesReader(w, r.Body, limits.MaxReviewBytes)
 	for {
 		if len(body) == cap(body) {
-			grown := int64(cap(body))
-			size := max(min(2*grown, most), grown+1, min(chunk, most))
-			rel, err := h.Receiving.Acquire(ctx, size-grown)
+			held := int64(cap(body))
+			size := nextCapacity(held, most)
+			rel, err := h.Receiving.Acquire(ctx, size-held)
 			if err != nil {
 				return fail(errReceivingFull{size: h.Receiving.Size(), err: err})
 			}
@@ -72,6 +72,13 @@ func (h *Handler) receive(ctx context.Context, w http.ResponseWriter, r *http.Re
 			return fail(err)
 		}
 	}
+}
+
+// nextCapacity is the capacity a full buffer of held bytes grows to: twice
+// held, at least a chunk, at most most (the declared length or the limit,
+// and a byte); and never held itself, so that a read always has room.
+func nextCapacity(held, most int64) int64 {
+	return max(min(max(2*held, chunk), most), held+1)
 }
 
 // readChunk appends to body up to one chunk from r, within body's capacity.
